@@ -1,0 +1,82 @@
+import { ConfigSection, ConfigValues, EnvVarSpec, envName } from './env-spec';
+import { defaultValue, parseValue } from './parse-value';
+
+/** One declared variable, as `--help` and the README table show it. @publicApi */
+export interface EnvVarRow {
+  name: string;
+  type: string;
+  default: string;
+  required: boolean;
+  description: string;
+}
+
+/** Thrown when one or more variables are invalid; the message lists every one of them. */
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/**
+ * Resolves declared sections against an environment. Sections are parsed independently so that
+ * every problem is reported, then `assertValid()` throws once with all of them.
+ * @publicApi
+ */
+export class ConfigLoader {
+  private readonly problems: string[] = [];
+  private readonly rows: EnvVarRow[] = [];
+
+  constructor(
+    readonly envPrefix: string,
+    private readonly env: Readonly<Record<string, string | undefined>>,
+  ) {}
+
+  load<F extends Record<string, EnvVarSpec>>(section: ConfigSection<F>): ConfigValues<F> {
+    const values: Record<string, unknown> = {};
+    for (const [field, spec] of Object.entries(section.fields)) {
+      const name = envName(this.envPrefix, section.scope, field);
+      this.rows.push(describe(name, spec));
+      const raw = this.env[name];
+      if (raw === undefined || raw.trim() === '') {
+        if (spec.required && spec.default === undefined) {
+          this.problems.push(`${name} is required: ${spec.description}`);
+        }
+        values[field] = defaultValue(spec);
+        continue;
+      }
+      const parsed = parseValue(spec, raw);
+      if (parsed.ok) values[field] = parsed.value;
+      else this.problems.push(`${name}: ${parsed.error}`);
+    }
+    return values as ConfigValues<F>;
+  }
+
+  /** Every variable loaded so far, in declaration order. */
+  describe(): readonly EnvVarRow[] {
+    return this.rows;
+  }
+
+  assertValid(): void {
+    if (this.problems.length > 0) throw new ConfigValidationError(this.problems);
+  }
+}
+
+function describe(name: string, spec: EnvVarSpec): EnvVarRow {
+  const shown =
+    spec.default === undefined
+      ? ''
+      : spec.secret
+        ? '***'
+        : Array.isArray(spec.default)
+          ? spec.default.join(',')
+          : String(spec.default);
+  const type = spec.type === 'enum' ? `enum(${spec.values.join('|')})` : spec.type;
+  return {
+    name,
+    type,
+    default: shown,
+    required: spec.required === true,
+    description: spec.description,
+  };
+}

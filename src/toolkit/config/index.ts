@@ -1,0 +1,3 @@
+export * from './env-spec';
+export * from './config-loader';
+export { parseDuration } from './parse-value';
