@@ -1,0 +1,4 @@
+export * from './string-length';
+export * from './pattern';
+export * from './formats';
+export * from './field-path';
