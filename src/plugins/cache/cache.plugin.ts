@@ -1,0 +1,38 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * What a service gets from a redis plugin instance (`@InjectCache(prefix)`). Every key, through
+ * these methods or `client`, is stored under the instance's key prefix (`<PREFIX>_CACHE_KEY_PREFIX`).
+ * Against a dead Redis, calls fail fast (no offline queue, bounded command time); callers decide
+ * whether that matters.
+ * @publicApi
+ */
+export interface CachePlugin {
+  /** The ioredis client (real Redis, or the embedded in-process store). */
+  readonly client: Redis;
+  /** The value, or null when the key is absent or expired. */
+  get(key: string): Promise<string | null>;
+  /** Stores `value`; with `ttlMs` the key expires after that many milliseconds. */
+  set(key: string, value: string, ttlMs?: number): Promise<void>;
+  /** Deletes the keys; resolves to how many existed. */
+  del(...keys: string[]): Promise<number>;
+}
+
+/** @internal */
+export class RedisCachePlugin implements CachePlugin {
+  constructor(readonly client: Redis) {}
+
+  get(key: string): Promise<string | null> {
+    return this.client.get(key);
+  }
+
+  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    if (ttlMs !== undefined && ttlMs > 0) await this.client.set(key, value, 'PX', ttlMs);
+    else await this.client.set(key, value);
+  }
+
+  async del(...keys: string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    return this.client.del(...keys);
+  }
+}

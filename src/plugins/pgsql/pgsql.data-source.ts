@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { PGliteDriver } from 'typeorm-pglite';
+import { PgsqlConfig } from './pgsql.config';
+import { PgsqlTypeOrmLogger } from './pgsql.logger';
+import { PgsqlModuleOptions } from './pgsql.options';
+
+/** Where one pgsql instance connects, as the plugin decided from its variables. */
+export interface PgsqlBackend {
+  /** `DataSourceOptions` for TypeORM (never with `synchronize` unless the service asked). */
+  dataSourceOptions: DataSourceOptions;
+  /** One line for logs and probes; never contains the password. */
+  description: string;
+  embedded: boolean;
+}
+
+/** No HOST and no DSN: the instance runs on an embedded PGlite. @publicApi */
+export function isEmbeddedPgsql(config: PgsqlConfig): boolean {
+  return !config.HOST && !config.DSN;
+}
+
+/** `user-service` + `pgsql` → `user_service_pgsql_migrations`: services sharing a database never share it. */
+export function pgsqlMigrationsTableName(serviceName: string, prefix: string): string {
+  return `${serviceName}_${prefix}_migrations`.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+}
+
+/** node-postgres' `ssl` option, as far as sslmode needs it. */
+export type PgsqlSslOption =
+  false | { rejectUnauthorized: boolean; checkServerIdentity?: () => undefined };
+
+/** Maps libpq `sslmode` onto node-postgres' `ssl` option. */
+export function pgsqlSslOption(mode: string): PgsqlSslOption {
+  switch (mode) {
+    case 'disable':
+      return false;
+    case 'verify-full':
+      return { rejectUnauthorized: true };
+    case 'verify-ca':
+      // verify-ca checks the chain but, unlike verify-full, not the host name.
+      return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
+    default:
+      // allow / prefer / require: encrypt without verifying, as libpq does.
+      return { rejectUnauthorized: false };
+  }
+}
+
+/** Decides the backend of one pgsql instance and builds its TypeORM options. */
+export function buildPgsqlBackend(options: PgsqlModuleOptions): PgsqlBackend {
+  const { config, serviceName, prefix } = options;
+  const common = {
+    type: 'postgres' as const,
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsRun: options.synchronize !== true,
+    migrationsTableName: pgsqlMigrationsTableName(serviceName, prefix),
+    synchronize: options.synchronize === true,
+    installExtensions: false,
+    uuidExtension: 'pgcrypto' as const,
+    applicationName: serviceName,
+    logger: new PgsqlTypeOrmLogger(`${serviceName}:${prefix}`, config.DEBUG),
+  };
+  if (isEmbeddedPgsql(config)) {
+    const inMemory = config.DATABASE === ':memory:' || process.env.NODE_ENV === 'test';
+    const dataDir = inMemory ? undefined : join(process.cwd(), 'data', serviceName);
+    return {
+      embedded: true,
+      description: inMemory ? 'embedded PGlite (in memory)' : `embedded PGlite ${dataDir}`,
+      dataSourceOptions: { ...common, driver: new PGliteDriver({ dataDir }).driver },
+    };
+  }
+  const extra: Record<string, unknown> = {};
+  if (config.STATEMENT_TIMEOUT > 0) extra.statement_timeout = config.STATEMENT_TIMEOUT;
+  const connection = {
+    ...common,
+    ssl: pgsqlSslOption(config.SSL_MODE),
+    poolSize: config.POOL_SIZE,
+    connectTimeoutMS: config.CONNECT_TIMEOUT,
+    extra,
+  };
+  if (config.DSN) {
+    return {
+      embedded: false,
+      description: `postgres ${describeDsn(config.DSN)}`,
+      dataSourceOptions: { ...connection, url: config.DSN },
+    };
+  }
+  return {
+    embedded: false,
+    description: `postgres ${config.USERNAME}@${config.HOST}:${config.PORT}/${config.DATABASE}`,
+    dataSourceOptions: {
+      ...connection,
+      host: config.HOST,
+      port: config.PORT,
+      username: config.USERNAME,
+      password: config.PASSWORD,
+      database: config.DATABASE,
+    },
+  };
+}
+
+function describeDsn(dsn: string): string {
+  try {
+    const url = new URL(dsn);
+    const user = url.username ? `${decodeURIComponent(url.username)}@` : '';
+    return `${user}${url.hostname}:${url.port || '5432'}${url.pathname}`;
+  } catch {
+    return '(DSN)';
+  }
+}

@@ -1,0 +1,90 @@
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { envName } from '../../toolkit/config';
+import { PluginContext, PluginStatusRegistry } from '../../toolkit/plugins';
+import { assertEmbeddedAllowed, withTimeout } from '../shared';
+import { pgsqlConfigSection } from './pgsql.config';
+import { buildPgsqlBackend } from './pgsql.data-source';
+import { PgsqlModuleOptions, parsePgsqlServiceOptions } from './pgsql.options';
+import { PgsqlPlugin, TypeOrmPgsqlPlugin } from './pgsql.plugin';
+import { getPgsqlDataSourceName, getPgsqlToken } from './pgsql.tokens';
+
+/**
+ * One postgres_gorm instance: a named @nestjs/typeorm DataSource (migrations run at start), the
+ * {@link PgsqlPlugin} under `getPgsqlToken(prefix)`, and a readiness check (`SELECT 1`).
+ *
+ * Not built with ConfigurableModuleBuilder: its single MODULE_OPTIONS_TOKEN cannot be keyed by
+ * prefix, and everything here must be, so that two instances can live in one app.
+ * @publicApi
+ */
+@Module({})
+export class PgsqlModule {
+  /** Builds the instance from `<ENV_PREFIX>_<PREFIX>_*` (the toolkit's plugin-kind entry point). */
+  static forPlugin(context: PluginContext): DynamicModule {
+    const config = context.config.load(pgsqlConfigSection(context.prefix));
+    const service = parsePgsqlServiceOptions(context.serviceName, context.prefix, context.options);
+    const scope = context.prefix.toUpperCase();
+    const hostVariable = envName(context.envPrefix, scope, 'HOST');
+    if (!config.HOST && !config.DSN) {
+      assertEmbeddedAllowed(context, 'PostgreSQL (PGlite)', hostVariable);
+    }
+    return PgsqlModule.register({
+      ...service,
+      prefix: context.prefix,
+      serviceName: context.serviceName,
+      config,
+    });
+  }
+
+  /** Builds the instance from already-parsed options (tests, custom wiring). */
+  static register(options: PgsqlModuleOptions): DynamicModule {
+    const backend = buildPgsqlBackend(options);
+    const name = getPgsqlDataSourceName(options.prefix);
+    const token = getPgsqlToken(options.prefix);
+    const dataSourceToken = getDataSourceToken(name);
+    const pluginProvider: Provider = {
+      provide: token,
+      inject: [dataSourceToken],
+      useFactory: (dataSource: DataSource): PgsqlPlugin => new TypeOrmPgsqlPlugin(dataSource),
+    };
+    const statusProvider: Provider = {
+      provide: `${token}:status`,
+      inject: [PluginStatusRegistry, dataSourceToken],
+      useFactory: (registry: PluginStatusRegistry, dataSource: DataSource): true => {
+        registry.register({
+          prefix: options.prefix,
+          kind: 'postgres_gorm',
+          backend: backend.description,
+          embedded: backend.embedded,
+          check: async () => {
+            await withTimeout(
+              dataSource.query('SELECT 1'),
+              options.config.CONNECT_TIMEOUT,
+              `no answer to SELECT 1 within ${options.config.CONNECT_TIMEOUT}ms`,
+            );
+          },
+        });
+        return true;
+      },
+    };
+    return {
+      module: PgsqlModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          name,
+          useFactory: () => ({
+            ...backend.dataSourceOptions,
+            name,
+            // A database that is down at start fails the start quickly and clearly.
+            retryAttempts: 2,
+            retryDelay: 1000,
+          }),
+        }),
+      ],
+      providers: [pluginProvider, statusProvider],
+      exports: [token],
+    };
+  }
+}

@@ -1,0 +1,8 @@
+import { ToolkitPluginKind } from '../../toolkit/plugins';
+import { PgsqlModule } from './pgsql.module';
+
+/** The `postgres_gorm` plugin kind: PostgreSQL through TypeORM, embedded PGlite by default. @publicApi */
+export const pgsqlPluginKind: ToolkitPluginKind = {
+  kind: 'postgres_gorm',
+  module: (context) => PgsqlModule.forPlugin(context),
+};

@@ -1,0 +1,22 @@
+import { Inject } from '@nestjs/common';
+import { getPluginToken } from '../../toolkit/plugins';
+
+/** The prefix the seed's protos declare for their postgres_gorm plugin. @publicApi */
+export const DEFAULT_PGSQL_PREFIX = 'pgsql';
+
+/** Injection token of the {@link PgsqlPlugin} for `prefix` (`toolkit:postgres_gorm:<prefix>`). @publicApi */
+export function getPgsqlToken(prefix: string = DEFAULT_PGSQL_PREFIX): string {
+  return getPluginToken('postgres_gorm', prefix);
+}
+
+/** Name of the @nestjs/typeorm DataSource behind `prefix` (for `getDataSourceToken`). @publicApi */
+export function getPgsqlDataSourceName(prefix: string = DEFAULT_PGSQL_PREFIX): string {
+  return `toolkit_${prefix}`;
+}
+
+/** Injects the {@link PgsqlPlugin} declared under `prefix` in the service's proto. @publicApi */
+export function InjectPgsql(
+  prefix: string = DEFAULT_PGSQL_PREFIX,
+): ParameterDecorator & PropertyDecorator {
+  return Inject(getPgsqlToken(prefix));
+}

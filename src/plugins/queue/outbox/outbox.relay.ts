@@ -1,0 +1,155 @@
+import { LoggerService } from '@nestjs/common';
+import { DataSource, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
+import { QueuePlugin } from '../queue.types';
+import { quotedOutboxTable } from './outbox-table';
+import { OutboxWriter } from './outbox.writer';
+
+/** How the relay runs. */
+export interface OutboxRelaySettings {
+  /** Safety-net poll; commits through the writer wake the relay at once. */
+  pollIntervalMs: number;
+  batchSize: number;
+  /** Longest pause after failed attempts (the broker being down). */
+  maxBackoffMs: number;
+}
+
+interface PendingRow {
+  id: string;
+  message_id: string;
+  event: string;
+  payload: object;
+  headers: Record<string, string> | null;
+}
+
+/**
+ * Publishes pending outbox rows in insertion order and marks them sent once the broker confirmed.
+ * Each batch is read with `FOR UPDATE SKIP LOCKED` inside a transaction held until the rows are
+ * marked, so replicas never publish the same row concurrently; a crash between confirm and commit
+ * re-publishes with the same `message_id`, which consumers deduplicate.
+ * @publicApi
+ */
+export class OutboxRelay {
+  private readonly quotedTable: string;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private wakeRequested = false;
+  private stopped = true;
+  private failures = 0;
+  private pausedUntil = 0;
+  private readonly commitSubscriber: EntitySubscriberInterface = {
+    afterTransactionCommit: (event: TransactionCommitEvent) =>
+      this.writer.transactionCommitted(event.queryRunner),
+  };
+
+  constructor(
+    private readonly queue: QueuePlugin,
+    private readonly dataSource: DataSource,
+    private readonly writer: OutboxWriter,
+    private readonly settings: OutboxRelaySettings,
+    private readonly logger: LoggerService,
+  ) {
+    this.quotedTable = quotedOutboxTable(writer.table);
+  }
+
+  /** Starts polling and listening for commits; relays what is already pending. */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.dataSource.subscribers.push(this.commitSubscriber);
+    this.writer.onCommit(() => this.wake());
+    this.timer = setInterval(() => this.wake(), this.settings.pollIntervalMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Runs a relay pass now, or right after the one in progress. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wakeRequested = true;
+      return;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      if (this.wakeRequested) {
+        this.wakeRequested = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Stops scheduling and waits for the batch being published. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    const index = this.dataSource.subscribers.indexOf(this.commitSubscriber);
+    if (index >= 0) this.dataSource.subscribers.splice(index, 1);
+    await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped && Date.now() >= this.pausedUntil) {
+      try {
+        const relayed = await this.relayBatch();
+        this.failures = 0;
+        if (relayed < this.settings.batchSize) return;
+      } catch (error) {
+        this.failures += 1;
+        const pause = Math.min(
+          this.settings.maxBackoffMs,
+          this.settings.pollIntervalMs * 2 ** (this.failures - 1),
+        );
+        this.pausedUntil = Date.now() + pause;
+        this.logger.warn(
+          `outbox ${this.writer.table}: relay failed (${error instanceof Error ? error.message : String(error)}); next attempt in ${pause}ms`,
+        );
+        return;
+      }
+    }
+  }
+
+  /** One transaction: lock a batch, publish it with confirms, mark the confirmed rows. */
+  private async relayBatch(): Promise<number> {
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const rows: PendingRow[] = await manager.query(
+        `SELECT id, message_id, event, payload, headers FROM ${this.quotedTable}
+         WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.settings.batchSize],
+      );
+      if (rows.length === 0) return { relayed: 0 };
+      const results = await Promise.allSettled(
+        rows.map((row) =>
+          this.queue.publish(row.event, row.payload, {
+            messageId: row.message_id,
+            headers: row.headers ?? undefined,
+          }),
+        ),
+      );
+      const sent = rows
+        .filter((_, index) => results[index].status === 'fulfilled')
+        .map((row) => row.id);
+      if (sent.length > 0) {
+        await manager.query(
+          `UPDATE ${this.quotedTable} SET sent_at = now() WHERE id = ANY($1::bigint[])`,
+          [sent],
+        );
+      }
+      const failure = results.find((result) => result.status === 'rejected');
+      // Thrown only after the commit, which keeps the confirmed rows marked.
+      return failure
+        ? { relayed: sent.length, error: new OutboxPublishError(sent.length, rows.length, failure.reason) }
+        : { relayed: rows.length };
+    });
+    if (outcome.error) throw outcome.error;
+    return outcome.relayed;
+  }
+}
+
+/** Some rows of a batch were not confirmed; the confirmed ones are still marked sent. */
+class OutboxPublishError extends Error {
+  constructor(sent: number, total: number, cause: unknown) {
+    super(
+      `${total - sent} of ${total} events not confirmed: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+  }
+}

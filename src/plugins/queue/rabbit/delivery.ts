@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { LoggerService } from '@nestjs/common';
+import { ConfirmChannel, ConsumeMessage, MessagePropertyHeaders, Options } from 'amqplib';
+import { DEATH_REASON_HEADER, RETRY_COUNT_HEADER } from '../queue.constants';
+import { QueueHandler } from '../queue.types';
+import { RetryPolicy, SubscriptionQueues, retryDelay } from '../retry-policy';
+import { publishConfirmed } from './confirm-publish';
+
+/** One consumed subscription as the delivery handler needs it. */
+export interface DeliveryTarget {
+  event: string;
+  queues: SubscriptionQueues;
+  handler: QueueHandler;
+  retry: RetryPolicy;
+  logger: LoggerService;
+}
+
+/**
+ * Runs the handler for one delivery and settles it: ack on success; on failure a copy goes to the
+ * retry queue (per-message TTL, dead-lettered back to the main queue) or, after the last retry,
+ * to the DLQ, and only once the broker confirmed that copy is the original acked. A body that is
+ * not JSON goes straight to the DLQ. If the copy cannot be published the delivery stays unacked,
+ * so the broker redelivers it: a message is never dropped.
+ */
+export async function handleDelivery(
+  channel: ConfirmChannel,
+  message: ConsumeMessage,
+  target: DeliveryTarget,
+): Promise<void> {
+  const retries = retryCount(message.properties.headers);
+  const messageId = messageIdOf(message);
+  let payload: unknown;
+  try {
+    payload = JSON.parse(message.content.toString('utf8'));
+  } catch {
+    target.logger.error(
+      `${target.queues.main}: message ${messageId} is not valid JSON, dead-lettered`,
+    );
+    await settle(channel, message, () =>
+      republish(channel, message, target.queues.dlq, { [DEATH_REASON_HEADER]: 'invalid JSON' }),
+    );
+    return;
+  }
+  try {
+    await target.handler(payload, {
+      messageId,
+      event: target.event,
+      redelivered: message.fields.redelivered,
+      attempt: retries + 1,
+    });
+    channel.ack(message);
+    return;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (retries < target.retry.maxRetries) {
+      const delay = retryDelay(target.retry, retries + 1);
+      target.logger.warn(
+        `${target.queues.main}: message ${messageId} failed (attempt ${retries + 1}): ${reason}; retrying in ${delay}ms`,
+      );
+      await settle(channel, message, () =>
+        republish(
+          channel,
+          message,
+          target.queues.retry,
+          { [RETRY_COUNT_HEADER]: retries + 1 },
+          delay,
+        ),
+      );
+    } else {
+      target.logger.error(
+        `${target.queues.main}: message ${messageId} failed after ${retries + 1} attempts: ${reason}; dead-lettered`,
+      );
+      await settle(channel, message, () =>
+        republish(channel, message, target.queues.dlq, {
+          [RETRY_COUNT_HEADER]: retries,
+          [DEATH_REASON_HEADER]: reason.slice(0, 500),
+        }),
+      );
+    }
+  }
+}
+
+/** Acks once `forward` is confirmed; otherwise leaves the message to the broker (requeue). */
+async function settle(
+  channel: ConfirmChannel,
+  message: ConsumeMessage,
+  forward: () => Promise<void>,
+): Promise<void> {
+  try {
+    await forward();
+    channel.ack(message);
+  } catch {
+    try {
+      channel.nack(message, false, true);
+    } catch {
+      // The channel is gone: the broker requeues every unacked delivery of a closed channel.
+    }
+  }
+}
+
+function republish(
+  channel: ConfirmChannel,
+  message: ConsumeMessage,
+  queue: string,
+  headers: MessagePropertyHeaders,
+  delayMs?: number,
+): Promise<void> {
+  const { properties } = message;
+  const options: Options.Publish = {
+    contentType: properties.contentType as string | undefined,
+    contentEncoding: properties.contentEncoding as string | undefined,
+    messageId: messageIdOf(message),
+    type: (properties.type as string | undefined) ?? message.fields.routingKey,
+    timestamp: properties.timestamp as number | undefined,
+    appId: properties.appId as string | undefined,
+    persistent: true,
+    headers: { ...withoutBrokerHeaders(properties.headers), ...headers },
+    expiration: delayMs === undefined ? undefined : String(delayMs),
+  };
+  return publishConfirmed(channel, '', queue, message.content, options);
+}
+
+/** `x-death` grows on every pass through the retry queue; our own counter replaces it. */
+function withoutBrokerHeaders(headers: MessagePropertyHeaders | undefined): MessagePropertyHeaders {
+  const rest: MessagePropertyHeaders = { ...(headers ?? {}) };
+  delete rest['x-death'];
+  delete rest['x-first-death-exchange'];
+  delete rest['x-first-death-queue'];
+  delete rest['x-first-death-reason'];
+  delete rest['x-last-death-exchange'];
+  delete rest['x-last-death-queue'];
+  delete rest['x-last-death-reason'];
+  return rest;
+}
+
+function retryCount(headers: MessagePropertyHeaders | undefined): number {
+  const raw: unknown = headers?.[RETRY_COUNT_HEADER];
+  const count = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : 0;
+  return Number.isInteger(count) && count > 0 ? count : 0;
+}
+
+/**
+ * The AMQP `message_id`; a message published without one gets a digest of its routing key and
+ * body, so that redeliveries of it still carry the same id.
+ */
+function messageIdOf(message: ConsumeMessage): string {
+  const id: unknown = message.properties.messageId;
+  if (typeof id === 'string' && id.length > 0) return id;
+  const digest = createHash('sha256')
+    .update(message.fields.routingKey)
+    .update('\0')
+    .update(message.content)
+    .digest('hex');
+  return `sha256:${digest}`;
+}

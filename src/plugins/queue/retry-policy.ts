@@ -1,0 +1,26 @@
+/** Bounded exponential backoff between handler retries. */
+export interface RetryPolicy {
+  /** Retries after the first delivery; 0 sends a failed message to the DLQ at once. */
+  maxRetries: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** Delay before retry number `retry` (1-based): initial, then doubled, capped. */
+export function retryDelay(policy: RetryPolicy, retry: number): number {
+  const exponent = Math.max(0, retry - 1);
+  return Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** exponent);
+}
+
+/** The queue names of one subscription (DESIGN §4). */
+export interface SubscriptionQueues {
+  main: string;
+  retry: string;
+  dlq: string;
+}
+
+/** `<service>.<event>`, its retry queue and its DLQ. */
+export function subscriptionQueues(service: string, event: string): SubscriptionQueues {
+  const main = `${service}.${event}`;
+  return { main, retry: `${main}.retry`, dlq: `${main}.dlq` };
+}

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import WebSocket, { RawData } from 'ws';
+import { errorFrame, errorFrameFrom } from '../realtime.errors';
+import {
+  FrameHandler,
+  RealtimeConnection,
+  RealtimeFrame,
+  UpgradeAcceptance,
+  UpgradeRequest,
+} from '../realtime.types';
+
+/** WebSocket close codes the hub uses (RFC 6455 §7.4.1). */
+export const CloseCode = {
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  MESSAGE_TOO_BIG: 1009,
+  INTERNAL_ERROR: 1011,
+  TRY_AGAIN_LATER: 1013,
+} as const;
+
+/** What a connection needs from its hub. */
+export interface ConnectionLimits {
+  /** Bytes queued for the client above which it is closed as too slow. */
+  sendBufferLimit: number;
+  /** A closing socket still open after this long is destroyed. */
+  closeTimeoutMs: number;
+}
+
+/** The hub's side of one accepted WebSocket. */
+export class HubConnection implements RealtimeConnection {
+  readonly id = randomUUID();
+  readonly channels = new Set<string>();
+  /** Cleared before each ping, set by the pong; still cleared at the next ping → reaped. */
+  alive = true;
+  private closing = false;
+  private readonly handlers = new Map<string, FrameHandler>();
+  /** Incoming frames are handled one after the other, after `onConnection`. */
+  private dispatchQueue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly socket: WebSocket,
+    readonly request: UpgradeRequest,
+    readonly context: unknown,
+    private readonly limits: ConnectionLimits,
+    private readonly onSlow: (connection: HubConnection, bufferedBytes: number) => void,
+  ) {
+    socket.on('pong', () => (this.alive = true));
+    socket.on('message', (data, isBinary) => this.receive(data, isBinary));
+  }
+
+  get open(): boolean {
+    return !this.closing && this.socket.readyState === WebSocket.OPEN;
+  }
+
+  send(frame: RealtimeFrame): boolean {
+    return this.sendText(JSON.stringify(frame));
+  }
+
+  /** Sends an already serialised frame (fan-out serialises once for all subscribers). */
+  sendText(text: string): boolean {
+    if (!this.open) return false;
+    this.socket.send(text);
+    const buffered = this.socket.bufferedAmount;
+    if (buffered > this.limits.sendBufferLimit) {
+      this.close(CloseCode.TRY_AGAIN_LATER, 'send buffer limit exceeded');
+      this.onSlow(this, buffered);
+      return false;
+    }
+    return true;
+  }
+
+  onFrame(type: string, handler: FrameHandler): void {
+    this.handlers.set(type, handler);
+  }
+
+  close(code: number = CloseCode.NORMAL, reason = ''): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.socket.close(code, reason);
+    // A client that never reads would keep the close frame (and the socket) queued forever.
+    const timer = setTimeout(() => this.socket.terminate(), this.limits.closeTimeoutMs);
+    this.socket.once('close', () => clearTimeout(timer));
+  }
+
+  /** Calls `listener` once the socket is closed (at once if it already is). */
+  onClosed(listener: () => void): void {
+    if (this.socket.readyState === WebSocket.CLOSED) listener();
+    else this.socket.once('close', () => listener());
+  }
+
+  /** Destroys the socket without a close handshake (dead peer). */
+  terminate(): void {
+    this.closing = true;
+    this.socket.terminate();
+  }
+
+  ping(): void {
+    this.alive = false;
+    this.socket.ping();
+  }
+
+  /** Runs the acceptance's `onConnection` before any incoming frame is dispatched. */
+  start(acceptance: UpgradeAcceptance): void {
+    const onConnection = acceptance.onConnection;
+    if (!onConnection) return;
+    this.enqueue(async () => {
+      try {
+        await onConnection(this);
+      } catch (error) {
+        this.send(errorFrameFrom(error));
+        this.close(CloseCode.INTERNAL_ERROR, 'connection set-up failed');
+      }
+    });
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    this.alive = true;
+    if (isBinary) {
+      this.enqueue(async () => {
+        this.send(
+          errorFrame('INVALID_ARGUMENT', 'binary frames are not supported; send JSON text'),
+        );
+      });
+      return;
+    }
+    const frame = parseFrame(rawText(data));
+    this.enqueue(async () => {
+      if ('error' in frame) {
+        this.send(errorFrame('INVALID_ARGUMENT', frame.error));
+        return;
+      }
+      const handler = this.handlers.get(frame.type);
+      if (!handler) {
+        this.send(errorFrame('UNIMPLEMENTED', `unknown frame type "${frame.type}"`));
+        return;
+      }
+      try {
+        await handler(frame.payload, this);
+      } catch (error) {
+        this.send(errorFrameFrom(error));
+      }
+    });
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.dispatchQueue = this.dispatchQueue.then(() => (this.open ? task() : undefined));
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+function parseFrame(text: string): RealtimeFrame | { error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { error: 'frame is not valid JSON' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { error: 'frame must be a JSON object {"type": ..., "payload": ...}' };
+  }
+  const { type, payload } = value as Record<string, unknown>;
+  if (typeof type !== 'string' || type.length === 0) {
+    return { error: 'frame "type" must be a non-empty string' };
+  }
+  return { type, payload };
+}

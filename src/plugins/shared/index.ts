@@ -1,0 +1,2 @@
+export * from './with-timeout';
+export * from './embedded-guard';
