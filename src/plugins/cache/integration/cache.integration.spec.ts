@@ -1,0 +1,160 @@
+import { Global, INestApplicationContext, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import Redis from 'ioredis';
+import { ConfigLoader } from '../../../toolkit/config';
+import { PluginStatusRegistry } from '../../../toolkit/plugins';
+import {
+  TEST_REDIS,
+  closedPort,
+  deleteKeys,
+  rawRedis,
+  uniqueKeyPrefix,
+} from '../../../../test/support/redis';
+import { CacheConfig, cacheConfigSection } from '../cache.config';
+import { CacheModule } from '../cache.module';
+import { CachePlugin } from '../cache.plugin';
+import { getCacheToken } from '../cache.tokens';
+
+@Global()
+@Module({ providers: [PluginStatusRegistry], exports: [PluginStatusRegistry] })
+class StatusModule {}
+
+function configFrom(env: Record<string, string>): CacheConfig {
+  const loader = new ConfigLoader('SPEC', env);
+  const config = loader.load(cacheConfigSection('cache', 'spec-service'));
+  loader.assertValid();
+  return config;
+}
+
+async function boot(config: CacheConfig): Promise<INestApplicationContext> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      StatusModule,
+      CacheModule.register({ prefix: 'cache', serviceName: 'spec-service', config }),
+    ],
+  }).compile();
+  return moduleRef.init();
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('cache plugin against the local Redis', () => {
+  const keyPrefix = uniqueKeyPrefix('cache_plugin');
+  let app: INestApplicationContext;
+  let cache: CachePlugin;
+  let raw: Redis;
+
+  beforeAll(async () => {
+    raw = rawRedis();
+    app = await boot(
+      configFrom({
+        SPEC_CACHE_HOST: TEST_REDIS.host,
+        SPEC_CACHE_PORT: String(TEST_REDIS.port),
+        SPEC_CACHE_KEY_PREFIX: keyPrefix,
+      }),
+    );
+    cache = app.get<CachePlugin>(getCacheToken('cache'));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await deleteKeys(raw, keyPrefix);
+    raw.disconnect();
+  });
+
+  it('stores every key under its key prefix, through the methods and the raw client', async () => {
+    await cache.set('a', '1');
+    await cache.client.set('b', '2');
+    expect(await raw.get(`${keyPrefix}a`)).toBe('1');
+    expect(await raw.get(`${keyPrefix}b`)).toBe('2');
+    expect(await raw.get('a')).not.toBe('1');
+    expect(await cache.get('a')).toBe('1');
+  });
+
+  it('expires a key after its TTL and keeps one without', async () => {
+    await cache.set('short', 'x', 150);
+    await cache.set('long', 'y');
+    expect(await raw.pttl(`${keyPrefix}short`)).toBeGreaterThan(0);
+    expect(await raw.pttl(`${keyPrefix}long`)).toBe(-1);
+    await sleep(300);
+    expect(await cache.get('short')).toBeNull();
+    expect(await cache.get('long')).toBe('y');
+  });
+
+  it('deletes keys and counts the ones that existed', async () => {
+    await cache.set('d1', '1');
+    await cache.set('d2', '2');
+    expect(await cache.del('d1', 'd2', 'missing')).toBe(2);
+    expect(await cache.del()).toBe(0);
+    expect(await cache.get('d1')).toBeNull();
+  });
+
+  it('is ready while Redis answers PING', async () => {
+    const [status] = app.get(PluginStatusRegistry).list();
+    expect(status).toMatchObject({ prefix: 'cache', kind: 'redis', embedded: false });
+    expect(status.backend).toContain(`${TEST_REDIS.host}:${TEST_REDIS.port}`);
+    await expect(status.check()).resolves.toBeUndefined();
+  });
+});
+
+describe('cache plugin with Redis unreachable', () => {
+  let app: INestApplicationContext;
+
+  beforeAll(async () => {
+    const port = await closedPort();
+    app = await boot(
+      configFrom({
+        SPEC_CACHE_HOST: '127.0.0.1',
+        SPEC_CACHE_PORT: String(port),
+        SPEC_CACHE_CONNECT_TIMEOUT: '300ms',
+      }),
+    );
+  });
+
+  afterAll(() => app?.close());
+
+  it('still starts, reports not ready, and fails calls fast instead of queueing them', async () => {
+    const [status] = app.get(PluginStatusRegistry).list();
+    await expect(status.check()).rejects.toThrow();
+    const cache = app.get<CachePlugin>(getCacheToken('cache'));
+    const started = Date.now();
+    await expect(cache.get('anything')).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('embedded cache (no HOST)', () => {
+  let app: INestApplicationContext;
+
+  beforeAll(async () => {
+    app = await boot(configFrom({ SPEC_CACHE_KEY_PREFIX: uniqueKeyPrefix('cache_embedded') }));
+  });
+
+  afterAll(() => app?.close());
+
+  it('keeps values in process with TTLs and is ready', async () => {
+    const cache = app.get<CachePlugin>(getCacheToken('cache'));
+    await cache.set('k', 'v', 100);
+    await cache.set('kept', 'v');
+    expect(await cache.get('k')).toBe('v');
+    await sleep(200);
+    expect(await cache.get('k')).toBeNull();
+    expect(await cache.get('kept')).toBe('v');
+    const [status] = app.get(PluginStatusRegistry).list();
+    expect(status).toMatchObject({ embedded: true });
+    await expect(status.check()).resolves.toBeUndefined();
+  });
+
+  it('refuses the embedded store in production, naming the variable to set', () => {
+    const context = {
+      serviceName: 'spec-service',
+      envPrefix: 'SPEC',
+      prefix: 'cache',
+      config: new ConfigLoader('SPEC', {}),
+      production: true,
+      allowEmbedded: false,
+      options: undefined,
+    };
+    expect(() => CacheModule.forPlugin(context)).toThrow(/SPEC_CACHE_HOST/);
+  });
+});
