@@ -1,0 +1,19 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CallerAuthenticator } from './caller-authenticator';
+
+/**
+ * The `auth` middleware: the call must carry a valid bearer token (401 UNAUTHENTICATED otherwise).
+ * Only `http` and `rpc` calls carry one; other context types (queue handlers) pass untouched.
+ * @publicApi
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(private readonly authenticator: CallerAuthenticator) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const type = context.getType<string>();
+    if (type !== 'http' && type !== 'rpc') return true;
+    await this.authenticator.authenticate(context);
+    return true;
+  }
+}

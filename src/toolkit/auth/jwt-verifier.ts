@@ -1,0 +1,72 @@
+import { errors, jwtVerify, JWTPayload } from 'jose';
+import { CallerIdentity } from './caller-identity';
+import { InvalidTokenError } from './invalid-token.error';
+import { JwtVerifierOptions } from './jwt-key-source';
+
+/**
+ * Verifies compact JWS bearer tokens with jose: signature with the configured key, algorithm
+ * pinned, `exp` required and checked, `nbf`, issuer and audience checked, with clock tolerance.
+ * @publicApi
+ */
+export class JwtVerifier {
+  constructor(private readonly options: JwtVerifierOptions) {}
+
+  /** The caller the token proves; throws `InvalidTokenError` with a client-safe reason otherwise. */
+  async verify(token: string): Promise<CallerIdentity> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.options.key, {
+        algorithms: [...this.options.algorithms],
+        issuer: this.options.issuer,
+        audience: this.options.audience === undefined ? undefined : [...this.options.audience],
+        clockTolerance: this.options.clockToleranceSeconds,
+        requiredClaims: ['exp', 'sub'],
+      }));
+    } catch (error) {
+      throw new InvalidTokenError(rejectionReason(error));
+    }
+    return this.identityOf(payload);
+  }
+
+  private identityOf(payload: JWTPayload): CallerIdentity {
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
+      throw new InvalidTokenError('token subject is empty');
+    }
+    const roles: unknown = payload[this.options.rolesClaim] ?? [];
+    if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) {
+      throw new InvalidTokenError(
+        `token claim ${this.options.rolesClaim} is not a list of strings`,
+      );
+    }
+    return {
+      subject: payload.sub,
+      roles,
+      tokenId: typeof payload.jti === 'string' && payload.jti.length > 0 ? payload.jti : undefined,
+      expiresAt: payload.exp,
+    };
+  }
+}
+
+/** Maps jose's error codes to reasons a client may see; anything else is a generic rejection. */
+function rejectionReason(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'token expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf') return 'token not yet valid';
+    if (error.reason === 'missing') return `token has no ${error.claim} claim`;
+    return `token ${error.claim} claim not accepted`;
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
+    return 'token algorithm not allowed';
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'token signature invalid';
+  if (
+    error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys
+  ) {
+    return 'token signing key unknown';
+  }
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) {
+    return 'malformed token';
+  }
+  return 'token rejected';
+}

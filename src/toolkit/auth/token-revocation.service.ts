@@ -1,0 +1,48 @@
+import { CachePlugin } from '../../plugins/cache/cache.plugin';
+import { ToolkitError } from '../errors/toolkit-error';
+import { CallerIdentity } from './caller-identity';
+
+const REVOKED_KEY = 'auth:revoked:';
+
+/**
+ * The deny-list of revoked tokens, in the service's redis plugin so that every replica sees a
+ * revocation at once. An entry lives exactly as long as the token could still be accepted
+ * (its `exp` plus the clock tolerance), so the list never outgrows the live tokens.
+ *
+ * Redis unreachable → UNAVAILABLE (503), never "not revoked": a revoked token must not get through
+ * because the deny-list could not be read (fail closed).
+ * @publicApi
+ */
+export class TokenRevocationService {
+  constructor(
+    private readonly cache: CachePlugin,
+    private readonly clockToleranceMs: number,
+  ) {}
+
+  /**
+   * Revokes the token `identity` was proven by, until it expires. The token must carry `jti`
+   * (FAILED_PRECONDITION otherwise); revoking an expired token is a no-op.
+   */
+  async revoke(identity: CallerIdentity, now: number = Date.now()): Promise<void> {
+    if (identity.tokenId === undefined || identity.expiresAt === undefined) {
+      throw ToolkitError.failedPrecondition('token has no jti claim; it cannot be revoked');
+    }
+    const ttlMs = identity.expiresAt * 1000 + this.clockToleranceMs - now;
+    if (ttlMs <= 0) return;
+    try {
+      await this.cache.set(REVOKED_KEY + identity.tokenId, '1', ttlMs);
+    } catch (error) {
+      throw ToolkitError.unavailable('token revocation list unavailable', { cause: error });
+    }
+  }
+
+  /** Whether the token `identity` was proven by is revoked; UNAVAILABLE when Redis cannot say. */
+  async isRevoked(identity: CallerIdentity): Promise<boolean> {
+    if (identity.tokenId === undefined) return false;
+    try {
+      return (await this.cache.get(REVOKED_KEY + identity.tokenId)) !== null;
+    } catch (error) {
+      throw ToolkitError.unavailable('token revocation list unavailable', { cause: error });
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import { CanActivate, ExecutionContext, Injectable, Logger, Optional } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CallerAuthenticator } from '../auth/caller-authenticator';
+import { ToolkitError } from '../errors/toolkit-error';
+import { RateLimitDecision, RateLimiter } from './rate-limiter';
+
+/**
+ * The `rate_limit` middleware: each caller (verified token subject, else client address) gets
+ * `<PREFIX>_RATE_LIMIT_REQUESTS` calls per `<PREFIX>_RATE_LIMIT_WINDOW`, counted in Redis.
+ * Every HTTP answer carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`
+ * (draft-ietf-httpapi-ratelimit-headers); over budget → 429 RESOURCE_EXHAUSTED with `Retry-After`
+ * (on gRPC the same values travel as trailing metadata).
+ *
+ * Redis unreachable → the call is let through and one warning is logged per outage (fail open):
+ * losing rate limiting for a while is better than refusing every request because a counter is
+ * down; the token checks, which do guard access, fail closed instead.
+ * @publicApi
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  private readonly logger = new Logger('RateLimit');
+  private degraded = false;
+
+  constructor(
+    private readonly limiter: RateLimiter,
+    @Optional() private readonly authenticator?: CallerAuthenticator,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const type = context.getType<string>();
+    if ((type !== 'http' && type !== 'rpc') || !this.limiter.options.enabled) return true;
+    const decision = await this.consume(await this.callerKey(context));
+    if (decision === undefined) return true;
+    const headers = rateLimitHeaders(decision);
+    if (type === 'http') context.switchToHttp().getResponse<FastifyReply>().headers(headers);
+    if (!decision.allowed) {
+      throw ToolkitError.resourceExhausted('rate limit exceeded', {
+        headers: { ...headers, 'Retry-After': String(decision.resetSeconds) },
+      });
+    }
+    return true;
+  }
+
+  /** A token subject is only trusted once verified, so a forged `sub` cannot buy a fresh budget. */
+  private async callerKey(context: ExecutionContext): Promise<string> {
+    const identity = await this.authenticator?.identify(context);
+    if (identity !== undefined) return `sub:${identity.subject}`;
+    return `ip:${clientAddress(context)}`;
+  }
+
+  private async consume(callerKey: string): Promise<RateLimitDecision | undefined> {
+    try {
+      const decision = await this.limiter.consume(callerKey);
+      if (this.degraded) this.logger.log('rate limiting restored: Redis answers again');
+      this.degraded = false;
+      return decision;
+    } catch (error) {
+      if (!this.degraded) {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.logger.warn(
+          `rate limiting suspended (requests let through): Redis unavailable: ${reason}`,
+        );
+      }
+      this.degraded = true;
+      return undefined;
+    }
+  }
+}
+
+/** @internal */
+export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
+  return {
+    'RateLimit-Limit': String(decision.limit),
+    'RateLimit-Remaining': String(decision.remaining),
+    'RateLimit-Reset': String(decision.resetSeconds),
+  };
+}
+
+/** The Fastify client IP (which honours `trustProxy`), or the gRPC peer host. */
+function clientAddress(context: ExecutionContext): string {
+  if (context.getType() === 'http') return context.switchToHttp().getRequest<FastifyRequest>().ip;
+  const call: unknown = context.getArgByIndex(2);
+  if (
+    typeof call === 'object' &&
+    call !== null &&
+    'getPeer' in call &&
+    typeof call.getPeer === 'function'
+  ) {
+    const peer: unknown = call.getPeer();
+    if (typeof peer === 'string') return peerHost(peer);
+  }
+  return 'unknown';
+}
+
+/** `ipv4:127.0.0.1:5000` → `127.0.0.1`; `ipv6:[::1]:5000` → `::1`. */
+function peerHost(peer: string): string {
+  const address = peer.replace(/^ipv[46]:/, '');
+  const bracketed = /^\[([^\]]+)\]/.exec(address);
+  if (bracketed !== null) return bracketed[1];
+  const colon = address.lastIndexOf(':');
+  return colon > 0 ? address.slice(0, colon) : address;
+}
