@@ -1,0 +1,203 @@
+import { FieldDescriptor, ScalarType, ValueType } from '../descriptor/types';
+import { fieldPath, indexPath, keyPath } from '../validation/field-path';
+import { enumPlan, messagePlan } from './plan';
+import { describeJsonType, ProtoJsonError } from './protojson-error';
+import { decodeScalarJson, parseScalarText, scalarDefault } from './scalars';
+import {
+  DURATION,
+  EMPTY,
+  parseDuration,
+  parseTimestamp,
+  TIMESTAMP,
+  WRAPPER_SCALARS,
+} from './well-known';
+
+/** Deeper JSON than this is refused, so a hostile body cannot exhaust the stack. */
+export const MAX_DEPTH = 64;
+
+type JsonObject = Record<string, unknown>;
+
+/**
+ * Reads a protojson value (the parsed JSON body) as a message of `messageType`, in the loader
+ * shape handlers use: proto (snake_case) keys, 64-bit integers as decimal strings, enums as names,
+ * Timestamp/Duration as `{ seconds, nanos }`, bytes as Buffer, every missing field set to its
+ * default (proto3 `optional`, oneof members and message fields stay undefined).
+ *
+ * Both proto names and jsonNames are accepted, unknown fields are ignored, `null` means default.
+ *
+ * @throws ProtoJsonError with the field path for every value of the wrong type or range.
+ * @publicApi
+ */
+export function decodeJson(messageType: string, json: unknown): Record<string, unknown> {
+  return decodeMessage(messageType, json, '', 0);
+}
+
+/** A message of `messageType` with every field at its default (an empty JSON object). @internal */
+export function defaultMessage(messageType: string): Record<string, unknown> {
+  return decodeMessage(messageType, {}, '', 0);
+}
+
+/** @internal */
+export function decodeMessage(
+  messageType: string,
+  json: unknown,
+  path: string,
+  depth: number,
+): JsonObject {
+  if (depth > MAX_DEPTH) throw new ProtoJsonError(path, `nesting deeper than ${MAX_DEPTH} levels`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new ProtoJsonError(
+      path,
+      `expected an object (${messageType}), got ${describeJsonType(json)}`,
+    );
+  const input = json as JsonObject;
+  const plan = messagePlan(messageType);
+  const message: JsonObject = {};
+  for (const field of plan.fields) {
+    const byName = Object.hasOwn(input, field.name) ? input[field.name] : undefined;
+    const byJsonName =
+      field.jsonName !== field.name && Object.hasOwn(input, field.jsonName)
+        ? input[field.jsonName]
+        : undefined;
+    const childPath = fieldPath(path, field.name);
+    if (byName !== undefined && byJsonName !== undefined)
+      throw new ProtoJsonError(childPath, `set twice, as ${field.name} and ${field.jsonName}`);
+    const value = byName !== undefined ? byName : byJsonName;
+    if (value === undefined || value === null) {
+      message[field.name] = fieldDefault(field);
+      continue;
+    }
+    message[field.name] = decodeField(field, value, childPath, depth);
+    if (field.oneof) {
+      if (message[field.oneof] !== undefined)
+        throw new ProtoJsonError(
+          childPath,
+          `oneof ${field.oneof} already has ${String(message[field.oneof])} set`,
+        );
+      message[field.oneof] = field.name;
+    }
+  }
+  return message;
+}
+
+/** The loader's `defaults: true` value for an absent field. @internal */
+export function fieldDefault(field: FieldDescriptor): unknown {
+  if (field.cardinality === 'repeated') return [];
+  if (field.cardinality === 'map') return {};
+  if (field.optional || field.oneof) return undefined;
+  return valueDefault(field.type);
+}
+
+function valueDefault(type: ValueType): unknown {
+  if (type.kind === 'scalar') return scalarDefault(type.scalar);
+  if (type.kind === 'enum') return enumPlan(type.enumType).defaultName;
+  return undefined;
+}
+
+function decodeField(field: FieldDescriptor, value: unknown, path: string, depth: number): unknown {
+  if (field.cardinality === 'repeated') {
+    if (!Array.isArray(value))
+      throw new ProtoJsonError(path, `expected an array, got ${describeJsonType(value)}`);
+    return value.map((element, index) =>
+      decodeElement(field.type, element, indexPath(path, index), depth),
+    );
+  }
+  if (field.cardinality === 'map') {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new ProtoJsonError(path, `expected an object (map), got ${describeJsonType(value)}`);
+    const map: JsonObject = {};
+    for (const [key, element] of Object.entries(value)) {
+      const entryPath = keyPath(path, key);
+      const mapKey = canonicalMapKey(field.mapKey ?? 'string', key, entryPath);
+      setOwn(map, mapKey, decodeElement(field.type, element, entryPath, depth));
+    }
+    return map;
+  }
+  return decodeValue(field.type, value, path, depth);
+}
+
+/** Elements of repeated fields and map values cannot be null in protojson. */
+function decodeElement(type: ValueType, value: unknown, path: string, depth: number): unknown {
+  if (value === null) throw new ProtoJsonError(path, 'null is not allowed here');
+  return decodeValue(type, value, path, depth);
+}
+
+/** @internal */
+export function decodeValue(type: ValueType, value: unknown, path: string, depth: number): unknown {
+  if (type.kind === 'scalar') return decodeScalarJson(type.scalar, value, path);
+  if (type.kind === 'enum') return decodeEnum(type.enumType, value, path);
+  return decodeMessageValue(type.messageType, value, path, depth + 1);
+}
+
+function decodeMessageValue(
+  messageType: string,
+  value: unknown,
+  path: string,
+  depth: number,
+): unknown {
+  const wrapped = WRAPPER_SCALARS.get(messageType);
+  if (wrapped) return { value: decodeScalarJson(wrapped, value, path) };
+  if (messageType === TIMESTAMP)
+    return parseTimestamp(expectString(value, path, 'an RFC 3339 timestamp'), path);
+  if (messageType === DURATION)
+    return parseDuration(expectString(value, path, 'a duration string'), path);
+  if (messageType === EMPTY) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new ProtoJsonError(path, `expected an object, got ${describeJsonType(value)}`);
+    return {};
+  }
+  return decodeMessage(messageType, value, path, depth);
+}
+
+/** @internal */
+export function decodeEnum(enumType: string, value: unknown, path: string): string {
+  const plan = enumPlan(enumType);
+  if (typeof value === 'string' && plan.numberByName.has(value)) return value;
+  if (typeof value === 'number') {
+    const name = plan.nameByNumber.get(value);
+    if (name !== undefined) return name;
+  }
+  if (typeof value !== 'string' && typeof value !== 'number')
+    throw new ProtoJsonError(
+      path,
+      `expected an enum name or number, got ${describeJsonType(value)}`,
+    );
+  const allowed = [...plan.numberByName.keys()].join(', ');
+  throw new ProtoJsonError(
+    path,
+    `unknown ${enumType} value ${JSON.stringify(value)} (allowed: ${allowed})`,
+  );
+}
+
+function expectString(value: unknown, path: string, what: string): string {
+  if (typeof value !== 'string')
+    throw new ProtoJsonError(path, `expected ${what}, got ${describeJsonType(value)}`);
+  return value;
+}
+
+/** Map keys arrive as JSON strings; integer and bool keys are checked and written canonically. */
+function canonicalMapKey(keyType: ScalarType, key: string, path: string): string {
+  if (keyType === 'string') return key;
+  if (keyType === 'bool') {
+    if (key === 'true' || key === 'false') return key;
+    throw new ProtoJsonError(path, `expected a bool map key, got ${JSON.stringify(key)}`);
+  }
+  if (!/^-?(0|[1-9]\d*)$/.test(key))
+    throw new ProtoJsonError(
+      path,
+      `expected an integer map key (${keyType}), got ${JSON.stringify(key)}`,
+    );
+  return String(parseScalarText(keyType, key, path));
+}
+
+/** Assigns even a `__proto__` key as data, so a hostile map key cannot swap the prototype. @internal */
+export function setOwn(target: JsonObject, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  else target[key] = value;
+}

@@ -1,0 +1,129 @@
+import { FieldDescriptor, ScalarType, ValueType } from '../descriptor/types';
+import { fieldPath, indexPath, keyPath } from '../validation/field-path';
+import { LONG_SCALARS } from './integers';
+import { enumPlan, messagePlan } from './plan';
+import { setOwn } from './decode';
+import { scalarDefault } from './scalars';
+import {
+  DURATION,
+  EMPTY,
+  formatDuration,
+  formatTimestamp,
+  TIMESTAMP,
+  WRAPPER_SCALARS,
+} from './well-known';
+
+type JsonObject = Record<string, unknown>;
+
+/**
+ * Writes a loader-shaped message as protojson the way grpc-gateway does with
+ * `UseProtoNames` + `EmitUnpopulated`: proto (snake_case) names, every field present (defaults for
+ * unset scalars, `null` for unset messages), 64-bit integers as strings, enums by name, Timestamp
+ * as RFC 3339 UTC, Duration as `"1.5s"`, bytes as base64. Unset proto3 `optional` fields and unset
+ * oneof members are omitted.
+ *
+ * @throws Error when the handler returned a value of the wrong type (a server bug, not a 400).
+ * @publicApi
+ */
+export function encodeJson(messageType: string, message: Record<string, unknown>): unknown {
+  return encodeMessage(messageType, message, '');
+}
+
+function encodeMessage(messageType: string, message: unknown, path: string): JsonObject {
+  if (typeof message !== 'object' || message === null || Array.isArray(message))
+    throw encodeError(path, `expected an object (${messageType})`, message);
+  const source = message as JsonObject;
+  const plan = messagePlan(messageType);
+  const json: JsonObject = {};
+  for (const field of plan.fields) {
+    const value = source[field.name];
+    if ((value === undefined || value === null) && (field.optional || field.oneof)) continue;
+    json[field.name] = encodeField(field, value, fieldPath(path, field.name));
+  }
+  return json;
+}
+
+function encodeField(field: FieldDescriptor, value: unknown, path: string): unknown {
+  if (field.cardinality === 'repeated') {
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) throw encodeError(path, 'expected an array', value);
+    return value.map((element, index) => encodeValue(field.type, element, indexPath(path, index)));
+  }
+  if (field.cardinality === 'map') {
+    if (value === undefined || value === null) return {};
+    if (typeof value !== 'object' || Array.isArray(value))
+      throw encodeError(path, 'expected an object (map)', value);
+    const json: JsonObject = {};
+    for (const [key, element] of Object.entries(value))
+      setOwn(json, key, encodeValue(field.type, element, keyPath(path, key)));
+    return json;
+  }
+  return encodeValue(field.type, value, path);
+}
+
+function encodeValue(type: ValueType, value: unknown, path: string): unknown {
+  if (type.kind === 'scalar')
+    return encodeScalar(type.scalar, value ?? scalarDefault(type.scalar), path);
+  if (type.kind === 'enum') return encodeEnum(type.enumType, value, path);
+  if (value === undefined || value === null) return null;
+  return encodeMessageValue(type.messageType, value, path);
+}
+
+function encodeMessageValue(messageType: string, value: unknown, path: string): unknown {
+  const wrapped = WRAPPER_SCALARS.get(messageType);
+  if (wrapped) {
+    const inner =
+      typeof value === 'object' && value !== null ? (value as JsonObject).value : undefined;
+    return encodeScalar(wrapped, inner ?? scalarDefault(wrapped), path);
+  }
+  if (messageType === TIMESTAMP) return formatTimestamp(value, path);
+  if (messageType === DURATION) return formatDuration(value, path);
+  if (messageType === EMPTY) return {};
+  return encodeMessage(messageType, value, path);
+}
+
+function encodeScalar(scalar: ScalarType, value: unknown, path: string): unknown {
+  switch (scalar) {
+    case 'string':
+      if (typeof value !== 'string') throw encodeError(path, 'expected a string', value);
+      return value;
+    case 'bool':
+      if (typeof value !== 'boolean') throw encodeError(path, 'expected a boolean', value);
+      return value;
+    case 'bytes':
+      if (!(value instanceof Uint8Array)) throw encodeError(path, 'expected a Buffer', value);
+      return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+    case 'double':
+    case 'float':
+      if (typeof value !== 'number') throw encodeError(path, 'expected a number', value);
+      return Number.isFinite(value) ? value : String(value);
+    default:
+      return encodeInteger(scalar, value, path);
+  }
+}
+
+function encodeInteger(scalar: ScalarType, value: unknown, path: string): string | number {
+  const integral =
+    (typeof value === 'number' && Number.isInteger(value)) ||
+    typeof value === 'bigint' ||
+    (typeof value === 'string' && /^-?\d+$/.test(value));
+  if (!integral) throw encodeError(path, `expected an integer (${scalar})`, value);
+  if (LONG_SCALARS.has(scalar))
+    return typeof value === 'number' ? BigInt(value).toString() : String(value);
+  return Number(value);
+}
+
+function encodeEnum(enumType: string, value: unknown, path: string): string | number {
+  const plan = enumPlan(enumType);
+  if (value === undefined || value === null) return plan.defaultName;
+  if (typeof value === 'string' && plan.numberByName.has(value)) return value;
+  // An open enum may carry a number this build does not know; protojson writes it as a number.
+  if (typeof value === 'number' && Number.isInteger(value))
+    return plan.nameByNumber.get(value) ?? value;
+  throw encodeError(path, `expected a ${enumType} value`, value);
+}
+
+function encodeError(path: string, expectation: string, value: unknown): Error {
+  const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value;
+  return new Error(`cannot encode ${path === '' ? 'message' : path}: ${expectation}, got ${shown}`);
+}

@@ -1,0 +1,142 @@
+import { FieldDescriptor, ValueType } from '../descriptor/types';
+import { decodeEnum, defaultMessage } from './decode';
+import { messagePlan } from './plan';
+import { ProtoJsonError } from './protojson-error';
+import { parseScalarText } from './scalars';
+import { DURATION, parseDuration, parseTimestamp, TIMESTAMP, WRAPPER_SCALARS } from './well-known';
+
+type Message = Record<string, unknown>;
+
+/** A field path resolved against the descriptors: the fields from the root to the leaf. */
+type ResolvedPath = readonly FieldDescriptor[];
+
+/**
+ * Applies the URL parts of a google.api.http request to `target` (the message decoded from the
+ * body, or the defaults when there is none):
+ * - every path parameter (`user_id`, or dotted `user.id`) is converted from text and set;
+ * - every query parameter names a field by proto name or jsonName (dotted for nested messages)
+ *   and is set the same way, repeated parameters making arrays - except that with `body: "*"`
+ *   there are no query parameters, fields bound by the path or by the body field are left alone,
+ *   and names that match no field (or a map field) are ignored.
+ *
+ * @throws ProtoJsonError for text that does not convert to the field's type.
+ * @throws Error when a path parameter names no field (the route table and descriptors disagree).
+ * @publicApi
+ */
+export function applyPathAndQuery(
+  messageType: string,
+  target: Record<string, unknown>,
+  pathParams: Record<string, string>,
+  query: Record<string, string | string[]>,
+  bodyField?: string,
+): void {
+  const boundPaths: string[] = [];
+  for (const [name, text] of Object.entries(pathParams)) {
+    const resolved = resolvePath(messageType, name);
+    if (!resolved || resolved[resolved.length - 1].cardinality === 'map')
+      throw new Error(`path parameter ${name} is not a field of ${messageType}`);
+    const protoPath = resolved.map((field) => field.name).join('.');
+    setResolved(target, resolved, [text], protoPath);
+    boundPaths.push(protoPath);
+  }
+  if (bodyField === '*') return;
+  for (const [name, raw] of Object.entries(query)) {
+    const resolved = resolvePath(messageType, name);
+    if (!resolved || resolved[resolved.length - 1].cardinality === 'map') continue;
+    const protoPath = resolved.map((field) => field.name).join('.');
+    if (bodyField !== undefined && resolved[0].name === bodyField) continue;
+    if (boundPaths.some((bound) => overlaps(bound, protoPath))) continue;
+    setResolved(target, resolved, Array.isArray(raw) ? raw : [raw], protoPath);
+  }
+}
+
+/** True when one path is the other or lies inside it (`a` and `a.b`). */
+function overlaps(first: string, second: string): boolean {
+  return first === second || first.startsWith(`${second}.`) || second.startsWith(`${first}.`);
+}
+
+/** Follows dotted names through singular message fields; undefined when any step is not a field. */
+function resolvePath(messageType: string, dotted: string): ResolvedPath | undefined {
+  const resolved: FieldDescriptor[] = [];
+  let currentType: string | undefined = messageType;
+  for (const segment of dotted.split('.')) {
+    if (currentType === undefined) return undefined;
+    const field = messagePlan(currentType).byKey.get(segment);
+    if (!field) return undefined;
+    resolved.push(field);
+    currentType =
+      field.cardinality === 'singular' &&
+      field.type.kind === 'message' &&
+      !isTextMessage(field.type.messageType)
+        ? field.type.messageType
+        : undefined;
+  }
+  return resolved;
+}
+
+/** Well-known messages written as one text value (Timestamp, Duration, wrappers). */
+function isTextMessage(messageType: string): boolean {
+  return messageType === TIMESTAMP || messageType === DURATION || WRAPPER_SCALARS.has(messageType);
+}
+
+function setResolved(
+  target: Message,
+  resolved: ResolvedPath,
+  texts: readonly string[],
+  protoPath: string,
+): void {
+  let container = target;
+  for (const field of resolved.slice(0, -1)) {
+    const existing = container[field.name];
+    if (typeof existing !== 'object' || existing === null) {
+      const created = defaultMessage((field.type as { messageType: string }).messageType);
+      setMember(container, field, created, protoPath);
+      container = created;
+    } else {
+      container = existing as Message;
+    }
+  }
+  const leaf = resolved[resolved.length - 1];
+  if (leaf.cardinality === 'repeated') {
+    container[leaf.name] = texts.map((text, index) =>
+      parseText(leaf.type, text, `${protoPath}[${index}]`),
+    );
+    return;
+  }
+  if (texts.length !== 1)
+    throw new ProtoJsonError(protoPath, `expected one value, got ${texts.length}`);
+  setMember(container, leaf, parseText(leaf.type, texts[0], protoPath), protoPath);
+}
+
+/** Sets a field, keeping the loader's oneof property and refusing a second member of a oneof. */
+function setMember(
+  container: Message,
+  field: FieldDescriptor,
+  value: unknown,
+  protoPath: string,
+): void {
+  if (field.oneof) {
+    const current = container[field.oneof];
+    if (current !== undefined && current !== field.name)
+      throw new ProtoJsonError(
+        protoPath,
+        `oneof ${field.oneof} already has ${String(current)} set`,
+      );
+    container[field.oneof] = field.name;
+  }
+  container[field.name] = value;
+}
+
+function parseText(type: ValueType, text: string, path: string): unknown {
+  if (type.kind === 'scalar') return parseScalarText(type.scalar, text, path);
+  if (type.kind === 'enum')
+    return decodeEnum(type.enumType, /^-?\d+$/.test(text) ? Number(text) : text, path);
+  const wrapped = WRAPPER_SCALARS.get(type.messageType);
+  if (wrapped) return { value: parseScalarText(wrapped, text, path) };
+  if (type.messageType === TIMESTAMP) return parseTimestamp(text, path);
+  if (type.messageType === DURATION) return parseDuration(text, path);
+  throw new ProtoJsonError(
+    path,
+    `a ${type.messageType} message cannot be given as a URL parameter`,
+  );
+}
