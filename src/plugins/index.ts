@@ -1,6 +1,11 @@
 import { ToolkitPluginKind } from '../toolkit/plugins';
 import { cachePluginKind } from './cache';
 import { pgsqlPluginKind } from './pgsql';
+import { realtimePluginKind } from './realtime';
 
 /** Every plugin kind the toolkit ships; the runtime builds a proto's plugins from these. @publicApi */
-export const PLUGIN_KINDS: ToolkitPluginKind[] = [pgsqlPluginKind, cachePluginKind];
+export const PLUGIN_KINDS: ToolkitPluginKind[] = [
+  pgsqlPluginKind,
+  cachePluginKind,
+  realtimePluginKind,
+];

@@ -1,4 +1,5 @@
 import Redis, { RedisOptions } from 'ioredis';
+import { withTimeout } from '../../shared';
 import { RealtimeUnavailableError } from '../realtime.errors';
 import { FanoutBus, FanoutDelivery } from './fanout-bus';
 
@@ -66,7 +67,7 @@ export class RedisFanout implements FanoutBus {
     await withTimeout(
       Promise.all([this.subscriber.psubscribe(this.pattern), once(this.publisher, 'ready')]),
       this.options.timeoutMs,
-      'connect',
+      `connect timed out after ${this.options.timeoutMs}ms`,
     ).catch((error: unknown) => {
       throw new RealtimeUnavailableError(this.backend, reasonOf(error));
     });
@@ -87,7 +88,11 @@ export class RedisFanout implements FanoutBus {
     if (this.subscriber.status !== 'ready') {
       throw new Error(`subscriber connection is ${this.subscriber.status}`);
     }
-    await withTimeout(this.publisher.ping(), this.options.timeoutMs, 'PING');
+    await withTimeout(
+      this.publisher.ping(),
+      this.options.timeoutMs,
+      `PING timed out after ${this.options.timeoutMs}ms`,
+    );
   }
 
   async close(): Promise<void> {
@@ -131,14 +136,6 @@ function escapeGlob(text: string): string {
 function once(client: Redis, event: 'ready'): Promise<void> {
   if (client.status === event) return Promise.resolve();
   return new Promise((resolve) => client.once(event, () => resolve()));
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms}ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function reasonOf(error: unknown): string {

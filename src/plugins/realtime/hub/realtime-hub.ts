@@ -88,7 +88,9 @@ export class RealtimeHub
       await this.bus.start((channel, frameJson) => this.deliver(channel, frameJson));
     } catch (error) {
       // Start anyway: readiness reports the outage and the connections recover on their own.
-      this.logger.warn(`${error instanceof Error ? error.message : String(error)}; starting unready`);
+      this.logger.warn(
+        `${error instanceof Error ? error.message : String(error)}; starting unready`,
+      );
     }
     this.heartbeat = setInterval(() => this.beat(), this.settings.pingIntervalMs);
     this.heartbeat.unref();
@@ -235,7 +237,10 @@ export class RealtimeHub
       socket,
       request,
       acceptance.context,
-      { sendBufferLimit: this.settings.sendBufferLimit, closeTimeoutMs: this.settings.closeTimeoutMs },
+      {
+        sendBufferLimit: this.settings.sendBufferLimit,
+        closeTimeoutMs: this.settings.closeTimeoutMs,
+      },
       (slow, buffered) =>
         this.logger.warn(
           `closed slow client ${slow.id} on ${request.route} (1013): ${buffered} bytes queued, ` +

@@ -1,0 +1,93 @@
+import {
+  ConfigurableModuleBuilder,
+  ConfigurableModuleHost,
+  DynamicModule,
+  Logger,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { PluginStatusRegistry } from '../../toolkit/plugins';
+import { FanoutBus } from './fanout/fanout-bus';
+import { LocalFanout } from './fanout/local-fanout';
+import { RedisFanout } from './fanout/redis-fanout';
+import { RealtimeHub } from './hub/realtime-hub';
+import { RealtimeSettings } from './realtime.config';
+import { getRealtimeToken } from './realtime.tokens';
+
+/** What `RealtimeModule.forRoot` takes: the parsed `<ENV_PREFIX>_<PREFIX>_*` settings. @publicApi */
+export interface RealtimeModuleOptions {
+  settings: RealtimeSettings;
+}
+
+/** Extras of `forRoot`: the instance prefix keys the exported token. */
+interface RealtimeModuleExtras {
+  prefix: string;
+  isGlobal: boolean;
+}
+
+export const {
+  ConfigurableModuleClass: RealtimeConfigurableModule,
+  MODULE_OPTIONS_TOKEN: REALTIME_MODULE_OPTIONS,
+}: ConfigurableModuleHost<RealtimeModuleOptions, 'forRoot', 'create', RealtimeModuleExtras> =
+  new ConfigurableModuleBuilder<RealtimeModuleOptions>()
+    .setClassMethodName('forRoot')
+    .setExtras<RealtimeModuleExtras>(
+      { prefix: 'realtime', isGlobal: true },
+      (definition, extras): DynamicModule => {
+        const token = getRealtimeToken(extras.prefix);
+        return {
+          ...definition,
+          global: extras.isGlobal,
+          providers: [
+            ...(definition.providers ?? []),
+            {
+              provide: token,
+              inject: [REALTIME_MODULE_OPTIONS, PluginStatusRegistry, HttpAdapterHost],
+              useFactory: (
+                options: RealtimeModuleOptions,
+                registry: PluginStatusRegistry,
+                httpAdapterHost: HttpAdapterHost,
+              ) => createRealtimeHub(extras.prefix, options.settings, registry, httpAdapterHost),
+            },
+          ],
+          exports: [token],
+        };
+      },
+    )
+    .build();
+
+function createRealtimeHub(
+  prefix: string,
+  settings: RealtimeSettings,
+  registry: PluginStatusRegistry,
+  httpAdapterHost: HttpAdapterHost,
+): RealtimeHub {
+  const hubSettings = {
+    pingIntervalMs: settings.PING_INTERVAL,
+    maxPayload: settings.MAX_PAYLOAD,
+    sendBufferLimit: settings.SEND_BUFFER_LIMIT,
+    closeTimeoutMs: settings.CLOSE_TIMEOUT,
+    maxConnections: settings.MAX_CONNECTIONS,
+    allowedOrigins: settings.ALLOWED_ORIGINS,
+  };
+  return new RealtimeHub(
+    prefix,
+    hubSettings,
+    createFanoutBus(prefix, settings),
+    registry,
+    httpAdapterHost,
+  );
+}
+
+function createFanoutBus(prefix: string, settings: RealtimeSettings): FanoutBus {
+  if (settings.HOST === undefined) return new LocalFanout();
+  const logger = new Logger(`Realtime(${prefix})`);
+  return new RedisFanout({
+    host: settings.HOST,
+    port: settings.PORT,
+    password: settings.PASSWORD,
+    database: settings.DATABASE,
+    channelPrefix: settings.CHANNEL_PREFIX,
+    timeoutMs: settings.CONNECT_TIMEOUT,
+    log: (level, message) => (level === 'warn' ? logger.warn(message) : logger.log(message)),
+  });
+}
