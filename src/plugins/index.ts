@@ -1,6 +1,7 @@
 import { ToolkitPluginKind } from '../toolkit/plugins';
 import { cachePluginKind } from './cache';
 import { pgsqlPluginKind } from './pgsql';
+import { queuePluginKind } from './queue';
 import { realtimePluginKind } from './realtime';
 
 /** Every plugin kind the toolkit ships; the runtime builds a proto's plugins from these. @publicApi */
@@ -8,4 +9,5 @@ export const PLUGIN_KINDS: ToolkitPluginKind[] = [
   pgsqlPluginKind,
   cachePluginKind,
   realtimePluginKind,
+  queuePluginKind,
 ];

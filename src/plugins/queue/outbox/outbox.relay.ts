@@ -137,7 +137,10 @@ export class OutboxRelay {
       const failure = results.find((result) => result.status === 'rejected');
       // Thrown only after the commit, which keeps the confirmed rows marked.
       return failure
-        ? { relayed: sent.length, error: new OutboxPublishError(sent.length, rows.length, failure.reason) }
+        ? {
+            relayed: sent.length,
+            error: new OutboxPublishError(sent.length, rows.length, failure.reason),
+          }
         : { relayed: rows.length };
     });
     if (outcome.error) throw outcome.error;

@@ -1,0 +1,204 @@
+import { DynamicModule, Logger, Provider } from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { envName } from '../../toolkit/config';
+import { PluginContext, PluginStatusRegistry, ToolkitPluginKind } from '../../toolkit/plugins';
+import type { PgsqlPlugin } from '../pgsql/pgsql.plugin';
+import { getPgsqlToken } from '../pgsql/pgsql.tokens';
+import { assertEmbeddedAllowed } from '../shared/embedded-guard';
+import { EmbeddedQueueClient } from './embedded/embedded-queue.client';
+import { OutboxRelay } from './outbox/outbox.relay';
+import { OutboxWriter } from './outbox/outbox.writer';
+import { DEFAULT_OUTBOX_TABLE } from './outbox/outbox-table';
+import { QueueBackend } from './queue-backend';
+import { QueueLifecycle } from './queue.lifecycle';
+import { QUEUE_PLUGIN_KIND } from './queue.constants';
+import {
+  OutboxConfig,
+  QueueConfig,
+  brokerUrl,
+  outboxConfigSection,
+  queueConfigSection,
+  redactedBrokerUrl,
+  usesEmbeddedBroker,
+} from './queue.config';
+import { getOutboxWriterToken, getQueueToken } from './queue.tokens';
+import { OutboxPluginOptions, QueuePluginOptions } from './queue.types';
+import { RabbitQueueClient } from './rabbit/rabbit-queue.client';
+import { RetryPolicy } from './retry-policy';
+
+const OUTBOX_MAX_BACKOFF_MS = 30_000;
+
+/**
+ * Builds the global module of one queue instance (one prefix of one service): the `QueuePlugin`
+ * under `getQueueToken(prefix)`, `@QueueSubscribe` discovery, readiness, and with `outbox` in the
+ * plugin options the `OutboxWriter` (under `getOutboxWriterToken(prefix)`) and its relay.
+ * @publicApi
+ */
+export function createQueueModule(context: PluginContext): DynamicModule {
+  const config = context.config.load(queueConfigSection(context.prefix));
+  const options = queuePluginOptions(context.options);
+  const outboxConfig = options.outbox
+    ? context.config.load(outboxConfigSection(context.prefix))
+    : undefined;
+  const logger = new Logger(`Queue:${context.prefix}`);
+  const embedded = usesEmbeddedBroker(config);
+  if (embedded) {
+    const hostVariable = envName(
+      context.envPrefix,
+      queueConfigSection(context.prefix).scope,
+      'HOST',
+    );
+    assertEmbeddedAllowed(context, 'in-process broker', hostVariable);
+  }
+  const queueToken = getQueueToken(context.prefix);
+  const lifecycleToken = `${queueToken}:lifecycle`;
+  const providers: Provider[] = [
+    {
+      provide: queueToken,
+      useFactory: (): QueueBackend => createBackend(context, config, embedded, logger),
+    },
+    {
+      provide: lifecycleToken,
+      useFactory: (
+        backend: QueueBackend,
+        discovery: DiscoveryService,
+        scanner: MetadataScanner,
+        reflector: Reflector,
+        registry: PluginStatusRegistry | undefined,
+      ) =>
+        new QueueLifecycle(backend, {
+          prefix: context.prefix,
+          serviceName: context.serviceName,
+          backendDescription: embedded
+            ? 'embedded in-process broker'
+            : `rabbitmq ${redactedBrokerUrl(brokerUrl(config))} exchange ${config.EXCHANGE}`,
+          embedded,
+          discovery,
+          scanner,
+          reflector,
+          registry,
+          logger,
+        }),
+      inject: [
+        queueToken,
+        DiscoveryService,
+        MetadataScanner,
+        Reflector,
+        { token: PluginStatusRegistry, optional: true },
+      ],
+    },
+  ];
+  const exports: string[] = [queueToken];
+  if (options.outbox && outboxConfig) {
+    providers.push(...outboxProviders(context.prefix, options.outbox, outboxConfig, logger));
+    exports.push(getOutboxWriterToken(context.prefix));
+  }
+  return {
+    module: class QueuePluginModule {},
+    global: true,
+    imports: [DiscoveryModule],
+    providers,
+    exports,
+  };
+}
+
+/** The `rabbitmq` plugin kind for the toolkit's plugin registry. @publicApi */
+export const queuePluginKind: ToolkitPluginKind = {
+  kind: QUEUE_PLUGIN_KIND,
+  module: createQueueModule,
+};
+
+function createBackend(
+  context: PluginContext,
+  config: QueueConfig,
+  embedded: boolean,
+  logger: Logger,
+): QueueBackend {
+  const retry: RetryPolicy = {
+    maxRetries: config.RETRY_COUNT,
+    initialDelayMs: config.RETRY_BACKOFF,
+    maxDelayMs: config.RETRY_BACKOFF_MAX,
+  };
+  if (embedded) return new EmbeddedQueueClient(retry, config.PREFETCH, logger);
+  return new RabbitQueueClient(
+    {
+      url: brokerUrl(config),
+      name: `${context.serviceName}/${context.prefix}`,
+      exchange: config.EXCHANGE,
+      prefetch: config.PREFETCH,
+      retry,
+      reconnectInitialMs: config.RECONNECT_INTERVAL,
+      reconnectMaxMs: config.RECONNECT_INTERVAL_MAX,
+      publishTimeoutMs: config.PUBLISH_TIMEOUT,
+      heartbeatMs: config.HEARTBEAT,
+    },
+    logger,
+  );
+}
+
+function outboxProviders(
+  prefix: string,
+  outbox: OutboxPluginOptions,
+  config: OutboxConfig,
+  logger: Logger,
+): Provider[] {
+  const writerToken = getOutboxWriterToken(prefix);
+  const pgsqlToken = getPgsqlToken(outbox.pgsqlPrefix);
+  return [
+    {
+      provide: writerToken,
+      useFactory: () => new OutboxWriter(outbox.table ?? DEFAULT_OUTBOX_TABLE),
+    },
+    {
+      provide: `${writerToken}:relay`,
+      useFactory: (queue: QueueBackend, pgsql: PgsqlPlugin, writer: OutboxWriter) =>
+        new OutboxRelayLifecycle(
+          new OutboxRelay(
+            queue,
+            pgsql.dataSource,
+            writer,
+            {
+              pollIntervalMs: config.OUTBOX_POLL_INTERVAL,
+              batchSize: config.OUTBOX_BATCH_SIZE,
+              maxBackoffMs: OUTBOX_MAX_BACKOFF_MS,
+            },
+            logger,
+          ),
+        ),
+      inject: [getQueueToken(prefix), pgsqlToken, writerToken],
+    },
+  ];
+}
+
+/** Starts the relay once every module (the pgsql data source included) is initialized. */
+class OutboxRelayLifecycle {
+  constructor(private readonly relay: OutboxRelay) {}
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  /** Before the queue stops and the data source closes: finish the batch in flight. */
+  async onModuleDestroy(): Promise<void> {
+    await this.relay.stop();
+  }
+}
+
+function queuePluginOptions(options: unknown): QueuePluginOptions {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object') throw new Error('queue plugin options must be an object');
+  const outbox: unknown = Reflect.get(options, 'outbox');
+  if (outbox === undefined) return {};
+  if (typeof outbox !== 'object' || outbox === null) {
+    throw new Error('queue plugin option "outbox" must be an object');
+  }
+  const pgsqlPrefix: unknown = Reflect.get(outbox, 'pgsqlPrefix');
+  const table: unknown = Reflect.get(outbox, 'table');
+  if (pgsqlPrefix !== undefined && typeof pgsqlPrefix !== 'string') {
+    throw new Error('queue plugin option "outbox.pgsqlPrefix" must be a string');
+  }
+  if (table !== undefined && typeof table !== 'string') {
+    throw new Error('queue plugin option "outbox.table" must be a string');
+  }
+  return { outbox: { pgsqlPrefix, table } };
+}
