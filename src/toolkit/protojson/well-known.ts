@@ -107,15 +107,12 @@ function fractionDigits(nanos: number): string {
 
 function readSecondsNanos(value: unknown, path: string): { seconds: number; nanos: number } {
   if (typeof value === 'object' && value !== null) {
-    const { seconds = 0, nanos = 0 } = value as { seconds?: unknown; nanos?: unknown };
-    const secondsNumber = typeof seconds === 'string' ? Number(seconds) : seconds;
-    if (
-      typeof secondsNumber === 'number' &&
-      Number.isInteger(secondsNumber) &&
-      typeof nanos === 'number' &&
-      Number.isInteger(nanos)
-    )
-      return { seconds: secondsNumber, nanos };
+    // nanos may be left out (it defaults to 0); seconds may not, so a Date is refused, not epoch.
+    const { seconds, nanos = 0 } = value as { seconds?: unknown; nanos?: unknown };
+    const secondsNumber =
+      typeof seconds === 'string' && /^-?\d+$/.test(seconds) ? Number(seconds) : seconds;
+    if (Number.isInteger(secondsNumber) && Number.isInteger(nanos))
+      return { seconds: secondsNumber as number, nanos: nanos as number };
   }
   throw new Error(`cannot encode ${path}: expected { seconds, nanos }`);
 }

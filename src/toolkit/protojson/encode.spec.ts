@@ -1,0 +1,166 @@
+import { KITCHEN } from './descriptors.mocks';
+import { decodeJson } from './decode';
+import { encodeJson } from './encode';
+
+describe('encodeJson', () => {
+  it('emits every unpopulated field with proto names, omitting unset optional and oneof members', () => {
+    expect(encodeJson(KITCHEN, {})).toEqual({
+      f_double: 0,
+      f_float: 0,
+      f_int32: 0,
+      f_int64: '0',
+      f_uint32: 0,
+      f_uint64: '0',
+      f_sint32: 0,
+      f_sint64: '0',
+      f_fixed32: 0,
+      f_fixed64: '0',
+      f_sfixed32: 0,
+      f_sfixed64: '0',
+      f_bool: false,
+      f_string: '',
+      f_bytes: '',
+      color: 'COLOR_UNSPECIFIED',
+      nested: null,
+      ids: [],
+      children: [],
+      labels: {},
+      by_number: {},
+      flags: {},
+      created_at: null,
+      ttl: null,
+      max_count: null,
+      nickname: null,
+      nothing: null,
+      colors: [],
+    });
+  });
+
+  it('writes 64-bit integers as strings, enums by name, bytes as base64, special floats as text', () => {
+    const json = encodeJson(KITCHEN, {
+      f_int64: 12,
+      f_uint64: '18446744073709551615',
+      f_sint64: -5n,
+      f_double: NaN,
+      f_float: -Infinity,
+      f_bytes: Buffer.from([0xfb, 0xff]),
+      color: 2,
+      colors: ['RED', 9],
+      opt_string: '',
+      text: 'chosen',
+      choice: 'text',
+    }) as Record<string, unknown>;
+    expect(json).toMatchObject({
+      f_int64: '12',
+      f_uint64: '18446744073709551615',
+      f_sint64: '-5',
+      f_double: 'NaN',
+      f_float: '-Infinity',
+      f_bytes: '+/8=',
+      color: 'GREEN',
+      colors: ['RED', 9],
+      opt_string: '',
+      text: 'chosen',
+    });
+    expect(json).not.toHaveProperty('choice');
+    expect(json).not.toHaveProperty('number');
+  });
+
+  it.each([
+    [0, '2024-01-02T03:04:05Z'],
+    [5000000, '2024-01-02T03:04:05.005Z'],
+    [123456000, '2024-01-02T03:04:05.123456Z'],
+    [1, '2024-01-02T03:04:05.000000001Z'],
+  ])('writes a Timestamp with %d nanos as %s (Go digit groups)', (nanos, expected) => {
+    const seconds = String(Date.UTC(2024, 0, 2, 3, 4, 5) / 1000);
+    const json = encodeJson(KITCHEN, { created_at: { seconds, nanos } }) as Record<string, unknown>;
+    expect(json.created_at).toBe(expected);
+  });
+
+  it('writes the Timestamp range edges and durations', () => {
+    const first = encodeJson(KITCHEN, { created_at: { seconds: '-62135596800', nanos: 0 } });
+    expect(first).toMatchObject({ created_at: '0001-01-01T00:00:00Z' });
+    const last = encodeJson(KITCHEN, { created_at: { seconds: '253402300799', nanos: 999999999 } });
+    expect(last).toMatchObject({ created_at: '9999-12-31T23:59:59.999999999Z' });
+    expect(encodeJson(KITCHEN, { ttl: { seconds: '3', nanos: 0 } })).toMatchObject({ ttl: '3s' });
+    expect(encodeJson(KITCHEN, { ttl: { seconds: '0', nanos: -500000000 } })).toMatchObject({
+      ttl: '-0.500s',
+    });
+    expect(
+      encodeJson(KITCHEN, { max_count: { value: '7' }, nickname: { value: 'n' } }),
+    ).toMatchObject({
+      max_count: '7',
+      nickname: 'n',
+    });
+  });
+
+  it('writes nested messages, repeated messages and maps', () => {
+    const json = encodeJson(KITCHEN, {
+      nested: { name: 'a', child: { name: 'b' } },
+      children: [{ name: 'c' }],
+      by_number: { '1': { name: 'd' } },
+      labels: { k: 'v' },
+    });
+    expect(json).toMatchObject({
+      nested: { name: 'a', child: { name: 'b', child: null } },
+      children: [{ name: 'c', child: null }],
+      by_number: { '1': { name: 'd', child: null } },
+      labels: { k: 'v' },
+    });
+  });
+
+  it('round-trips through decodeJson', () => {
+    const original = {
+      f_double: 2.5,
+      f_int64: '-9223372036854775808',
+      f_uint64: '18446744073709551615',
+      f_bool: true,
+      f_string: 'héllo 😀 \u0000',
+      f_bytes: 'AAEC/w==',
+      opt_string: 'x',
+      color: 'RED',
+      nested: { name: 'n', child: null },
+      ids: ['1', '-2'],
+      children: [{ name: 'c', child: null }],
+      labels: { a: 'b' },
+      by_number: { '-1': { name: 'm', child: null } },
+      flags: { false: '3' },
+      created_at: '2024-02-29T23:59:59.100Z',
+      ttl: '1.000000001s',
+      max_count: '5',
+      nickname: '',
+      nothing: {},
+      number: 4,
+      colors: ['GREEN'],
+    };
+    const encoded = encodeJson(KITCHEN, decodeJson(KITCHEN, original));
+    expect(encoded).toMatchObject(original);
+    expect(decodeJson(KITCHEN, encoded)).toEqual(decodeJson(KITCHEN, original));
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      'a number for a string',
+      { f_string: 5 },
+      'cannot encode f_string: expected a string, got number',
+    ],
+    [
+      'a fraction for an int64',
+      { f_int64: 1.5 },
+      'cannot encode f_int64: expected an integer (int64)',
+    ],
+    ['an unknown enum name', { color: 'BLUE' }, 'cannot encode color'],
+    ['a string for bytes', { f_bytes: 'x' }, 'expected a Buffer'],
+    ['a non-array repeated', { ids: '1' }, 'cannot encode ids: expected an array'],
+    ['a Date for a Timestamp', { created_at: new Date(0) }, 'cannot encode created_at'],
+    [
+      'a Timestamp past 9999',
+      { created_at: { seconds: '253402300800', nanos: 0 } },
+      'out of range',
+    ],
+    ['an unnormalised Duration', { ttl: { seconds: '1', nanos: -1 } }, 'not normalised'],
+    ['a bad element', { children: [5] }, 'cannot encode children[0]'],
+  ])('throws a server error for %s', (_title, message, reason) => {
+    expect(() => encodeJson(KITCHEN, message)).toThrow(reason);
+  });
+});
