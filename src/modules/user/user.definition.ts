@@ -1,0 +1,18 @@
+import { UserServiceDescriptor } from '../../gen/userservice/user-service.toolkit';
+import { defineService } from '../../toolkit/runtime/define-service';
+import { USER_MIGRATIONS } from './migrations';
+import { UserEntity } from './user.entity';
+import { UserModule } from './user.module';
+import { userSettingsSection } from './user.settings';
+
+/** user-service as the runtime boots it (DESIGN §5: USER_SERVICE, HTTP 8081, gRPC 9081). */
+export const userServiceDefinition = defineService({
+  name: 'user-service',
+  envPrefix: 'USER_SERVICE',
+  descriptor: UserServiceDescriptor,
+  module: UserModule,
+  settings: userSettingsSection,
+  plugins: { pgsql: { entities: [UserEntity], migrations: USER_MIGRATIONS } },
+  defaultHttpPort: 8081,
+  defaultGrpcPort: 9081,
+});

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { Repository } from 'typeorm';
+import { InjectUserServicePgsql } from '../../gen/userservice/user-service.toolkit';
+import { PgsqlPlugin } from '../../plugins/pgsql';
+import { UserEntity } from './user.entity';
+
+/** Fields a caller may set; absent fields are left as they are. */
+export interface UserChanges {
+  name?: string;
+  email?: string;
+}
+
+/** One page of users and how many match in total. */
+export interface UserPage {
+  users: UserEntity[];
+  total: number;
+}
+
+/** `%`, `_` and `\` match literally inside an ILIKE pattern. */
+export function escapeLikePattern(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/** PostgreSQL access for users. Throws the driver's errors; the service decides what they mean. */
+@Injectable()
+export class UserRepository {
+  private readonly users: Repository<UserEntity>;
+
+  constructor(@InjectUserServicePgsql() pgsql: PgsqlPlugin) {
+    this.users = pgsql.dataSource.getRepository(UserEntity);
+  }
+
+  async create(fields: { name: string; email: string }): Promise<UserEntity> {
+    const inserted = await this.users
+      .createQueryBuilder()
+      .insert()
+      .values(fields)
+      .returning('*')
+      .execute();
+    return this.users.create(this.fromRaw(inserted.raw));
+  }
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  findByEmail(email: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ email });
+  }
+
+  /** The updated user, or null when no user has this id. */
+  async update(id: string, changes: UserChanges): Promise<UserEntity | null> {
+    const result = await this.users
+      .createQueryBuilder()
+      .update()
+      .set({ ...changes, updatedAt: () => 'now()' })
+      .where('id = :id', { id })
+      .returning('*')
+      .execute();
+    return result.affected ? this.users.create(this.fromRaw(result.raw)) : null;
+  }
+
+  /** True when a user was deleted. */
+  async delete(id: string): Promise<boolean> {
+    const result = await this.users.delete({ id });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Oldest first; `search` matches name or email, case-insensitively, as a plain substring. */
+  async list(limit: number, offset: number, search?: string): Promise<UserPage> {
+    const query = this.users.createQueryBuilder('user');
+    if (search) {
+      query.where(
+        "(user.name ILIKE :pattern ESCAPE '\\' OR user.email ILIKE :pattern ESCAPE '\\')",
+        {
+          pattern: `%${escapeLikePattern(search)}%`,
+        },
+      );
+    }
+    const [users, total] = await query
+      .orderBy('user.created_at', 'ASC')
+      .addOrderBy('user.id', 'ASC')
+      .take(limit)
+      .skip(offset)
+      .getManyAndCount();
+    return { users, total };
+  }
+
+  /** RETURNING rows come back with column names; map them onto the entity's properties. */
+  private fromRaw(raw: unknown): Partial<UserEntity> {
+    const [row] = raw as Record<string, unknown>[];
+    return {
+      id: row.id as string,
+      name: row.name as string,
+      email: row.email as string,
+      createdAt: new Date(row.created_at as string | Date),
+      updatedAt: new Date(row.updated_at as string | Date),
+    };
+  }
+}

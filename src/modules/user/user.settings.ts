@@ -1,0 +1,30 @@
+import { ConfigValues, defineConfig } from '../../toolkit/config';
+
+/**
+ * user-service's own variables (`USER_SERVICE_<NAME>`). The seed's APP_NAME, ENVIRONMENT,
+ * LOG_LEVEL, REQUEST_TIMEOUT and ENABLE_METRICS are the runtime's (every service has them), so
+ * they are declared there, once.
+ */
+export const userSettingsSection = defineConfig('', {
+  MAX_RETRIES: {
+    type: 'int',
+    default: 3,
+    min: 0,
+    max: 10,
+    description:
+      'Retries of a PostgreSQL call after a transient failure (lost connection on reads, serialization failure or deadlock on writes)',
+  },
+  CACHE_TIMEOUT: {
+    type: 'duration',
+    default: '1h',
+    description: 'How long a user stays in the cache',
+  },
+  ENABLE_USER_CACHE: {
+    type: 'bool',
+    default: true,
+    description: 'Cache users in Redis (cache-aside `user:<id>`)',
+  },
+});
+
+/** Parsed user-service settings (inject with `@InjectServiceSettings()`). */
+export type UserSettings = ConfigValues<(typeof userSettingsSection)['fields']>;
