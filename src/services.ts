@@ -1,0 +1,8 @@
+import { ServiceDefinition } from './toolkit/runtime';
+
+/**
+ * Every service this process can run, in start order. Each service module adds its
+ * `defineService(...)` here; `SERVICES` picks among them by name.
+ * @publicApi
+ */
+export const SERVICE_DEFINITIONS: readonly ServiceDefinition[] = [];

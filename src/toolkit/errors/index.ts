@@ -1,0 +1,7 @@
+export * from './grpc-status';
+export * from './status-table';
+export * from './toolkit-error';
+export * from './status-details';
+export * from './to-toolkit-error';
+export * from './render-http-error';
+export * from './toolkit-exception.filter';

@@ -1,0 +1,82 @@
+import { Metadata } from '@grpc/grpc-js';
+import { HttpException } from '@nestjs/common';
+import { decodeStatusDetails, STATUS_DETAILS_KEY } from './status-details';
+import { grpcFromHttpStatus } from './status-table';
+import { ToolkitError } from './toolkit-error';
+import { GrpcStatus } from './grpc-status';
+
+/** The message clients see for anything the toolkit did not expect. */
+export const GENERIC_INTERNAL_MESSAGE = 'internal error';
+
+/** Result of normalizing a thrown value: the error to render, and whether it was unexpected. */
+export interface NormalizedError {
+  error: ToolkitError;
+  /** True when the original must be logged with its stack (the client sees a generic message). */
+  unexpected: boolean;
+}
+
+/**
+ * Turns anything thrown in a handler, guard, Fastify or a gRPC client into a `ToolkitError`:
+ * HTTP exceptions and Fastify errors keep their status, errors from backends keep their gRPC code
+ * and violations, everything else becomes INTERNAL with a generic message.
+ * @publicApi
+ */
+export function toToolkitError(thrown: unknown): NormalizedError {
+  if (thrown instanceof ToolkitError) return { error: thrown, unexpected: false };
+  if (thrown instanceof HttpException)
+    return fromHttpStatus(thrown.getStatus(), httpMessage(thrown), thrown);
+  if (isFastifyError(thrown)) return fromHttpStatus(thrown.statusCode, thrown.message, thrown);
+  if (isGrpcServiceError(thrown)) return { error: fromGrpcServiceError(thrown), unexpected: false };
+  return {
+    error: ToolkitError.internal(GENERIC_INTERNAL_MESSAGE, { cause: thrown }),
+    unexpected: true,
+  };
+}
+
+/** A grpc-js client error (`ServiceError`) as a `ToolkitError`, details decoded. @publicApi */
+export function fromGrpcServiceError(error: {
+  code: number;
+  details?: string;
+  message: string;
+  metadata: Metadata;
+}): ToolkitError {
+  const [details] = error.metadata.get(STATUS_DETAILS_KEY);
+  const violations = Buffer.isBuffer(details) ? decodeStatusDetails(details).violations : [];
+  return new ToolkitError(error.code, error.details ?? error.message, { violations, cause: error });
+}
+
+function fromHttpStatus(status: number, message: string, cause: unknown): NormalizedError {
+  const code = grpcFromHttpStatus(status);
+  if (status >= 500 && code === GrpcStatus.INTERNAL) {
+    return { error: ToolkitError.internal(GENERIC_INTERNAL_MESSAGE, { cause }), unexpected: true };
+  }
+  return {
+    error: new ToolkitError(code, message, { httpStatus: status, cause }),
+    unexpected: false,
+  };
+}
+
+function httpMessage(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  if (typeof response === 'object' && response !== null && 'message' in response) {
+    const { message } = response;
+    if (Array.isArray(message)) return message.join('; ');
+    if (typeof message === 'string') return message;
+  }
+  return exception.message;
+}
+
+function isFastifyError(value: unknown): value is Error & { statusCode: number; code: string } {
+  if (!(value instanceof Error)) return false;
+  const { statusCode, code } = value as { statusCode?: unknown; code?: unknown };
+  return typeof statusCode === 'number' && typeof code === 'string' && code.startsWith('FST_');
+}
+
+function isGrpcServiceError(
+  value: unknown,
+): value is Error & { code: number; details?: string; metadata: Metadata } {
+  if (!(value instanceof Error)) return false;
+  const { code, metadata } = value as { code?: unknown; metadata?: unknown };
+  return typeof code === 'number' && code >= 0 && code <= 16 && metadata instanceof Metadata;
+}

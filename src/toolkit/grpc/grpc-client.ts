@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import {
+  ChannelCredentials,
+  ChannelOptions,
+  Client,
+  credentials as grpcCredentials,
+  Interceptor,
+  loadPackageDefinition,
+  Metadata,
+  ServiceError,
+} from '@grpc/grpc-js';
+import { loadSync, PackageDefinition } from '@grpc/proto-loader';
+import { ServiceDescriptor } from '../descriptor';
+import { fromGrpcServiceError } from '../errors';
+import { LOADER_OPTIONS, PROTO_ROOT } from '../runtime/proto-paths';
+import { currentRequest, REQUEST_ID_HEADER } from '../runtime/request-context';
+
+/** Per-call options of generated clients. @publicApi */
+export interface CallOptions {
+  /** Absolute deadline; defaults to the current request's deadline, if any. */
+  deadline?: Date | number;
+  /** Relative timeout in ms; the earlier of this and `deadline` wins. */
+  timeoutMs?: number;
+  /** Extra request metadata. The current request id is added as `x-request-id` unless given. */
+  metadata?: Metadata | Readonly<Record<string, string>>;
+}
+
+/** Options of `createGrpcClient`. @publicApi */
+export interface GrpcClientOptions {
+  /** Directory the descriptor's `protoFile` is relative to; default the repository's `proto/`. */
+  protoRoot?: string;
+  /** Default insecure. */
+  credentials?: ChannelCredentials;
+  channelOptions?: ChannelOptions;
+  interceptors?: Interceptor[];
+}
+
+/** A client's methods by `localName`, each `(request, options?) => Promise<response>`, plus `close()`. @publicApi */
+export type GrpcClientOf<T> = T & { close(): void };
+
+type UnaryMethod = (
+  request: unknown,
+  metadata: Metadata,
+  options: { deadline?: Date | number },
+  callback: (error: ServiceError | null, response?: unknown) => void,
+) => void;
+
+const definitions = new Map<string, PackageDefinition>();
+
+function packageDefinition(protoPath: string, protoRoot: string): PackageDefinition {
+  let definition = definitions.get(protoPath);
+  if (!definition) {
+    definition = loadSync(protoPath, {
+      ...LOADER_OPTIONS,
+      includeDirs: [protoRoot, ...LOADER_OPTIONS.includeDirs],
+    });
+    definitions.set(protoPath, definition);
+  }
+  return definition;
+}
+
+/**
+ * A Promise-based client for the unary methods of `descriptor` (what generated `createXClient`
+ * wraps). Calls carry the current request id and deadline; failures reject with `ToolkitError`
+ * (gRPC code, message and BadRequest violations kept), so a proxy can rethrow them as they are.
+ * @publicApi
+ */
+export function createGrpcClient<T>(
+  descriptor: ServiceDescriptor,
+  target: string,
+  options: GrpcClientOptions = {},
+): GrpcClientOf<T> {
+  const protoRoot = options.protoRoot ?? PROTO_ROOT;
+  const loaded = loadPackageDefinition(
+    packageDefinition(join(protoRoot, descriptor.protoFile), protoRoot),
+  );
+  let node: unknown = loaded;
+  for (const part of descriptor.fullName.split('.')) node = (node as Record<string, unknown>)[part];
+  const Constructor = node as new (
+    address: string,
+    credentials: ChannelCredentials,
+    options?: ChannelOptions,
+  ) => Client;
+  const client = new Constructor(target, options.credentials ?? grpcCredentials.createInsecure(), {
+    ...options.channelOptions,
+    interceptors: options.interceptors,
+  });
+  const methods: Record<string, unknown> = { close: () => client.close() };
+  for (const method of descriptor.methods) {
+    if (method.clientStreaming || method.serverStreaming) continue;
+    const call = (client as unknown as Record<string, UnaryMethod>)[method.name].bind(client);
+    methods[method.localName] = (request: unknown, callOptions: CallOptions = {}) =>
+      new Promise((resolve, reject) => {
+        call(
+          request,
+          callMetadata(callOptions),
+          { deadline: callDeadline(callOptions) },
+          (error, response) => (error ? reject(fromGrpcServiceError(error)) : resolve(response)),
+        );
+      });
+  }
+  return methods as GrpcClientOf<T>;
+}
+
+function callMetadata(options: CallOptions): Metadata {
+  let metadata: Metadata;
+  if (options.metadata instanceof Metadata) metadata = options.metadata.clone();
+  else {
+    metadata = new Metadata();
+    for (const [key, value] of Object.entries(options.metadata ?? {})) metadata.set(key, value);
+  }
+  const request = currentRequest();
+  if (request && metadata.get(REQUEST_ID_HEADER).length === 0)
+    metadata.set(REQUEST_ID_HEADER, request.requestId);
+  return metadata;
+}
+
+function callDeadline(options: CallOptions): number | undefined {
+  const candidates = [
+    options.deadline === undefined ? undefined : new Date(options.deadline).getTime(),
+    options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs,
+    currentRequest()?.deadline,
+  ].filter((value): value is number => value !== undefined && Number.isFinite(value));
+  return candidates.length === 0 ? undefined : Math.min(...candidates);
+}

@@ -1,0 +1,4 @@
+export * from './middleware.types';
+export * from './middleware.registry';
+export * from './builtin.middlewares';
+export * from './route-middlewares.guard';

@@ -1,0 +1,190 @@
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { LoggerService, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Transport } from '@nestjs/microservices';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ReflectionService } from '@grpc/reflection';
+import type { FastifyInstance } from 'fastify';
+import { PLUGIN_KINDS } from '../../plugins';
+import { ToolkitExceptionFilter } from '../errors';
+import { BUILTIN_MIDDLEWARES, MiddlewareContext } from '../middlewares';
+import { PluginStatusRegistry } from '../plugins';
+import { ServiceDefinition } from './define-service';
+import { addGrpcHealthService } from './grpc-health';
+import { grpcPlumbingInterceptor } from './grpc-plumbing';
+import { HealthState } from './health';
+import { installHttpEndpoints } from './http-endpoints';
+import { installHttpPlumbing } from './http-plumbing';
+import { HEALTH_PROTO_PATH, LOADER_OPTIONS, PROTO_ROOT } from './proto-paths';
+import { loadServiceConfig } from './service-config';
+import { ToolkitCoreModule } from './toolkit-core.module';
+import { ToolkitGrpcServer } from './toolkit-grpc-server';
+import { createPinoLogger, ToolkitLogger } from './toolkit-logger';
+import { ToolkitMetrics } from './toolkit-metrics';
+
+/** Overrides for `bootstrapService`; tests pass `env` and port 0. @publicApi */
+export interface BootstrapOptions {
+  /** Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Overrides `<PREFIX>_SERVER_PORT`. */
+  httpPort?: number;
+  /** Overrides `<PREFIX>_GRPC_SERVER_PORT`. */
+  grpcPort?: number;
+  logger?: LoggerService;
+}
+
+/** A running service app. @publicApi */
+export interface RunningService {
+  app: NestFastifyApplication;
+  /** `http://127.0.0.1:<bound port>` (the listen host when it is not a wildcard). */
+  httpUrl: string;
+  /** `127.0.0.1:<bound port>`; undefined when the proto declares no GRPC server. */
+  grpcTarget?: string;
+  /** Readiness turns 503, in-flight HTTP and gRPC calls drain (up to the grace period), plugins close. */
+  close(): Promise<void>;
+}
+
+/**
+ * Boots one service as a hybrid Fastify + gRPC Nest app: validates every variable at once
+ * (throws `ConfigValidationError`), builds plugin modules, installs request plumbing, probes,
+ * metrics, gRPC health and reflection, then listens (plugins connect during init, before that).
+ * @publicApi
+ */
+export async function bootstrapService(
+  definition: ServiceDefinition,
+  options: BootstrapOptions = {},
+): Promise<RunningService> {
+  const env = options.env ?? process.env;
+  const config = loadServiceConfig(definition, env, PLUGIN_KINDS);
+  config.loader.assertValid();
+  const { runtime, middlewares } = config;
+
+  const pino = createPinoLogger({ level: runtime.LOG_LEVEL, name: runtime.APP_NAME });
+  const logger = options.logger ?? new ToolkitLogger(pino);
+  const metrics = new ToolkitMetrics(runtime.APP_NAME);
+  const pluginStatus = new PluginStatusRegistry();
+  const health = new HealthState(pluginStatus);
+
+  @Module({
+    imports: [
+      ToolkitCoreModule.forService({ definition, config, metrics, pluginStatus, health }),
+      ...config.pluginModules,
+      definition.module,
+    ],
+  })
+  class ToolkitAppModule {}
+
+  const adapter = new FastifyAdapter({ bodyLimit: runtime.SERVER_BODY_LIMIT, logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(ToolkitAppModule, adapter, {
+    logger,
+    abortOnError: false,
+  });
+  app.useLogger(logger);
+  app.useGlobalFilters(new ToolkitExceptionFilter());
+
+  const used = new Set([...middlewares.used.keys()].map((middleware) => middleware.name));
+  const plumbing = {
+    metrics: runtime.ENABLE_METRICS ? metrics : undefined,
+    accessLog: used.has(BUILTIN_MIDDLEWARES.logging) ? pino : undefined,
+    echoRequestId: used.has(BUILTIN_MIDDLEWARES.requestId),
+    requestTimeoutMs: runtime.REQUEST_TIMEOUT,
+  };
+  // @nestjs/platform-fastify pins its own fastify patch release; the API is the same, only the
+  // declaration files differ, so the toolkit types everything against the top-level package.
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  installHttpPlumbing(fastify, plumbing);
+  installHttpEndpoints(fastify, health, plumbing.metrics);
+  const contexts = new Map<string, MiddlewareContext>();
+  for (const [middleware, methods] of middlewares.used) {
+    const context: MiddlewareContext = {
+      serviceName: definition.name,
+      envPrefix: definition.envPrefix,
+      descriptor: definition.descriptor,
+      methods,
+      config: config.middlewareConfig.get(middleware) ?? {},
+      logger,
+    };
+    contexts.set(middleware.name, context);
+    middleware.installHttp?.(fastify, context);
+  }
+
+  let grpcServer: ToolkitGrpcServer | undefined;
+  if (definition.descriptor.servers.includes('GRPC')) {
+    const grpcPort = options.grpcPort ?? runtime.GRPC_SERVER_PORT;
+    const protoRoot = definition.protoRoot ?? PROTO_ROOT;
+    const interceptors = [
+      grpcPlumbingInterceptor(plumbing),
+      ...[...middlewares.used.keys()].flatMap((middleware) =>
+        middleware.grpcInterceptor
+          ? [middleware.grpcInterceptor(contexts.get(middleware.name)!)]
+          : [],
+      ),
+    ];
+    grpcServer = new ToolkitGrpcServer(
+      {
+        url: `${runtime.GRPC_SERVER_HOST}:${grpcPort}`,
+        package: [definition.descriptor.package],
+        protoPath: [join(protoRoot, definition.descriptor.protoFile), HEALTH_PROTO_PATH],
+        loader: { ...LOADER_OPTIONS, includeDirs: [protoRoot, ...LOADER_OPTIONS.includeDirs] },
+        gracefulShutdown: true,
+        onLoadPackageDefinition: (packageDefinition, server) => {
+          new ReflectionService(packageDefinition).addToServer(server);
+          addGrpcHealthService(server, packageDefinition, definition.descriptor.fullName, health);
+        },
+      },
+      { interceptors },
+    );
+    app.connectMicroservice(
+      { strategy: grpcServer, transport: Transport.GRPC },
+      { inheritAppConfig: true },
+    );
+  }
+
+  await app.listen({ port: options.httpPort ?? runtime.SERVER_PORT, host: runtime.SERVER_HOST });
+  await app.startAllMicroservices();
+
+  const httpPort = (app.getHttpServer().address() as AddressInfo).port;
+  const httpUrl = `http://${loopbackFor(runtime.SERVER_HOST)}:${httpPort}`;
+  const boundGrpcPort = grpcServer?.boundPort();
+  const grpcTarget =
+    boundGrpcPort === undefined
+      ? undefined
+      : `${loopbackFor(runtime.GRPC_SERVER_HOST)}:${boundGrpcPort}`;
+  for (const plugin of pluginStatus.list()) {
+    logger.log(`plugin ${plugin.prefix} (${plugin.kind}): ${plugin.backend}`, definition.name);
+  }
+  logger.log(
+    `${definition.name} listening: http ${runtime.SERVER_HOST}:${httpPort}` +
+      (boundGrpcPort === undefined ? '' : `, grpc ${runtime.GRPC_SERVER_HOST}:${boundGrpcPort}`),
+    definition.name,
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      health.markShuttingDown();
+      const grace = setTimeout(() => {
+        logger.warn(
+          `${definition.name}: grace period over, cutting remaining calls`,
+          definition.name,
+        );
+        grpcServer?.forceShutdown();
+        app.getHttpServer().closeAllConnections();
+      }, runtime.SHUTDOWN_GRACE_PERIOD);
+      try {
+        const grpcDrain = grpcServer?.close();
+        await app.close();
+        await grpcDrain;
+      } finally {
+        clearTimeout(grace);
+      }
+    })();
+    return closing;
+  };
+  return { app, httpUrl, grpcTarget, close };
+}
+
+function loopbackFor(host: string): string {
+  return host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;
+}

@@ -1,0 +1,114 @@
+import {
+  Metadata,
+  ServerInterceptingCall,
+  ServerInterceptor,
+  status as GrpcStatusCode,
+} from '@grpc/grpc-js';
+import type { Logger as PinoLogger } from 'pino';
+import { grpcCodeName } from '../errors';
+import {
+  acceptRequestId,
+  REQUEST_ID_HEADER,
+  RequestContext,
+  runInRequestContext,
+} from './request-context';
+import { ToolkitMetrics } from './toolkit-metrics';
+
+/** Switches of the per-call gRPC plumbing. @internal */
+export interface GrpcPlumbingOptions {
+  metrics?: ToolkitMetrics;
+  accessLog?: PinoLogger;
+  echoRequestId: boolean;
+  requestTimeoutMs: number;
+}
+
+/**
+ * grpc-js server interceptor for every call: request id and request context around the handler,
+ * the request timeout (the client's own deadline is enforced by grpc-js; the shorter wins),
+ * metrics and the access log.
+ * @internal
+ */
+export function grpcPlumbingInterceptor(options: GrpcPlumbingOptions): ServerInterceptor {
+  return (methodDescriptor, call) => {
+    const rpc = methodDescriptor.path.slice(methodDescriptor.path.lastIndexOf('/') + 1);
+    const startedAt = process.hrtime.bigint();
+    let context: RequestContext | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let finished = false;
+    const intercepted: ServerInterceptingCall = new ServerInterceptingCall(call, {
+      start(next) {
+        next({
+          onReceiveMetadata(metadata, nextMetadata) {
+            const clientDeadline = call.getDeadline();
+            const deadlineMs =
+              clientDeadline instanceof Date ? clientDeadline.getTime() : clientDeadline;
+            const deadline = Math.min(Date.now() + options.requestTimeoutMs, deadlineMs);
+            context = {
+              requestId: acceptRequestId(metadata.get(REQUEST_ID_HEADER)[0]),
+              transport: 'grpc',
+              rpc,
+              deadline,
+              headers: flatMetadata(metadata),
+            };
+            timer = setTimeout(() => {
+              intercepted.sendStatus({
+                code: GrpcStatusCode.DEADLINE_EXCEEDED,
+                details: `request timed out after ${options.requestTimeoutMs}ms`,
+              });
+            }, options.requestTimeoutMs);
+            nextMetadata(metadata);
+          },
+          onReceiveMessage(message, nextMessage) {
+            if (context) runInRequestContext(context, () => nextMessage(message));
+            else nextMessage(message);
+          },
+          onReceiveHalfClose(nextHalfClose) {
+            if (context) runInRequestContext(context, nextHalfClose);
+            else nextHalfClose();
+          },
+          onCancel() {
+            clearTimeout(timer);
+          },
+        });
+      },
+      sendMetadata(metadata, next) {
+        if (options.echoRequestId && context) metadata.set(REQUEST_ID_HEADER, context.requestId);
+        next(metadata);
+      },
+      sendStatus(status, next) {
+        clearTimeout(timer);
+        if (finished) return;
+        finished = true;
+        const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+        const code = grpcCodeName(status.code);
+        options.metrics?.observe({
+          transport: 'grpc',
+          rpc,
+          code,
+          failed: status.code !== GrpcStatusCode.OK,
+          seconds,
+        });
+        options.accessLog?.info(
+          {
+            request_id: context?.requestId,
+            transport: 'grpc',
+            rpc: methodDescriptor.path,
+            code,
+            duration_ms: Math.round(seconds * 1e6) / 1e3,
+          },
+          'request completed',
+        );
+        next(status);
+      },
+    });
+    return intercepted;
+  };
+}
+
+function flatMetadata(metadata: Metadata): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [key, value] of Object.entries(metadata.getMap())) {
+    if (typeof value === 'string') flat[key] = value;
+  }
+  return flat;
+}

@@ -1,0 +1,133 @@
+import { AsyncResource } from 'node:async_hooks';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import { FASTIFY_ROUTE_KEY } from '../constants';
+import { ToolkitError, sendHttpError } from '../errors';
+import { encodeJson } from '../protojson';
+import { RouteMetadata } from '../transport/route-metadata';
+import {
+  acceptRequestId,
+  parseGrpcTimeout,
+  REQUEST_ID_HEADER,
+  RequestContext,
+  runInRequestContext,
+} from './request-context';
+import { ToolkitMetrics } from './toolkit-metrics';
+
+/** Switches of the per-request HTTP plumbing. @internal */
+export interface HttpPlumbingOptions {
+  metrics?: ToolkitMetrics;
+  accessLog?: PinoLogger;
+  echoRequestId: boolean;
+  requestTimeoutMs: number;
+}
+
+interface RequestState {
+  context: RequestContext;
+  resource: AsyncResource;
+  startedAt: bigint;
+  timer?: NodeJS.Timeout;
+}
+
+const STATE = Symbol('toolkit:request-state');
+type StatefulRequest = FastifyRequest & { [STATE]?: RequestState };
+
+/**
+ * Fastify hooks for every request of an app: request id and request context (kept across body
+ * parsing), the request timeout, protojson serialization of toolkit routes, metrics and the
+ * access log. Hooks, not Nest interceptors: they cost nothing measurable on the hot path.
+ * @internal
+ */
+export function installHttpPlumbing(fastify: FastifyInstance, options: HttpPlumbingOptions): void {
+  fastify.addHook('onRequest', (request: StatefulRequest, reply, done) => {
+    const route = routeOf(request);
+    const requestId = acceptRequestId(request.headers[REQUEST_ID_HEADER]);
+    const clientTimeout = parseGrpcTimeout(request.headers['grpc-timeout']);
+    const timeoutMs = Math.min(options.requestTimeoutMs, clientTimeout ?? Infinity);
+    const context: RequestContext = {
+      requestId,
+      transport: 'http',
+      rpc: route?.method.name ?? request.routeOptions.url ?? 'unmatched',
+      deadline: Date.now() + timeoutMs,
+      headers: flatHeaders(request.headers),
+    };
+    const state: RequestState = {
+      context,
+      resource: new AsyncResource('toolkit-request'),
+      startedAt: process.hrtime.bigint(),
+    };
+    request[STATE] = state;
+    if (options.echoRequestId) reply.header(REQUEST_ID_HEADER, requestId);
+    if (route) {
+      state.timer = setTimeout(() => {
+        sendHttpError(
+          reply,
+          ToolkitError.deadlineExceeded(`request timed out after ${timeoutMs}ms`),
+        );
+      }, timeoutMs);
+    }
+    runInRequestContext(context, done);
+  });
+
+  // Body parsing runs on socket events, outside the onRequest context: re-enter it.
+  fastify.addHook('preValidation', (request: StatefulRequest, _reply, done) => {
+    const state = request[STATE];
+    if (state) state.resource.runInAsyncScope(() => runInRequestContext(state.context, done));
+    else done();
+  });
+
+  fastify.addHook(
+    'preSerialization',
+    (request: FastifyRequest, reply: FastifyReply, payload: unknown, done) => {
+      const route = routeOf(request);
+      if (!route || reply.statusCode >= 300) return done(null, payload);
+      try {
+        done(null, encodeJson(route.method.responseType, payload as Record<string, unknown>));
+      } catch (error) {
+        done(error instanceof Error ? error : new Error(String(error)));
+      }
+    },
+  );
+
+  fastify.addHook('onResponse', (request: StatefulRequest, reply, done) => {
+    const state = request[STATE];
+    if (!state) return done();
+    clearTimeout(state.timer);
+    const seconds = Number(process.hrtime.bigint() - state.startedAt) / 1e9;
+    const status = reply.statusCode;
+    options.metrics?.observe({
+      transport: 'http',
+      rpc: state.context.rpc,
+      code: String(status),
+      failed: status >= 400,
+      seconds,
+    });
+    options.accessLog?.info(
+      {
+        request_id: state.context.requestId,
+        transport: 'http',
+        method: request.method,
+        route: request.routeOptions.url,
+        rpc: state.context.rpc,
+        status,
+        duration_ms: Math.round(seconds * 1e6) / 1e3,
+      },
+      'request completed',
+    );
+    done();
+  });
+}
+
+function routeOf(request: FastifyRequest): RouteMetadata | undefined {
+  const config = request.routeOptions.config as unknown as Record<string, unknown> | undefined;
+  return config?.[FASTIFY_ROUTE_KEY] as RouteMetadata | undefined;
+}
+
+function flatHeaders(headers: FastifyRequest['headers']): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string') flat[name] = value;
+    else if (Array.isArray(value)) flat[name] = value.join(', ');
+  }
+  return flat;
+}

@@ -1,0 +1,71 @@
+import { DynamicModule } from '@nestjs/common';
+import { ConfigLoader } from '../config';
+import {
+  MiddlewareDefinition,
+  resolveServiceMiddlewares,
+  ServiceMiddlewares,
+} from '../middlewares';
+import { ToolkitPluginKind } from '../plugins';
+import { ServiceDefinition } from './define-service';
+import { RuntimeConfig, runtimeConfigSection } from './runtime-config';
+
+/** Everything loaded from the environment for one service, before any Nest app exists. @internal */
+export interface LoadedServiceConfig {
+  loader: ConfigLoader;
+  runtime: RuntimeConfig;
+  settings: Readonly<Record<string, unknown>>;
+  middlewares: ServiceMiddlewares;
+  middlewareConfig: ReadonlyMap<MiddlewareDefinition, Readonly<Record<string, unknown>>>;
+  pluginModules: DynamicModule[];
+}
+
+/**
+ * Loads the runtime section, the service's settings, each used middleware's section and each
+ * plugin's module (the plugin kind loads its own section), in that order. Does not throw on bad
+ * values: call `loader.assertValid()` (bootstrap) or `loader.describe()` (`--help`).
+ * @throws Error for an unknown plugin kind or middleware name (a programming error, not config).
+ * @internal
+ */
+export function loadServiceConfig(
+  definition: ServiceDefinition,
+  env: Readonly<Record<string, string | undefined>>,
+  pluginKinds: readonly ToolkitPluginKind[],
+): LoadedServiceConfig {
+  const loader = new ConfigLoader(definition.envPrefix, env);
+  const runtime = loader.load(
+    runtimeConfigSection({
+      appName: definition.name,
+      httpPort: definition.defaultHttpPort,
+      grpcPort: definition.defaultGrpcPort,
+    }),
+  );
+  const settings = definition.settings ? loader.load(definition.settings) : {};
+  const middlewares = resolveServiceMiddlewares(definition.name, definition.descriptor);
+  const middlewareConfig = new Map<MiddlewareDefinition, Readonly<Record<string, unknown>>>();
+  for (const middleware of middlewares.used.keys()) {
+    middlewareConfig.set(middleware, middleware.config ? loader.load(middleware.config) : {});
+  }
+  const production = env.NODE_ENV === 'production';
+  const allowEmbedded = ['true', '1', 'yes'].includes(
+    (env.TOOLKIT_ALLOW_EMBEDDED ?? '').toLowerCase(),
+  );
+  const pluginModules = definition.descriptor.plugins.map((plugin) => {
+    const kind = pluginKinds.find((candidate) => candidate.kind === plugin.kind);
+    if (!kind) {
+      const known = pluginKinds.map((candidate) => candidate.kind).join(', ') || 'none';
+      throw new Error(
+        `${definition.name}: plugin "${plugin.prefix}" has kind ${plugin.kind}, which no plugin implements (known: ${known})`,
+      );
+    }
+    return kind.module({
+      serviceName: definition.name,
+      envPrefix: definition.envPrefix,
+      prefix: plugin.prefix,
+      config: loader,
+      production,
+      allowEmbedded,
+      options: definition.plugins?.[plugin.prefix],
+    });
+  });
+  return { loader, runtime, settings, middlewares, middlewareConfig, pluginModules };
+}

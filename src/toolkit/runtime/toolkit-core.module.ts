@@ -1,0 +1,63 @@
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { RouteMiddlewaresGuard, SERVICE_MIDDLEWARES } from '../middlewares';
+import { PluginStatusRegistry } from '../plugins';
+import { RequestValidationGuard } from '../transport';
+import { ServiceDefinition } from './define-service';
+import { HealthState } from './health';
+import { LoadedServiceConfig } from './service-config';
+import { ToolkitMetrics } from './toolkit-metrics';
+import {
+  getMiddlewareConfigToken,
+  HEALTH_STATE,
+  RUNTIME_CONFIG,
+  SERVICE_DEFINITION,
+  SERVICE_SETTINGS,
+  TOOLKIT_METRICS,
+} from './tokens';
+
+/** Inputs of `ToolkitCoreModule.forService`. @internal */
+export interface ToolkitCoreOptions {
+  definition: ServiceDefinition;
+  config: LoadedServiceConfig;
+  metrics: ToolkitMetrics;
+  pluginStatus: PluginStatusRegistry;
+  health: HealthState;
+}
+
+/**
+ * Global providers of one service app: its definition, runtime config, settings, plugin status,
+ * health, metrics, the middleware chains and their guards.
+ * @internal
+ */
+@Module({})
+export class ToolkitCoreModule {
+  static forService(options: ToolkitCoreOptions): DynamicModule {
+    const { definition, config } = options;
+    const middlewareProviders: Provider[] = [];
+    for (const [middleware, values] of config.middlewareConfig) {
+      middlewareProviders.push({
+        provide: getMiddlewareConfigToken(middleware.name),
+        useValue: values,
+      });
+      if (middleware.guard) middlewareProviders.push(middleware.guard);
+    }
+    const providers: Provider[] = [
+      { provide: SERVICE_DEFINITION, useValue: definition },
+      { provide: RUNTIME_CONFIG, useValue: config.runtime },
+      { provide: SERVICE_SETTINGS, useValue: config.settings },
+      { provide: SERVICE_MIDDLEWARES, useValue: config.middlewares },
+      { provide: PluginStatusRegistry, useValue: options.pluginStatus },
+      { provide: HEALTH_STATE, useValue: options.health },
+      { provide: TOOLKIT_METRICS, useValue: options.metrics },
+      RouteMiddlewaresGuard,
+      RequestValidationGuard,
+      ...middlewareProviders,
+    ];
+    return {
+      module: ToolkitCoreModule,
+      global: true,
+      providers,
+      exports: providers,
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { REQUEST_MESSAGE, TOOLKIT_ROUTE } from '../constants';
+import { getMessageDescriptor } from '../descriptor';
+import { ToolkitError } from '../errors';
+import { RouteMetadata } from './route-metadata';
+import { transcodeHttpRequest } from './transcode';
+
+type RequestWithMessage = FastifyRequest & { [REQUEST_MESSAGE]?: Record<string, unknown> };
+
+/**
+ * Last guard of every `ToolkitRpc` route: transcodes the HTTP request into the request message
+ * (kept for `@RequestMessage()`), then runs the message's generated validator on both transports.
+ * Violations become INVALID_ARGUMENT with google.rpc.BadRequest field violations.
+ * @internal
+ */
+@Injectable()
+export class RequestValidationGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const route = Reflect.getMetadata(TOOLKIT_ROUTE, context.getHandler()) as
+      RouteMetadata | undefined;
+    if (!route) return true;
+    let message: unknown;
+    if (context.getType() === 'http') {
+      const request = context.switchToHttp().getRequest<RequestWithMessage>();
+      message = transcodeHttpRequest(route.method, route.routeParams, request);
+      request[REQUEST_MESSAGE] = message as Record<string, unknown>;
+    } else if (context.getType() === 'rpc') {
+      message = context.switchToRpc().getData();
+    } else {
+      return true;
+    }
+    if (typeof message !== 'object' || message === null || route.method.clientStreaming)
+      return true;
+    const { validate } = getMessageDescriptor(route.method.requestType);
+    const violations = validate ? validate(message as Record<string, unknown>) : [];
+    if (violations.length > 0) {
+      const summary = violations.map((violation) => `${violation.field}: ${violation.description}`);
+      throw ToolkitError.invalidArgument(
+        `invalid ${route.method.requestType}: ${summary.join('; ')}`,
+        {
+          violations,
+        },
+      );
+    }
+    return true;
+  }
+}
+
+/** The transcoded message of an HTTP request, once `RequestValidationGuard` ran. @internal */
+export function httpRequestMessage(request: FastifyRequest): Record<string, unknown> | undefined {
+  return (request as RequestWithMessage)[REQUEST_MESSAGE];
+}

@@ -1,0 +1,67 @@
+import {
+  applyDecorators,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Patch,
+  Post,
+  Put,
+  SetMetadata,
+  UseGuards,
+} from '@nestjs/common';
+import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { FASTIFY_ROUTE_KEY, TOOLKIT_CONTROLLER, TOOLKIT_ROUTE } from '../constants';
+import { HttpRule, ServiceDescriptor } from '../descriptor';
+import { RouteMiddlewaresGuard } from '../middlewares/route-middlewares.guard';
+import { RequestValidationGuard } from './request-validation.guard';
+import { RouteMetadata } from './route-metadata';
+import { toFastifyRoutePath } from './route-path';
+
+const VERBS: Record<HttpRule['method'], (path: string) => MethodDecorator> = {
+  GET: Get,
+  POST: Post,
+  PUT: Put,
+  PATCH: Patch,
+  DELETE: Delete,
+};
+
+/**
+ * Exposes one controller method as the proto method `methodName` on gRPC and, when the method has
+ * a google.api.http binding, as that HTTP route (200 on success, protojson response). Guards: the
+ * route's middleware chain, then request transcoding and validation.
+ * @throws Error when the service has no such method.
+ * @publicApi
+ */
+export function ToolkitRpc(service: ServiceDescriptor, methodName: string): MethodDecorator {
+  const method = service.methods.find((candidate) => candidate.name === methodName);
+  if (!method) throw new Error(`${service.fullName} has no method ${methodName}`);
+  const http = method.http && !method.websocket ? method.http : undefined;
+  const routePath = http ? toFastifyRoutePath(http.path) : undefined;
+  const route: RouteMetadata = { service, method, routeParams: routePath?.params ?? {} };
+  const decorators: MethodDecorator[] = [
+    method.clientStreaming
+      ? GrpcStreamMethod(service.fullName, method.name)
+      : GrpcMethod(service.fullName, method.name),
+    SetMetadata(TOOLKIT_ROUTE, route),
+    UseGuards(RouteMiddlewaresGuard, RequestValidationGuard),
+  ];
+  if (http && routePath) {
+    decorators.push(
+      VERBS[http.method](routePath.path),
+      HttpCode(200),
+      RouteConfig({ [FASTIFY_ROUTE_KEY]: route }),
+    );
+  }
+  return applyDecorators(...decorators);
+}
+
+/**
+ * Marks a class as the controller of a proto service (`@Controller()` at the root path, as the
+ * proto's paths are absolute).
+ * @publicApi
+ */
+export function ToolkitController(service: ServiceDescriptor): ClassDecorator {
+  return applyDecorators(Controller(), SetMetadata(TOOLKIT_CONTROLLER, service));
+}
