@@ -241,11 +241,14 @@ export class RealtimeHub
         sendBufferLimit: this.settings.sendBufferLimit,
         closeTimeoutMs: this.settings.closeTimeoutMs,
       },
-      (slow, buffered) =>
+      (slow, buffered) => {
+        // It gets nothing more, so it stops counting as a subscriber right away.
+        for (const channel of [...slow.channels]) this.leave(slow, channel);
         this.logger.warn(
           `closed slow client ${slow.id} on ${request.route} (1013): ${buffered} bytes queued, ` +
             `limit ${this.settings.sendBufferLimit}`,
-        ),
+        );
+      },
     );
     socket.on('error', (error) =>
       this.logger.debug(`connection ${connection.id}: ${error.message}`),
