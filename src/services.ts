@@ -1,3 +1,4 @@
+import { userServiceDefinition } from './modules/user/user.definition';
 import { ServiceDefinition } from './toolkit/runtime';
 
 /**
@@ -5,4 +6,4 @@ import { ServiceDefinition } from './toolkit/runtime';
  * `defineService(...)` here; `SERVICES` picks among them by name.
  * @publicApi
  */
-export const SERVICE_DEFINITIONS: readonly ServiceDefinition[] = [];
+export const SERVICE_DEFINITIONS: readonly ServiceDefinition[] = [userServiceDefinition];
