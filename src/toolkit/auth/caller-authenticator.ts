@@ -7,14 +7,18 @@ import { InvalidTokenError } from './invalid-token.error';
 import { JwtVerifier } from './jwt-verifier';
 
 /**
+ * One verification per call, shared by every authenticator: each middleware's guard holds its own
+ * instance, and a call belongs to exactly one app, so keying by the call's carrier is enough.
+ */
+const verifications = new WeakMap<object, Promise<CallerIdentity>>();
+
+/**
  * Authenticates a call from its bearer token (`Authorization` header, or `authorization` gRPC
  * metadata) once per call: `auth`, `validate_token`, `admin_only` and `rate_limit` all ask, in
  * whatever order the proto lists them, and share the one verification.
  * @publicApi
  */
 export class CallerAuthenticator {
-  private readonly verifications = new WeakMap<object, Promise<CallerIdentity>>();
-
   constructor(private readonly verifier: JwtVerifier) {}
 
   /**
@@ -45,10 +49,10 @@ export class CallerAuthenticator {
     if (carrier === undefined) {
       return Promise.reject(new InvalidTokenError('no bearer token on this transport', false));
     }
-    let pending = this.verifications.get(carrier);
+    let pending = verifications.get(carrier);
     if (pending === undefined) {
       pending = this.verify(carrier, authorizationOf(carrier));
-      this.verifications.set(carrier, pending);
+      verifications.set(carrier, pending);
     }
     return pending;
   }

@@ -15,9 +15,14 @@ const ANY_ORIGIN = '*';
  *   preflight is refused with 403.
  * @fastify/cors was not used: it answers allowed and refused preflights alike and cannot refuse one.
  * Throws when `*` is combined with credentials, which browsers reject.
+ * @param options.skip requests that should get no CORS handling (routes that exclude `cors`).
  * @publicApi
  */
-export function installCors(fastify: FastifyInstance, config: CorsConfig): void {
+export function installCors(
+  fastify: FastifyInstance,
+  config: CorsConfig,
+  options: { skip?: (request: FastifyRequest) => boolean } = {},
+): void {
   const origins = new Set(config.ALLOWED_ORIGINS.map(normalizeOrigin));
   const anyOrigin = origins.has(ANY_ORIGIN);
   if (anyOrigin && config.ALLOW_CREDENTIALS) {
@@ -34,7 +39,7 @@ export function installCors(fastify: FastifyInstance, config: CorsConfig): void 
 
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const origin = request.headers.origin;
-    if (origin === undefined) return done();
+    if (origin === undefined || options.skip?.(request) === true) return done();
     const preflight =
       request.method === 'OPTIONS' &&
       request.headers['access-control-request-method'] !== undefined;

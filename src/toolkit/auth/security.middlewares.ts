@@ -1,0 +1,155 @@
+import { Inject, Injectable, Optional, Provider } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { CachePlugin } from '../../plugins/cache/cache.plugin';
+import { getCacheToken } from '../../plugins/cache/cache.tokens';
+import { FASTIFY_ROUTE_KEY } from '../constants';
+import { corsConfig, CorsConfig } from '../cors/cors.config';
+import { installCors } from '../cors/install-cors';
+import { registerMiddleware } from '../middlewares/middleware.registry';
+import { rateLimitConfig, RateLimitConfig } from '../rate-limit/rate-limit.config';
+import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
+import { RateLimiter } from '../rate-limit/rate-limiter';
+import type { ServiceDefinition } from '../runtime/define-service';
+import { getMiddlewareConfigToken, SERVICE_DEFINITION } from '../runtime/tokens';
+import { RouteMetadata } from '../transport/route-metadata';
+import { AdminOnlyGuard } from './admin-only.guard';
+import { authConfig, AuthConfig } from './auth.config';
+import { AuthGuard } from './auth.guard';
+import { CallerAuthenticator } from './caller-authenticator';
+import { resolveJwtVerifierOptions } from './jwt-key-source';
+import { JwtVerifier } from './jwt-verifier';
+import { TokenRevocationService } from './token-revocation.service';
+import { ValidateTokenGuard } from './validate-token.guard';
+
+/** The security middlewares' names, as protos spell them. @publicApi */
+export const SECURITY_MIDDLEWARES = {
+  auth: 'auth',
+  validateToken: 'validate_token',
+  adminOnly: 'admin_only',
+  rateLimit: 'rate_limit',
+  cors: 'cors',
+} as const;
+
+/** `validate_token` and `admin_only` authenticate by themselves, so they read the same section. */
+const InjectAuthConfig = (name: string) => Inject(getMiddlewareConfigToken(name));
+const InjectService = () => Inject(SERVICE_DEFINITION);
+
+function authenticator(config: AuthConfig, service: ServiceDefinition): CallerAuthenticator {
+  return new CallerAuthenticator(
+    new JwtVerifier(resolveJwtVerifierOptions(config, service.envPrefix)),
+  );
+}
+
+function revocations(config: AuthConfig, cache: CachePlugin): TokenRevocationService {
+  return new TokenRevocationService(cache, config.JWT_CLOCK_TOLERANCE);
+}
+
+@Injectable()
+class AuthMiddlewareGuard extends AuthGuard {
+  constructor(
+    @InjectAuthConfig('auth') config: AuthConfig,
+    @InjectService() service: ServiceDefinition,
+  ) {
+    super(authenticator(config, service));
+  }
+}
+
+@Injectable()
+class ValidateTokenMiddlewareGuard extends ValidateTokenGuard {
+  constructor(
+    @InjectAuthConfig('validate_token') config: AuthConfig,
+    @InjectService() service: ServiceDefinition,
+    @Inject(getCacheToken()) cache: CachePlugin,
+  ) {
+    super(authenticator(config, service), revocations(config, cache));
+  }
+}
+
+@Injectable()
+class AdminOnlyMiddlewareGuard extends AdminOnlyGuard {
+  constructor(
+    @InjectAuthConfig('admin_only') config: AuthConfig,
+    @InjectService() service: ServiceDefinition,
+  ) {
+    super(authenticator(config, service));
+  }
+}
+
+@Injectable()
+class RateLimitMiddlewareGuard extends RateLimitGuard {
+  constructor(
+    @Inject(getMiddlewareConfigToken('rate_limit')) config: RateLimitConfig,
+    @Inject(getCacheToken()) cache: CachePlugin,
+    @InjectService() service: ServiceDefinition,
+    @Optional() @InjectAuthConfig('auth') auth?: AuthConfig,
+  ) {
+    super(
+      new RateLimiter(cache.client, {
+        enabled: config.ENABLED,
+        limit: config.REQUESTS,
+        windowMs: config.WINDOW,
+      }),
+      auth === undefined ? undefined : authenticator(auth, service),
+    );
+  }
+}
+
+/**
+ * Provides `TokenRevocationService` (for a revoke route) in a service that uses `validate_token`:
+ * add it to the service module's providers.
+ * @publicApi
+ */
+export const tokenRevocationProvider: Provider = {
+  provide: TokenRevocationService,
+  useFactory: revocations,
+  inject: [getMiddlewareConfigToken('validate_token'), getCacheToken()],
+};
+
+registerMiddleware({
+  name: SECURITY_MIDDLEWARES.auth,
+  description: 'bearer JWT required (401 UNAUTHENTICATED otherwise)',
+  config: authConfig,
+  guard: AuthMiddlewareGuard,
+});
+registerMiddleware({
+  name: SECURITY_MIDDLEWARES.validateToken,
+  description: 'bearer JWT required and not revoked (Redis deny-list by jti; Redis down: 503)',
+  config: authConfig,
+  guard: ValidateTokenMiddlewareGuard,
+});
+registerMiddleware({
+  name: SECURITY_MIDDLEWARES.adminOnly,
+  description: 'token roles claim must contain admin (403 PERMISSION_DENIED otherwise)',
+  config: authConfig,
+  guard: AdminOnlyMiddlewareGuard,
+});
+registerMiddleware({
+  name: SECURITY_MIDDLEWARES.rateLimit,
+  description:
+    'per-caller request budget in Redis, RateLimit-* headers, 429 (Redis down: let through)',
+  config: rateLimitConfig,
+  guard: RateLimitMiddlewareGuard,
+});
+registerMiddleware({
+  name: SECURITY_MIDDLEWARES.cors,
+  description: 'CORS allow-list; preflights answered before routing',
+  config: corsConfig,
+  installHttp(fastify, context) {
+    const methods = new Set(context.methods.map((method) => method.name));
+    installCors(fastify, context.config as CorsConfig, {
+      skip: (request: FastifyRequest) => {
+        const method = routeMethodName(request);
+        return method !== undefined && !methods.has(method);
+      },
+    });
+  },
+});
+
+/** The proto method a Fastify route serves, from the `RouteMetadata` `ToolkitRpc` puts in its config. */
+function routeMethodName(request: FastifyRequest): string | undefined {
+  const config: unknown = request.routeOptions.config;
+  if (typeof config !== 'object' || config === null || !(FASTIFY_ROUTE_KEY in config))
+    return undefined;
+  const route = config[FASTIFY_ROUTE_KEY] as RouteMetadata | undefined;
+  return route?.method.name;
+}
