@@ -1,0 +1,140 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BufPlugin, createBufWorkspace } from './buf-workspace';
+import { repoPath } from './paths';
+
+/** ts-proto options; they match the gRPC loader options described in docs/architecture.md. */
+export const TS_PROTO_OPTIONS = [
+  'nestJs=true',
+  'snakeToCamel=false',
+  'forceLong=string',
+  'useDate=false',
+  'stringEnums=true',
+  'esModuleInterop=true',
+  'outputServices=grpc-js',
+  'emitImportedFiles=false',
+];
+
+const tsProto = (out: string): BufPlugin => ({
+  executable: repoPath('node_modules', '.bin', 'protoc-gen-ts_proto'),
+  out,
+  options: TS_PROTO_OPTIONS,
+});
+
+/** Our plugin; `srcRoot` is the path from the output root to the repository's `src`. */
+const toolkit = (out: string, srcRoot: string): BufPlugin => ({
+  executable: repoPath('tools', 'protoc-gen-toolkit', 'bin', 'protoc-gen-toolkit'),
+  out,
+  options: ['target=ts', `src_root=${srcRoot}`],
+});
+
+const protobufEs = (out: string): BufPlugin => ({
+  executable: repoPath('node_modules', '.bin', 'protoc-gen-es'),
+  out,
+  options: ['target=ts'],
+});
+
+/** A generated directory of the repository and how to produce it. */
+export interface GenerationJob {
+  /** Repository-relative directory the job owns entirely (clean semantics). */
+  target: string;
+  /** Generates the directory's full content under `outDir`. */
+  run(outDir: string): void;
+}
+
+/** Lists `.proto` files under `dir` (posix paths relative to it), skipping `excluded` prefixes. */
+export function listProtos(dir: string, excluded: readonly string[] = []): string[] {
+  const found: string[] = [];
+  const walk = (relative: string): void => {
+    for (const entry of fs.readdirSync(path.join(dir, relative), { withFileTypes: true })) {
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      if (excluded.some((prefix) => child === prefix || child.startsWith(`${prefix}/`))) continue;
+      if (entry.isDirectory()) walk(child);
+      else if (entry.name.endsWith('.proto')) found.push(child);
+    }
+  };
+  if (fs.existsSync(dir)) walk('');
+  return found.sort();
+}
+
+/** Option descriptors (protobuf-es) the generator reads the protos' custom options with. */
+const optionDescriptorsJob: GenerationJob = {
+  target: 'tools/protoc-gen-toolkit/gen',
+  run(outDir) {
+    const workspace = createBufWorkspace();
+    try {
+      const paths = [
+        'proto/toolkit/options/annotations.proto',
+        'proto/validate/validate.proto',
+        'third_party/google/api/annotations.proto',
+        'third_party/google/api/http.proto',
+      ];
+      workspace.generate([protobufEs('.')], paths, outDir, false);
+    } finally {
+      workspace.dispose();
+    }
+  },
+};
+
+/** Option definitions and vendored protos that get no toolkit file of their own. */
+const NON_SERVICE_PROTO_DIRS = ['toolkit', 'validate', 'grpc'];
+
+const srcGenJob: GenerationJob = {
+  target: 'src/gen',
+  run(outDir) {
+    const workspace = createBufWorkspace();
+    try {
+      const services = listProtos(repoPath('proto'), NON_SERVICE_PROTO_DIRS).map(
+        (file) => `proto/${file}`,
+      );
+      const health = listProtos(repoPath('proto', 'grpc')).map((file) => `proto/grpc/${file}`);
+      workspace.generate([tsProto('.')], [...services, ...health], outDir, true);
+      workspace.generate([toolkit('.', '..')], services, outDir, false);
+    } finally {
+      workspace.dispose();
+    }
+  },
+};
+
+const testGenJob: GenerationJob = {
+  target: 'test/gen',
+  run(outDir) {
+    const protos = listProtos(repoPath('test', 'proto')).map((file) => `test_proto/${file}`);
+    if (protos.length === 0) return;
+    const workspace = createBufWorkspace({ test_proto: repoPath('test', 'proto') });
+    try {
+      workspace.generate([tsProto('.'), toolkit('.', '../../src')], protos, outDir, true);
+    } finally {
+      workspace.dispose();
+    }
+  },
+};
+
+/** Every directory `npm run generate` owns, in dependency order. */
+export const GENERATION_JOBS: readonly GenerationJob[] = [
+  optionDescriptorsJob,
+  srcGenJob,
+  testGenJob,
+];
+
+/** Directory of the generator's test protos (`everything*.proto`, `errors/`). */
+export const TESTDATA_DIR = repoPath('tools', 'protoc-gen-toolkit', 'testdata');
+
+/**
+ * Runs ts-proto and the toolkit plugin over `files` of `moduleDir` into `outDir`; used by the
+ * generator's own specs. `srcRoot` is the path from `outDir` to the repository's `src`.
+ */
+export function generateFromModule(
+  moduleDir: string,
+  files: readonly string[],
+  outDir: string,
+  srcRoot: string,
+): void {
+  const workspace = createBufWorkspace({ testdata: moduleDir });
+  try {
+    const paths = files.map((file) => `testdata/${file}`);
+    workspace.generate([tsProto('.'), toolkit('.', srcRoot)], paths, outDir, true);
+  } finally {
+    workspace.dispose();
+  }
+}

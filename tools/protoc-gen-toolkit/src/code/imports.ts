@@ -1,0 +1,70 @@
+import * as path from 'node:path';
+
+interface ModuleImports {
+  values: Set<string>;
+  types: Set<string>;
+  sideEffect: boolean;
+}
+
+/** Collects the imports of one generated file and renders them in a stable order. */
+export class ImportCollector {
+  private readonly modules = new Map<string, ModuleImports>();
+
+  constructor(private readonly fromFile: string) {}
+
+  /** Imports `name` as a value from `modulePath` (a path relative to the output root, or a package). */
+  value(modulePath: string, name: string): string {
+    this.module(modulePath).values.add(name);
+    return name;
+  }
+
+  /** Imports `name` as a type only. */
+  type(modulePath: string, name: string): string {
+    this.module(modulePath).types.add(name);
+    return name;
+  }
+
+  /** Imports a module for its side effects (type registration). */
+  sideEffect(modulePath: string): void {
+    this.module(modulePath).sideEffect = true;
+  }
+
+  render(): string[] {
+    const lines: string[] = [];
+    const specifiers = [...this.modules.keys()].map((key) => [key, this.specifier(key)] as const);
+    specifiers.sort(([, a], [, b]) => a.localeCompare(b));
+    for (const [key, specifier] of specifiers) {
+      const entry = this.modules.get(key);
+      if (!entry) continue;
+      const types = [...entry.types].filter((name) => !entry.values.has(name)).sort();
+      if (entry.values.size > 0)
+        lines.push(`import { ${[...entry.values].sort().join(', ')} } from '${specifier}';`);
+      if (types.length > 0) lines.push(`import type { ${types.join(', ')} } from '${specifier}';`);
+      if (entry.sideEffect && entry.values.size === 0 && types.length === 0)
+        lines.push(`import '${specifier}';`);
+    }
+    return lines;
+  }
+
+  private module(modulePath: string): ModuleImports {
+    let entry = this.modules.get(modulePath);
+    if (!entry) {
+      entry = { values: new Set(), types: new Set(), sideEffect: false };
+      this.modules.set(modulePath, entry);
+    }
+    return entry;
+  }
+
+  /** Output-root-relative paths (leading `/`, may climb out with `/../`) become relative to the importing file. */
+  private specifier(modulePath: string): string {
+    if (!modulePath.startsWith('/')) return modulePath;
+    const target = modulePath.slice(1);
+    const fromDir = path.posix.dirname(this.fromFile);
+    if (target.startsWith('../')) {
+      const up = fromDir === '.' ? '' : '../'.repeat(fromDir.split('/').length);
+      return path.posix.normalize(`${up}${target}`);
+    }
+    const relative = path.posix.relative(`/${fromDir}`, `/${target}`);
+    return relative.startsWith('.') ? relative : `./${relative}`;
+  }
+}

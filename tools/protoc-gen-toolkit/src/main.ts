@@ -1,0 +1,4 @@
+import { runNodeJs } from '@bufbuild/protoplugin';
+import { protocGenToolkit } from './plugin';
+
+runNodeJs(protocGenToolkit);

@@ -1,0 +1,299 @@
+import type { DescField, DescFile, DescMessage, DescMethod, DescService } from '@bufbuild/protobuf';
+import { Runtime_Server } from '../../gen/toolkit/options/annotations_pb';
+import type { Plugin } from '../../gen/toolkit/options/annotations_pb';
+import { lowerFirst } from '../code/names';
+import { GeneratorError } from '../generator-error';
+import {
+  fileServices,
+  filePlugins,
+  methodHttpRule,
+  methodRoute,
+  serviceRuntime,
+  serviceServer,
+} from '../options/toolkit-options';
+import { parsePathTemplate } from './path-template';
+import { isPluginKind, PluginKindName } from './plugin-kinds';
+
+/** Mirrors src/toolkit/descriptor PluginDescriptor. */
+export interface PluginModel {
+  prefix: string;
+  kind: PluginKindName;
+}
+
+/** Mirrors src/toolkit/descriptor HttpRule. */
+export interface HttpRuleModel {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  body?: string;
+  responseBody?: string;
+  pathParams: string[];
+}
+
+/** Mirrors src/toolkit/descriptor ProxyTarget. */
+export interface ProxyTargetModel {
+  service: string;
+  method: string;
+}
+
+/** Mirrors src/toolkit/descriptor MethodDescriptor, plus the descriptor it came from. */
+export interface MethodModel {
+  desc: DescMethod;
+  name: string;
+  localName: string;
+  grpcPath: string;
+  requestType: string;
+  responseType: string;
+  clientStreaming: boolean;
+  serverStreaming: boolean;
+  http?: HttpRuleModel;
+  websocket: boolean;
+  httpProxy?: ProxyTargetModel;
+  websocketProxy?: ProxyTargetModel;
+  middlewares: string[];
+  excludeGlobalMiddlewares: string[];
+}
+
+/** Mirrors src/toolkit/descriptor ServiceDescriptor, plus the descriptor it came from. */
+export interface ServiceModel {
+  desc: DescService;
+  name: string;
+  package: string;
+  fullName: string;
+  protoFile: string;
+  servers: string[];
+  middlewares: string[];
+  plugins: PluginModel[];
+  dependsOn: { service: string; package: string }[];
+  methods: MethodModel[];
+}
+
+const HTTP_VERBS = {
+  get: 'GET',
+  post: 'POST',
+  put: 'PUT',
+  patch: 'PATCH',
+  delete: 'DELETE',
+} as const;
+const PLUGIN_PREFIX = /^[A-Za-z][A-Za-z0-9_]*$/;
+const GRPC_METHOD_PATH = /^\/[A-Za-z_][A-Za-z0-9_.]*\/[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Reads every toolkit and google.api.http option of `service`, rejecting what the toolkit cannot serve. */
+export function buildServiceModel(service: DescService): ServiceModel {
+  const file = service.file;
+  const where = `service ${service.name}`;
+  const runtime = serviceRuntime(service);
+  const plugins = collectPlugins(file, where, [
+    { option: '(toolkit.plugins)', plugins: filePlugins(file) },
+    {
+      option: `(toolkit.runtime).plugins of service ${service.name}`,
+      plugins: runtime?.plugins ?? [],
+    },
+  ]);
+  const servers = (runtime?.servers ?? []).map((server) => {
+    const name = Runtime_Server[server];
+    if (name === undefined)
+      throw new GeneratorError(
+        file.proto.name,
+        where,
+        `(toolkit.runtime).servers has unknown value ${server}`,
+      );
+    return name;
+  });
+  return {
+    desc: service,
+    name: service.name,
+    package: file.proto.package,
+    fullName: service.typeName,
+    protoFile: file.proto.name,
+    servers: servers.length > 0 ? servers : ['GRPC'],
+    middlewares: [...(serviceServer(service)?.middlewares ?? [])],
+    plugins,
+    dependsOn: fileServices(file).map((dependency) => ({
+      service: dependency.service,
+      package: dependency.package,
+    })),
+    methods: service.methods.map(buildMethodModel),
+  };
+}
+
+/** File-level plugins of a file without services still get checked. */
+export function checkFilePlugins(file: DescFile): void {
+  collectPlugins(file, 'file options', [
+    { option: '(toolkit.plugins)', plugins: filePlugins(file) },
+  ]);
+}
+
+function collectPlugins(
+  file: DescFile,
+  where: string,
+  sources: { option: string; plugins: Plugin[] }[],
+): PluginModel[] {
+  const seen = new Map<string, string>();
+  const result: PluginModel[] = [];
+  for (const source of sources) {
+    for (const plugin of source.plugins) {
+      if (!isPluginKind(plugin.plugin)) {
+        throw new GeneratorError(
+          file.proto.name,
+          where,
+          `${source.option} declares plugin "${plugin.prefix}" of unknown kind "${plugin.plugin}" (known kinds: postgres_gorm, redis, rabbitmq, centrifuge)`,
+        );
+      }
+      if (!PLUGIN_PREFIX.test(plugin.prefix)) {
+        throw new GeneratorError(
+          file.proto.name,
+          where,
+          `${source.option} declares plugin prefix "${plugin.prefix}", which is not a letter followed by letters, digits or "_"`,
+        );
+      }
+      const previous = seen.get(plugin.prefix.toLowerCase());
+      if (previous !== undefined) {
+        throw new GeneratorError(
+          file.proto.name,
+          where,
+          `duplicate plugin prefix "${plugin.prefix}" in ${source.option} (already declared in ${previous})`,
+        );
+      }
+      seen.set(plugin.prefix.toLowerCase(), source.option);
+      result.push({ prefix: plugin.prefix, kind: plugin.plugin });
+    }
+  }
+  return result;
+}
+
+function buildMethodModel(method: DescMethod): MethodModel {
+  const file = method.parent.file.proto.name;
+  const where = `method ${method.parent.name}.${method.name}`;
+  if (method.methodKind !== 'unary') {
+    throw new GeneratorError(
+      file,
+      where,
+      `${method.methodKind.replace('_', ' ')} methods are not supported by the toolkit transport`,
+    );
+  }
+  const routeOption = methodRoute(method);
+  const http = buildHttpRule(method, file, where);
+  const target = routeOption?.route;
+  const websocket = target?.case === 'websocket' && target.value;
+  if (websocket && http?.method !== 'GET') {
+    throw new GeneratorError(
+      file,
+      where,
+      '(toolkit.route).websocket needs a (google.api.http) GET binding for the upgrade request',
+    );
+  }
+  const proxy = (option: string, value: { service: string; method: string }): ProxyTargetModel => {
+    if (value.service === '') throw new GeneratorError(file, where, `${option}.service is empty`);
+    if (!GRPC_METHOD_PATH.test(value.method)) {
+      throw new GeneratorError(
+        file,
+        where,
+        `${option}.method "${value.method}" is not a gRPC method path like /package.Service/Method`,
+      );
+    }
+    return { service: value.service, method: value.method };
+  };
+  return {
+    desc: method,
+    name: method.name,
+    localName: lowerFirst(method.name),
+    grpcPath: `/${method.parent.typeName}/${method.name}`,
+    requestType: method.input.typeName,
+    responseType: method.output.typeName,
+    clientStreaming: false,
+    serverStreaming: false,
+    http,
+    websocket,
+    httpProxy:
+      target?.case === 'httpProxy' ? proxy('(toolkit.route).http_proxy', target.value) : undefined,
+    websocketProxy:
+      target?.case === 'websocketProxy'
+        ? proxy('(toolkit.route).websocket_proxy', target.value)
+        : undefined,
+    middlewares: [...(routeOption?.middlewares ?? [])],
+    excludeGlobalMiddlewares: [...(routeOption?.excludeGlobalMiddlewares ?? [])],
+  };
+}
+
+function buildHttpRule(method: DescMethod, file: string, where: string): HttpRuleModel | undefined {
+  const rule = methodHttpRule(method);
+  if (!rule) return undefined;
+  const option = '(google.api.http)';
+  if (rule.additionalBindings.length > 0)
+    throw new GeneratorError(file, where, `${option} additional_bindings are not supported`);
+  const pattern = rule.pattern;
+  if (pattern.case === undefined)
+    throw new GeneratorError(
+      file,
+      where,
+      `${option} has no HTTP verb (get, post, put, patch or delete)`,
+    );
+  if (pattern.case === 'custom')
+    throw new GeneratorError(
+      file,
+      where,
+      `${option} custom verb "${pattern.value.kind}" is not supported`,
+    );
+  const path = pattern.value;
+  const parsed = parsePathTemplate(path);
+  if ('error' in parsed) throw new GeneratorError(file, where, `${option} ${parsed.error}`);
+  for (const param of parsed.params) {
+    const problem = checkFieldPath(method.input, param);
+    if (problem)
+      throw new GeneratorError(
+        file,
+        where,
+        `${option} path "${path}" binds "${param}", ${problem}`,
+      );
+  }
+  if (
+    rule.body !== '' &&
+    rule.body !== '*' &&
+    !method.input.fields.some((field) => field.name === rule.body)
+  ) {
+    throw new GeneratorError(
+      file,
+      where,
+      `${option} body "${rule.body}" is not a field of ${method.input.typeName}`,
+    );
+  }
+  if (
+    rule.responseBody !== '' &&
+    !method.output.fields.some((field) => field.name === rule.responseBody)
+  ) {
+    throw new GeneratorError(
+      file,
+      where,
+      `${option} response_body "${rule.responseBody}" is not a field of ${method.output.typeName}`,
+    );
+  }
+  return {
+    method: HTTP_VERBS[pattern.case],
+    path,
+    body: rule.body === '' ? undefined : rule.body,
+    responseBody: rule.responseBody === '' ? undefined : rule.responseBody,
+    pathParams: parsed.params,
+  };
+}
+
+/** Why `fieldPath` cannot be bound from a URL path of `message`, or undefined when it can. */
+function checkFieldPath(message: DescMessage, fieldPath: string): string | undefined {
+  const segments = fieldPath.split('.');
+  let current = message;
+  for (const [index, segment] of segments.entries()) {
+    const field: DescField | undefined = current.fields.find(
+      (candidate) => candidate.name === segment,
+    );
+    if (!field) return `which is not a field of ${message.typeName}`;
+    const last = index === segments.length - 1;
+    if (last) {
+      return field.fieldKind === 'scalar' || field.fieldKind === 'enum'
+        ? undefined
+        : `which is a ${field.fieldKind} field; path parameters must be singular scalars or enums`;
+    }
+    if (field.fieldKind !== 'message')
+      return `but "${segment}" is not a singular message field of ${current.typeName}`;
+    current = field.message;
+  }
+  return undefined;
+}
