@@ -36,6 +36,7 @@ export class RabbitQueueClient implements QueuePlugin {
   private started?: Promise<void>;
   private consuming = true;
   private readonly consumers = new Set<ActiveConsumer>();
+  private subscriptions = 0;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -92,14 +93,18 @@ export class RabbitQueueClient implements QueuePlugin {
       retry: this.settings.retry,
       logger: this.logger,
     };
+    this.subscriptions += 1;
     await this.amqp.managedChannel.addSetup((channel: ConfirmChannel) =>
       this.consume(channel, target),
     );
   }
 
-  /** Readiness: resolves while connected. */
+  /** Readiness: connected, and every subscription has its queues bound and a consumer. */
   async check(): Promise<void> {
     if (!this.connected) throw new Error(`not connected to ${this.settings.name} broker`);
+    if (this.consuming && this.consumers.size < this.subscriptions) {
+      throw new Error(`${this.consumers.size} of ${this.subscriptions} consumers set up`);
+    }
   }
 
   /** Cancels every consumer and waits for the handlers already running. */
