@@ -6,10 +6,9 @@ import { InjectRealtime } from '../../plugins/realtime';
 import { registerTypes } from '../../toolkit/descriptor';
 import type { FieldViolation, PluginDescriptor, ServiceDescriptor } from '../../toolkit/descriptor';
 import { createGrpcClient } from '../../toolkit/grpc';
-import type { CallOptions, GrpcClientOptions } from '../../toolkit/grpc';
+import type { CallOptions, GrpcClientOf, GrpcClientOptions } from '../../toolkit/grpc';
 import { ToolkitRpc } from '../../toolkit/transport';
 import { codePointLength, fieldPath, isUuid, violation } from '../../toolkit/validation';
-import { ChatServiceService } from './chat-service';
 import type { CreateRoomRequest, CreateRoomResponse, GetMessageHistoryRequest, GetMessageHistoryResponse, JoinRoomRequest, JoinRoomResponse, SendMessageRequest, SendMessageResponse } from './chat-service';
 
 function asString(value: unknown): string {
@@ -569,8 +568,8 @@ export type ChatServiceGrpcClient = {
   createRoom(request: CreateRoomRequest, options?: CallOptions): Promise<CreateRoomResponse>;
 };
 
-/** Connects to chatservice.ChatService at `target` (host:port). */
-export function createChatServiceClient(target: string, options?: GrpcClientOptions): ChatServiceGrpcClient {
-  return createGrpcClient<ChatServiceGrpcClient>(ChatServiceDescriptor, ChatServiceService, target, options);
+/** Connects to chatservice.ChatService at `target` (host:port); `close()` ends the channel. */
+export function createChatServiceClient(target: string, options?: GrpcClientOptions): GrpcClientOf<ChatServiceGrpcClient> {
+  return createGrpcClient<ChatServiceGrpcClient>(ChatServiceDescriptor, target, options);
 }
 

@@ -6,10 +6,9 @@ import { InjectQueue } from '../../plugins/queue';
 import { registerTypes } from '../../toolkit/descriptor';
 import type { FieldViolation, PluginDescriptor, ServiceDescriptor } from '../../toolkit/descriptor';
 import { createGrpcClient } from '../../toolkit/grpc';
-import type { CallOptions, GrpcClientOptions } from '../../toolkit/grpc';
+import type { CallOptions, GrpcClientOf, GrpcClientOptions } from '../../toolkit/grpc';
 import { ToolkitRpc } from '../../toolkit/transport';
 import { codePointLength, fieldPath, isUuid, violation } from '../../toolkit/validation';
-import { NotificationServiceService } from './notification-service';
 import type { GetNotificationHistoryRequest, GetNotificationHistoryResponse, SendNotificationRequest, SendNotificationResponse, UpdateNotificationPreferencesRequest, UpdateNotificationPreferencesResponse } from './notification-service';
 
 function asString(value: unknown): string {
@@ -536,8 +535,8 @@ export type NotificationServiceGrpcClient = {
   updateNotificationPreferences(request: UpdateNotificationPreferencesRequest, options?: CallOptions): Promise<UpdateNotificationPreferencesResponse>;
 };
 
-/** Connects to notificationservice.NotificationService at `target` (host:port). */
-export function createNotificationServiceClient(target: string, options?: GrpcClientOptions): NotificationServiceGrpcClient {
-  return createGrpcClient<NotificationServiceGrpcClient>(NotificationServiceDescriptor, NotificationServiceService, target, options);
+/** Connects to notificationservice.NotificationService at `target` (host:port); `close()` ends the channel. */
+export function createNotificationServiceClient(target: string, options?: GrpcClientOptions): GrpcClientOf<NotificationServiceGrpcClient> {
+  return createGrpcClient<NotificationServiceGrpcClient>(NotificationServiceDescriptor, target, options);
 }
 

@@ -5,10 +5,9 @@ import { InjectPgsql } from '../../plugins/pgsql';
 import { registerTypes } from '../../toolkit/descriptor';
 import type { FieldViolation, PluginDescriptor, ServiceDescriptor } from '../../toolkit/descriptor';
 import { createGrpcClient } from '../../toolkit/grpc';
-import type { CallOptions, GrpcClientOptions } from '../../toolkit/grpc';
+import type { CallOptions, GrpcClientOf, GrpcClientOptions } from '../../toolkit/grpc';
 import { ToolkitRpc } from '../../toolkit/transport';
 import { codePointLength, compilePattern, fieldPath, isUuid, violation } from '../../toolkit/validation';
-import { UserServiceService } from './user-service';
 import type { CreateUserRequest, CreateUserResponse, DeleteUserRequest, DeleteUserResponse, GetUserRequest, GetUserResponse, ListUsersRequest, ListUsersResponse, UpdateUserRequest, UpdateUserResponse } from './user-service';
 
 function asString(value: unknown): string {
@@ -544,8 +543,8 @@ export type UserServiceGrpcClient = {
   listUsers(request: ListUsersRequest, options?: CallOptions): Promise<ListUsersResponse>;
 };
 
-/** Connects to userservice.UserService at `target` (host:port). */
-export function createUserServiceClient(target: string, options?: GrpcClientOptions): UserServiceGrpcClient {
-  return createGrpcClient<UserServiceGrpcClient>(UserServiceDescriptor, UserServiceService, target, options);
+/** Connects to userservice.UserService at `target` (host:port); `close()` ends the channel. */
+export function createUserServiceClient(target: string, options?: GrpcClientOptions): GrpcClientOf<UserServiceGrpcClient> {
+  return createGrpcClient<UserServiceGrpcClient>(UserServiceDescriptor, target, options);
 }
 

@@ -167,13 +167,13 @@ function emitService(
   );
   w.line();
   const createGrpcClient = imports.value(runtime.grpc, 'createGrpcClient');
-  const definition = imports.value(tsProtoModule(file), `${name}Service`);
-  w.line(`/** Connects to ${service.fullName} at \`target\` (host:port). */`);
+  const clientOf = imports.type(runtime.grpc, 'GrpcClientOf');
+  w.line(
+    `/** Connects to ${service.fullName} at \`target\` (host:port); \`close()\` ends the channel. */`,
+  );
   w.block(
-    `export function create${name}Client(target: string, options?: ${clientOptions}): ${name}GrpcClient {`,
+    `export function create${name}Client(target: string, options?: ${clientOptions}): ${clientOf}<${name}GrpcClient> {`,
     () =>
-      w.line(
-        `return ${createGrpcClient}<${name}GrpcClient>(${name}Descriptor, ${definition}, target, options);`,
-      ),
+      w.line(`return ${createGrpcClient}<${name}GrpcClient>(${name}Descriptor, target, options);`),
   );
 }
