@@ -89,6 +89,7 @@ export async function bootstrapService(
     accessLog: used.has(BUILTIN_MIDDLEWARES.logging) ? pino : undefined,
     echoRequestId: used.has(BUILTIN_MIDDLEWARES.requestId),
     requestTimeoutMs: runtime.REQUEST_TIMEOUT,
+    isShuttingDown: () => health.isShuttingDown(),
   };
   // @nestjs/platform-fastify pins its own fastify patch release; the API is the same, only the
   // declaration files differ, so the toolkit types everything against the top-level package.

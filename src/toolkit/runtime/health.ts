@@ -32,6 +32,10 @@ export class HealthState {
     this.shuttingDown = true;
   }
 
+  isShuttingDown(): boolean {
+    return this.shuttingDown;
+  }
+
   async readiness(): Promise<Readiness> {
     const plugins = await Promise.all(
       this.plugins.list().map(async (source): Promise<PluginHealth> => {

@@ -20,6 +20,8 @@ export interface HttpPlumbingOptions {
   accessLog?: PinoLogger;
   echoRequestId: boolean;
   requestTimeoutMs: number;
+  /** While true, responses close their connection, so that keep-alive sockets do not hold the drain. */
+  isShuttingDown: () => boolean;
 }
 
 interface RequestState {
@@ -88,6 +90,11 @@ export function installHttpPlumbing(fastify: FastifyInstance, options: HttpPlumb
       }
     },
   );
+
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (options.isShuttingDown()) reply.header('connection', 'close');
+    done(null, payload);
+  });
 
   fastify.addHook('onResponse', (request: StatefulRequest, reply, done) => {
     const state = request[STATE];

@@ -1,0 +1,36 @@
+import {
+  acceptRequestId,
+  currentRequest,
+  parseGrpcTimeout,
+  runInRequestContext,
+} from './request-context';
+
+describe('request id and context', () => {
+  it('keeps a sane incoming request id and replaces anything else', () => {
+    expect(acceptRequestId('abc-123_x.y:z')).toBe('abc-123_x.y:z');
+    expect(acceptRequestId('bad id\n')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(acceptRequestId('x'.repeat(200))).toMatch(/^[0-9a-f-]{36}$/);
+    expect(acceptRequestId(undefined)).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('makes the request visible across awaits, and not outside', async () => {
+    const context = {
+      requestId: 'r1',
+      transport: 'http' as const,
+      rpc: 'Get',
+      deadline: 0,
+      headers: {},
+    };
+    await runInRequestContext(context, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      expect(currentRequest()?.requestId).toBe('r1');
+    });
+    expect(currentRequest()).toBeUndefined();
+  });
+
+  it('parses grpc-timeout values', () => {
+    expect(parseGrpcTimeout('100m')).toBe(100);
+    expect(parseGrpcTimeout('2S')).toBe(2000);
+    expect(parseGrpcTimeout('soon')).toBeUndefined();
+  });
+});
