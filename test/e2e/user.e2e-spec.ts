@@ -290,7 +290,7 @@ describe('user-service HTTP specifics', () => {
       code: 400,
       status: 'Bad Request',
       message: expect.any(String),
-      details: expect.any(Array),
+      details: [],
     });
   });
 
