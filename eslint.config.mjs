@@ -12,6 +12,8 @@ export default tseslint.config(
       'coverage/**',
       'data/**',
       'src/gen/**',
+      'test/gen/**',
+      'tools/protoc-gen-toolkit/gen/**',
       'tools/**/__golden__/**',
       'bench/results/**',
       'eslint.config.mjs',
