@@ -29,6 +29,7 @@ class RoomRoutes implements OnModuleInit {
   onModuleInit(): void {
     this.realtime.registerUpgradeRoute('/rooms/{room}/join', async (request) => {
       const room = request.params.room;
+      if (room === 'explode') throw new Error('database exploded');
       if (room === 'forbidden') {
         return { accept: false, status: 403, body: { code: 7, message: 'not a member' } };
       }
@@ -224,6 +225,10 @@ describe('realtime plugin over Redis: two instances sharing fan-out', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ code: 5 });
 
+    const failed = await refusal(first.port, '/rooms/explode/join');
+    expect(failed.status).toBe(500);
+    expect(failed.body).toEqual({ code: 13, message: 'internal error', details: [] });
+
     const badEncoding = await refusal(first.port, '/rooms/%E0%A4%A/join');
     expect(badEncoding.status).toBe(400);
     expect(first.realtime.connectionCount()).toBe(0);
@@ -334,6 +339,21 @@ describe('realtime plugin: connection management (embedded fan-out)', () => {
     expect(healthy.ws.readyState).toBe(healthy.ws.OPEN);
     expect(hub.realtime.subscriberCount('room:heartbeat')).toBe(1);
     await healthy.close();
+  });
+
+  it('answers 503 beyond MAX_CONNECTIONS, and accepts again once a connection left', async () => {
+    const small = await startApp({ RT_TEST_REALTIME_MAX_CONNECTIONS: '1' });
+    try {
+      const only = await join(small.port, 'full');
+      const refused = await refusal(small.port, '/rooms/full/join');
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatchObject({ code: 14, message: 'connection limit reached' });
+      await only.close();
+      await eventually(() => small.realtime.connectionCount() === 0, 'the close');
+      await (await join(small.port, 'full')).close();
+    } finally {
+      await small.app.close();
+    }
   });
 
   it('closes every connection with 1001 on shutdown and stops accepting', async () => {
