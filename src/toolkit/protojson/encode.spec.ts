@@ -66,6 +66,12 @@ describe('encodeJson', () => {
     expect(json).not.toHaveProperty('number');
   });
 
+  it('writes a float as the shortest decimal of its float32 value, a double as is', () => {
+    const json = encodeJson(KITCHEN, { f_float: Math.fround(0.1), f_double: 0.1 + 0.2 });
+    expect(json).toMatchObject({ f_float: 0.1, f_double: 0.30000000000000004 });
+    expect(encodeJson(KITCHEN, { f_float: 16777217 })).toMatchObject({ f_float: 16777216 });
+  });
+
   it.each([
     [0, '2024-01-02T03:04:05Z'],
     [5000000, '2024-01-02T03:04:05.005Z'],

@@ -96,7 +96,8 @@ function encodeScalar(scalar: ScalarType, value: unknown, path: string): unknown
     case 'double':
     case 'float':
       if (typeof value !== 'number') throw encodeError(path, 'expected a number', value);
-      return Number.isFinite(value) ? value : String(value);
+      if (!Number.isFinite(value)) return String(value);
+      return scalar === 'float' ? shortestFloat32(value) : value;
     default:
       return encodeInteger(scalar, value, path);
   }
@@ -121,6 +122,19 @@ function encodeEnum(enumType: string, value: unknown, path: string): string | nu
   if (typeof value === 'number' && Number.isInteger(value))
     return plan.nameByNumber.get(value) ?? value;
   throw encodeError(path, `expected a ${enumType} value`, value);
+}
+
+/**
+ * A float that went through the wire is a float32 widened to double (0.1 arrives as
+ * 0.10000000149011612); write the shortest decimal that reads back as the same float32, as Go does.
+ */
+function shortestFloat32(value: number): number {
+  const single = Math.fround(value);
+  for (let digits = 1; digits < 9; digits++) {
+    const candidate = Number(single.toPrecision(digits));
+    if (Math.fround(candidate) === single) return candidate;
+  }
+  return Number(single.toPrecision(9));
 }
 
 function encodeError(path: string, expectation: string, value: unknown): Error {
