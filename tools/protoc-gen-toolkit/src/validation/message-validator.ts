@@ -230,7 +230,8 @@ function emitRepeated(
   const nested = index.recursesInto(field);
   const itemRequired = !kind && (itemSets.message?.flag('required') ?? false);
   const perItem = itemRules !== undefined || nested !== undefined || itemRequired;
-  if (!rules && !perItem) return;
+  const listRules = ['min_items', 'max_items', 'unique'].some((name) => rules?.has(name));
+  if (!listRules && !perItem) return;
   if (rules?.flag('unique') && (!kind || ('scalar' in kind && kind.scalar === ScalarType.BYTES))) {
     throw rules.unsupported('unique', 'applies to scalar and enum items only');
   }

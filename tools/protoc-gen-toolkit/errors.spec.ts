@@ -1,0 +1,43 @@
+import { generationError } from './generate-testdata';
+
+describe('protoc-gen-toolkit errors', () => {
+  const cases: [file: string, expected: string][] = [
+    [
+      'errors/duplicate_prefix.proto',
+      'errors/duplicate_prefix.proto: service Dup: duplicate plugin prefix "cache" in (toolkit.runtime).plugins of service Dup (already declared in (toolkit.plugins))',
+    ],
+    [
+      'errors/unknown_kind.proto',
+      'errors/unknown_kind.proto: file options: (toolkit.plugins) declares plugin "store" of unknown kind "mongodb" (known kinds: postgres_gorm, redis, rabbitmq, centrifuge)',
+    ],
+    [
+      'errors/unsupported_rule.proto',
+      'errors/unsupported_rule.proto: message errors.unsupported_rule.Timeout, field after: rule (validate.rules).duration is not supported by the toolkit generator',
+    ],
+    [
+      'errors/unsupported_string_rule.proto',
+      'errors/unsupported_string_rule.proto: message errors.unsupported_string_rule.Header, field name: rule (validate.rules).string.well_known_regex is not supported by the toolkit generator',
+    ],
+    [
+      'errors/mismatched_rule.proto',
+      'errors/mismatched_rule.proto: message errors.mismatched_rule.Page, field limit: rule (validate.rules).string does not apply to a int32 value',
+    ],
+    [
+      'errors/websocket_without_get.proto',
+      'errors/websocket_without_get.proto: method Chat.Join: (toolkit.route).websocket needs a (google.api.http) GET binding for the upgrade request',
+    ],
+    [
+      'errors/unknown_path_param.proto',
+      'errors/unknown_path_param.proto: method Users.Get: (google.api.http) path "/users/{id}" binds "id", which is not a field of errors.unknown_path_param.GetRequest',
+    ],
+  ];
+
+  it.each(cases)(
+    '%s fails naming the file and the option',
+    (file, expected) => {
+      const stderr = generationError(file);
+      expect(stderr).toContain(`protoc-gen-toolkit: ${expected}`);
+    },
+    60000,
+  );
+});
