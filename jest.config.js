@@ -2,7 +2,10 @@
 // against the real local PostgreSQL, Redis and RabbitMQ. Type-checking is `npm run typecheck`'s job,
 // so ts-jest only transpiles here.
 const transform = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }],
+  '^.+\\.ts$': [
+    'ts-jest',
+    { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false },
+  ],
 };
 
 const base = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
