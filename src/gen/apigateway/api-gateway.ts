@@ -9,7 +9,24 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { handleUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
-import { SendNotificationRequest, SendNotificationResponse } from "../notificationservice/notification-service";
+import {
+  CreateRoomRequest,
+  CreateRoomResponse,
+  GetMessageHistoryRequest,
+  GetMessageHistoryResponse,
+  JoinRoomRequest,
+  JoinRoomResponse,
+  SendMessageRequest,
+  SendMessageResponse,
+} from "../chatservice/chat-service";
+import {
+  GetNotificationHistoryRequest,
+  GetNotificationHistoryResponse,
+  SendNotificationRequest,
+  SendNotificationResponse,
+  UpdateNotificationPreferencesRequest,
+  UpdateNotificationPreferencesResponse,
+} from "../notificationservice/notification-service";
 import {
   CreateUserRequest,
   CreateUserResponse,
@@ -34,6 +51,21 @@ export interface HealthCheckResponse {
 export interface HealthCheckResponse_ServicesEntry {
   key: string;
   value: string;
+}
+
+export interface RevokeTokenRequest {
+}
+
+export interface RevokeTokenResponse {
+  status: string;
+}
+
+export interface ConnectRequest {
+}
+
+export interface ConnectResponse {
+  status: string;
+  connection_id: string;
 }
 
 export const APIGATEWAY_PACKAGE_NAME = "apigateway";
@@ -190,6 +222,179 @@ export const HealthCheckResponse_ServicesEntry: MessageFns<HealthCheckResponse_S
   },
 };
 
+function createBaseRevokeTokenRequest(): RevokeTokenRequest {
+  return {};
+}
+
+export const RevokeTokenRequest: MessageFns<RevokeTokenRequest> = {
+  encode(_: RevokeTokenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeTokenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeTokenRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseRevokeTokenResponse(): RevokeTokenResponse {
+  return { status: "" };
+}
+
+export const RevokeTokenResponse: MessageFns<RevokeTokenResponse> = {
+  encode(message: RevokeTokenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== "") {
+      writer.uint32(10).string(message.status);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeTokenResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeTokenResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseConnectRequest(): ConnectRequest {
+  return {};
+}
+
+export const ConnectRequest: MessageFns<ConnectRequest> = {
+  encode(_: ConnectRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConnectRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConnectRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseConnectResponse(): ConnectResponse {
+  return { status: "", connection_id: "" };
+}
+
+export const ConnectResponse: MessageFns<ConnectResponse> = {
+  encode(message: ConnectResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== "") {
+      writer.uint32(10).string(message.status);
+    }
+    if (message.connection_id !== "") {
+      writer.uint32(18).string(message.connection_id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConnectResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConnectResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.connection_id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
 export interface ApiGatewayClient {
   /** User service proxies */
 
@@ -203,7 +408,40 @@ export interface ApiGatewayClient {
 
   sendNotification(request: SendNotificationRequest): Observable<SendNotificationResponse>;
 
-  /** Health check endpoint (local, not proxied) */
+  getNotificationHistory(request: GetNotificationHistoryRequest): Observable<GetNotificationHistoryResponse>;
+
+  updateNotificationPreferences(
+    request: UpdateNotificationPreferencesRequest,
+  ): Observable<UpdateNotificationPreferencesResponse>;
+
+  /** Chat service proxies */
+
+  createRoom(request: CreateRoomRequest): Observable<CreateRoomResponse>;
+
+  sendMessage(request: SendMessageRequest): Observable<SendMessageResponse>;
+
+  getMessageHistory(request: GetMessageHistoryRequest): Observable<GetMessageHistoryResponse>;
+
+  /** The chat join socket, relayed to chat-service's WebSocket (auth checked at the upgrade). */
+
+  joinRoom(request: JoinRoomRequest): Observable<JoinRoomResponse>;
+
+  /**
+   * The gateway's event socket: `{type, payload}` frames whose type names a websocket_proxy
+   * method without an HTTP binding are answered by that backend call.
+   */
+
+  connect(request: ConnectRequest): Observable<ConnectResponse>;
+
+  /** Event-socket method: `{"type":"PostChatMessage","payload":<SendMessageRequest>}`. */
+
+  postChatMessage(request: SendMessageRequest): Observable<SendMessageResponse>;
+
+  /** Revokes the bearer token of the call until it expires (local, not proxied). */
+
+  revokeToken(request: RevokeTokenRequest): Observable<RevokeTokenResponse>;
+
+  /** Health check endpoint (local, not proxied; public and not rate limited) */
 
   healthCheck(request: HealthCheckRequest): Observable<HealthCheckResponse>;
 }
@@ -225,7 +463,58 @@ export interface ApiGatewayController {
     request: SendNotificationRequest,
   ): Promise<SendNotificationResponse> | Observable<SendNotificationResponse> | SendNotificationResponse;
 
-  /** Health check endpoint (local, not proxied) */
+  getNotificationHistory(
+    request: GetNotificationHistoryRequest,
+  ):
+    | Promise<GetNotificationHistoryResponse>
+    | Observable<GetNotificationHistoryResponse>
+    | GetNotificationHistoryResponse;
+
+  updateNotificationPreferences(
+    request: UpdateNotificationPreferencesRequest,
+  ):
+    | Promise<UpdateNotificationPreferencesResponse>
+    | Observable<UpdateNotificationPreferencesResponse>
+    | UpdateNotificationPreferencesResponse;
+
+  /** Chat service proxies */
+
+  createRoom(
+    request: CreateRoomRequest,
+  ): Promise<CreateRoomResponse> | Observable<CreateRoomResponse> | CreateRoomResponse;
+
+  sendMessage(
+    request: SendMessageRequest,
+  ): Promise<SendMessageResponse> | Observable<SendMessageResponse> | SendMessageResponse;
+
+  getMessageHistory(
+    request: GetMessageHistoryRequest,
+  ): Promise<GetMessageHistoryResponse> | Observable<GetMessageHistoryResponse> | GetMessageHistoryResponse;
+
+  /** The chat join socket, relayed to chat-service's WebSocket (auth checked at the upgrade). */
+
+  joinRoom(request: JoinRoomRequest): Promise<JoinRoomResponse> | Observable<JoinRoomResponse> | JoinRoomResponse;
+
+  /**
+   * The gateway's event socket: `{type, payload}` frames whose type names a websocket_proxy
+   * method without an HTTP binding are answered by that backend call.
+   */
+
+  connect(request: ConnectRequest): Promise<ConnectResponse> | Observable<ConnectResponse> | ConnectResponse;
+
+  /** Event-socket method: `{"type":"PostChatMessage","payload":<SendMessageRequest>}`. */
+
+  postChatMessage(
+    request: SendMessageRequest,
+  ): Promise<SendMessageResponse> | Observable<SendMessageResponse> | SendMessageResponse;
+
+  /** Revokes the bearer token of the call until it expires (local, not proxied). */
+
+  revokeToken(
+    request: RevokeTokenRequest,
+  ): Promise<RevokeTokenResponse> | Observable<RevokeTokenResponse> | RevokeTokenResponse;
+
+  /** Health check endpoint (local, not proxied; public and not rate limited) */
 
   healthCheck(
     request: HealthCheckRequest,
@@ -234,7 +523,22 @@ export interface ApiGatewayController {
 
 export function ApiGatewayControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["getUser", "createUser", "listUsers", "sendNotification", "healthCheck"];
+    const grpcMethods: string[] = [
+      "getUser",
+      "createUser",
+      "listUsers",
+      "sendNotification",
+      "getNotificationHistory",
+      "updateNotificationPreferences",
+      "createRoom",
+      "sendMessage",
+      "getMessageHistory",
+      "joinRoom",
+      "connect",
+      "postChatMessage",
+      "revokeToken",
+      "healthCheck",
+    ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("ApiGateway", method)(constructor.prototype[method], method, descriptor);
@@ -293,7 +597,105 @@ export const ApiGatewayService = {
       Buffer.from(SendNotificationResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SendNotificationResponse => SendNotificationResponse.decode(value),
   },
-  /** Health check endpoint (local, not proxied) */
+  getNotificationHistory: {
+    path: "/apigateway.ApiGateway/GetNotificationHistory" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetNotificationHistoryRequest): Buffer =>
+      Buffer.from(GetNotificationHistoryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetNotificationHistoryRequest => GetNotificationHistoryRequest.decode(value),
+    responseSerialize: (value: GetNotificationHistoryResponse): Buffer =>
+      Buffer.from(GetNotificationHistoryResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetNotificationHistoryResponse =>
+      GetNotificationHistoryResponse.decode(value),
+  },
+  updateNotificationPreferences: {
+    path: "/apigateway.ApiGateway/UpdateNotificationPreferences" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateNotificationPreferencesRequest): Buffer =>
+      Buffer.from(UpdateNotificationPreferencesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateNotificationPreferencesRequest =>
+      UpdateNotificationPreferencesRequest.decode(value),
+    responseSerialize: (value: UpdateNotificationPreferencesResponse): Buffer =>
+      Buffer.from(UpdateNotificationPreferencesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateNotificationPreferencesResponse =>
+      UpdateNotificationPreferencesResponse.decode(value),
+  },
+  /** Chat service proxies */
+  createRoom: {
+    path: "/apigateway.ApiGateway/CreateRoom" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateRoomRequest): Buffer => Buffer.from(CreateRoomRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateRoomRequest => CreateRoomRequest.decode(value),
+    responseSerialize: (value: CreateRoomResponse): Buffer => Buffer.from(CreateRoomResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateRoomResponse => CreateRoomResponse.decode(value),
+  },
+  sendMessage: {
+    path: "/apigateway.ApiGateway/SendMessage" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SendMessageRequest): Buffer => Buffer.from(SendMessageRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SendMessageRequest => SendMessageRequest.decode(value),
+    responseSerialize: (value: SendMessageResponse): Buffer => Buffer.from(SendMessageResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SendMessageResponse => SendMessageResponse.decode(value),
+  },
+  getMessageHistory: {
+    path: "/apigateway.ApiGateway/GetMessageHistory" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetMessageHistoryRequest): Buffer =>
+      Buffer.from(GetMessageHistoryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetMessageHistoryRequest => GetMessageHistoryRequest.decode(value),
+    responseSerialize: (value: GetMessageHistoryResponse): Buffer =>
+      Buffer.from(GetMessageHistoryResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetMessageHistoryResponse => GetMessageHistoryResponse.decode(value),
+  },
+  /** The chat join socket, relayed to chat-service's WebSocket (auth checked at the upgrade). */
+  joinRoom: {
+    path: "/apigateway.ApiGateway/JoinRoom" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: JoinRoomRequest): Buffer => Buffer.from(JoinRoomRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): JoinRoomRequest => JoinRoomRequest.decode(value),
+    responseSerialize: (value: JoinRoomResponse): Buffer => Buffer.from(JoinRoomResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): JoinRoomResponse => JoinRoomResponse.decode(value),
+  },
+  /**
+   * The gateway's event socket: `{type, payload}` frames whose type names a websocket_proxy
+   * method without an HTTP binding are answered by that backend call.
+   */
+  connect: {
+    path: "/apigateway.ApiGateway/Connect" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ConnectRequest): Buffer => Buffer.from(ConnectRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ConnectRequest => ConnectRequest.decode(value),
+    responseSerialize: (value: ConnectResponse): Buffer => Buffer.from(ConnectResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ConnectResponse => ConnectResponse.decode(value),
+  },
+  /** Event-socket method: `{"type":"PostChatMessage","payload":<SendMessageRequest>}`. */
+  postChatMessage: {
+    path: "/apigateway.ApiGateway/PostChatMessage" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SendMessageRequest): Buffer => Buffer.from(SendMessageRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SendMessageRequest => SendMessageRequest.decode(value),
+    responseSerialize: (value: SendMessageResponse): Buffer => Buffer.from(SendMessageResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SendMessageResponse => SendMessageResponse.decode(value),
+  },
+  /** Revokes the bearer token of the call until it expires (local, not proxied). */
+  revokeToken: {
+    path: "/apigateway.ApiGateway/RevokeToken" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RevokeTokenRequest): Buffer => Buffer.from(RevokeTokenRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RevokeTokenRequest => RevokeTokenRequest.decode(value),
+    responseSerialize: (value: RevokeTokenResponse): Buffer => Buffer.from(RevokeTokenResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RevokeTokenResponse => RevokeTokenResponse.decode(value),
+  },
+  /** Health check endpoint (local, not proxied; public and not rate limited) */
   healthCheck: {
     path: "/apigateway.ApiGateway/HealthCheck" as const,
     requestStream: false as const,
@@ -312,7 +714,27 @@ export interface ApiGatewayServer extends UntypedServiceImplementation {
   listUsers: handleUnaryCall<ListUsersRequest, ListUsersResponse>;
   /** Notification service proxies */
   sendNotification: handleUnaryCall<SendNotificationRequest, SendNotificationResponse>;
-  /** Health check endpoint (local, not proxied) */
+  getNotificationHistory: handleUnaryCall<GetNotificationHistoryRequest, GetNotificationHistoryResponse>;
+  updateNotificationPreferences: handleUnaryCall<
+    UpdateNotificationPreferencesRequest,
+    UpdateNotificationPreferencesResponse
+  >;
+  /** Chat service proxies */
+  createRoom: handleUnaryCall<CreateRoomRequest, CreateRoomResponse>;
+  sendMessage: handleUnaryCall<SendMessageRequest, SendMessageResponse>;
+  getMessageHistory: handleUnaryCall<GetMessageHistoryRequest, GetMessageHistoryResponse>;
+  /** The chat join socket, relayed to chat-service's WebSocket (auth checked at the upgrade). */
+  joinRoom: handleUnaryCall<JoinRoomRequest, JoinRoomResponse>;
+  /**
+   * The gateway's event socket: `{type, payload}` frames whose type names a websocket_proxy
+   * method without an HTTP binding are answered by that backend call.
+   */
+  connect: handleUnaryCall<ConnectRequest, ConnectResponse>;
+  /** Event-socket method: `{"type":"PostChatMessage","payload":<SendMessageRequest>}`. */
+  postChatMessage: handleUnaryCall<SendMessageRequest, SendMessageResponse>;
+  /** Revokes the bearer token of the call until it expires (local, not proxied). */
+  revokeToken: handleUnaryCall<RevokeTokenRequest, RevokeTokenResponse>;
+  /** Health check endpoint (local, not proxied; public and not rate limited) */
   healthCheck: handleUnaryCall<HealthCheckRequest, HealthCheckResponse>;
 }
 
