@@ -111,7 +111,7 @@ export const ApiGatewayDescriptor: ServiceDescriptor = {
   fullName: "apigateway.ApiGateway",
   protoFile: "apigateway/api-gateway.proto",
   servers: ["HTTP", "WEBSOCKET_PROXY"],
-  middlewares: ["cors", "rate_limit", "auth"],
+  middlewares: ["request_id", "logging", "cors", "rate_limit", "auth"],
   plugins: [ApiGatewayPlugins.cache],
   dependsOn: [],
   methods: [
