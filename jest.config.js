@@ -2,10 +2,7 @@
 // against the real local PostgreSQL, Redis and RabbitMQ. Type-checking is `npm run typecheck`'s job,
 // so ts-jest only transpiles here.
 const transform = {
-  '^.+\\.ts$': [
-    'ts-jest',
-    { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false },
-  ],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
 };
 
 const base = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
