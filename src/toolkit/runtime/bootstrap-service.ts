@@ -5,9 +5,9 @@ import { NestFactory } from '@nestjs/core';
 import { Transport } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ReflectionService } from '@grpc/reflection';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PLUGIN_KINDS } from '../../plugins';
-import { ToolkitExceptionFilter } from '../errors';
+import { sendHttpError, toToolkitError, ToolkitExceptionFilter } from '../errors';
 import { BUILTIN_MIDDLEWARES, MiddlewareContext } from '../middlewares';
 import { PluginStatusRegistry } from '../plugins';
 import { ServiceDefinition } from './define-service';
@@ -75,7 +75,13 @@ export async function bootstrapService(
   })
   class ToolkitAppModule {}
 
-  const adapter = new FastifyAdapter({ bodyLimit: runtime.SERVER_BODY_LIMIT, logger: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: runtime.SERVER_BODY_LIMIT,
+    logger: false,
+    // Errors Fastify raises before routing (a badly encoded URL, say) get the toolkit body too.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) =>
+      sendHttpError(reply, toToolkitError(error).error),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(ToolkitAppModule, adapter, {
     logger,
     abortOnError: false,
@@ -91,9 +97,7 @@ export async function bootstrapService(
     requestTimeoutMs: runtime.REQUEST_TIMEOUT,
     isShuttingDown: () => health.isShuttingDown(),
   };
-  // @nestjs/platform-fastify pins its own fastify patch release; the API is the same, only the
-  // declaration files differ, so the toolkit types everything against the top-level package.
-  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   installHttpPlumbing(fastify, plumbing);
   installHttpEndpoints(fastify, health, plumbing.metrics);
   const contexts = new Map<string, MiddlewareContext>();
@@ -135,6 +139,7 @@ export async function bootstrapService(
         },
       },
       { interceptors },
+      definition.descriptor.package,
     );
     app.connectMicroservice(
       { strategy: grpcServer, transport: Transport.GRPC },
