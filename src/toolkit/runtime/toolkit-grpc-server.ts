@@ -1,5 +1,32 @@
-import { Server, ServerCredentials, ServerOptions } from '@grpc/grpc-js';
+import {
+  Server,
+  ServerCredentials,
+  ServerOptions,
+  ServiceDefinition,
+  UntypedServiceImplementation,
+} from '@grpc/grpc-js';
 import { GrpcOptions, ServerGrpc } from '@nestjs/microservices';
+import { withTolerantDeserializers } from './undecodable-request';
+
+/** grpc-js server whose services under `packageName` tolerate undecodable requests. */
+class TolerantServer extends Server {
+  constructor(
+    private readonly packageName: string,
+    options: ServerOptions,
+  ) {
+    super(options);
+  }
+
+  override addService(
+    service: ServiceDefinition,
+    implementation: UntypedServiceImplementation,
+  ): void {
+    const ours = Object.values(service).some((method) =>
+      method.path.startsWith(`/${this.packageName}.`),
+    );
+    super.addService(ours ? withTolerantDeserializers(service) : service, implementation);
+  }
+}
 
 /**
  * Nest's gRPC server, binding the grpc-js server itself so that the bound port is known (port 0
@@ -14,12 +41,13 @@ export class ToolkitGrpcServer extends ServerGrpc {
   constructor(
     private readonly toolkitOptions: GrpcOptions['options'],
     private readonly serverOptions: ServerOptions,
+    private readonly servicePackage: string,
   ) {
     super(toolkitOptions);
   }
 
   override async createClient(): Promise<Server> {
-    const server = new Server(this.serverOptions);
+    const server = new TolerantServer(this.servicePackage, this.serverOptions);
     this.port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(
         this.toolkitOptions.url ?? '0.0.0.0:0',

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { REQUEST_MESSAGE, TOOLKIT_ROUTE } from '../constants';
 import { getMessageDescriptor } from '../descriptor';
 import { ToolkitError } from '../errors';
+import { isUndecodableRequest, undecodableReason } from '../runtime/undecodable-request';
 import { RouteMetadata } from './route-metadata';
 import { transcodeHttpRequest } from './transcode';
 
@@ -27,6 +28,11 @@ export class RequestValidationGuard implements CanActivate {
       request[REQUEST_MESSAGE] = message as Record<string, unknown>;
     } else if (context.getType() === 'rpc') {
       message = context.switchToRpc().getData();
+      if (isUndecodableRequest(message)) {
+        throw ToolkitError.invalidArgument(
+          `request is not a valid ${route.method.requestType}: ${undecodableReason(message)}`,
+        );
+      }
     } else {
       return true;
     }
