@@ -2,6 +2,7 @@
 
 import { createCachePluginMock } from '../../plugins/cache/cache.mocks';
 import { createPgsqlPluginMock } from '../../plugins/pgsql/pgsql.mocks';
+import { createQueuePluginMock } from '../../plugins/queue/queue.mocks';
 import type { UserServiceGrpcClient } from './user-service.toolkit';
 
 /** One jest mock per plugin of userservice.UserService, keyed by prefix. */
@@ -9,6 +10,7 @@ export function createUserServicePluginMocks() {
   return {
     pgsql: createPgsqlPluginMock(),
     cache: createCachePluginMock(),
+    queue: createQueuePluginMock(),
   };
 }
 

@@ -2,6 +2,7 @@
 
 import { InjectCache } from '../../plugins/cache';
 import { InjectPgsql } from '../../plugins/pgsql';
+import { InjectQueue } from '../../plugins/queue';
 import { registerTypes } from '../../toolkit/descriptor';
 import type { FieldViolation, PluginDescriptor, ServiceDescriptor } from '../../toolkit/descriptor';
 import { createGrpcClient } from '../../toolkit/grpc';
@@ -413,6 +414,10 @@ export const UserServicePlugins = {
     prefix: "cache",
     kind: "redis",
   },
+  queue: {
+    prefix: "queue",
+    kind: "rabbitmq",
+  },
 } as const satisfies Record<string, PluginDescriptor>;
 
 /** Injects the postgres_gorm plugin "pgsql" of UserService: `InjectPgsql("pgsql")`. */
@@ -425,6 +430,11 @@ export function InjectUserServiceCache() {
   return InjectCache("cache");
 }
 
+/** Injects the rabbitmq plugin "queue" of UserService: `InjectQueue("queue")`. */
+export function InjectUserServiceQueue() {
+  return InjectQueue("queue");
+}
+
 /** Everything userservice/user-service.proto says about service userservice.UserService. */
 export const UserServiceDescriptor: ServiceDescriptor = {
   name: "UserService",
@@ -433,7 +443,7 @@ export const UserServiceDescriptor: ServiceDescriptor = {
   protoFile: "userservice/user-service.proto",
   servers: ["GRPC", "HTTP"],
   middlewares: ["request_id", "logging"],
-  plugins: [UserServicePlugins.pgsql, UserServicePlugins.cache],
+  plugins: [UserServicePlugins.pgsql, UserServicePlugins.cache, UserServicePlugins.queue],
   dependsOn: [],
   methods: [
     {

@@ -2,6 +2,7 @@ import { UserServiceDescriptor } from '../../gen/userservice/user-service.toolki
 import { defineService } from '../../toolkit/runtime/define-service';
 import { USER_MIGRATIONS } from './migrations';
 import { UserEntity } from './user.entity';
+import { USER_OUTBOX_TABLE } from './user.events';
 import { UserModule } from './user.module';
 import { userSettingsSection } from './user.settings';
 
@@ -12,7 +13,11 @@ export const userServiceDefinition = defineService({
   descriptor: UserServiceDescriptor,
   module: UserModule,
   settings: userSettingsSection,
-  plugins: { pgsql: { entities: [UserEntity], migrations: USER_MIGRATIONS } },
+  plugins: {
+    pgsql: { entities: [UserEntity], migrations: USER_MIGRATIONS },
+    // user.created / user.updated rows are written in the transaction of the change they describe.
+    queue: { outbox: { pgsqlPrefix: 'pgsql', table: USER_OUTBOX_TABLE } },
+  },
   defaultHttpPort: 8081,
   defaultGrpcPort: 9081,
 });

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { InjectUserServicePgsql } from '../../gen/userservice/user-service.toolkit';
 import { PgsqlPlugin } from '../../plugins/pgsql';
+import { InjectOutboxWriter, OutboxWriter } from '../../plugins/queue';
 import { UserEntity } from './user.entity';
+import { USER_CREATED, USER_UPDATED, userEvent } from './user.events';
 
 /** Fields a caller may set; absent fields are left as they are. */
 export interface UserChanges {
@@ -21,23 +23,34 @@ export function escapeLikePattern(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
-/** PostgreSQL access for users. Throws the driver's errors; the service decides what they mean. */
+/**
+ * PostgreSQL access for users. Throws the driver's errors; the service decides what they mean.
+ * Creates and updates write their `user.created` / `user.updated` event into the outbox in the same
+ * transaction, so an event exists exactly when its change was committed.
+ */
 @Injectable()
 export class UserRepository {
   private readonly users: Repository<UserEntity>;
 
-  constructor(@InjectUserServicePgsql() pgsql: PgsqlPlugin) {
+  constructor(
+    @InjectUserServicePgsql() private readonly pgsql: PgsqlPlugin,
+    @InjectOutboxWriter() private readonly outbox: OutboxWriter,
+  ) {
     this.users = pgsql.dataSource.getRepository(UserEntity);
   }
 
-  async create(fields: { name: string; email: string }): Promise<UserEntity> {
-    const inserted = await this.users
-      .createQueryBuilder()
-      .insert()
-      .values(fields)
-      .returning('*')
-      .execute();
-    return this.users.create(this.fromRaw(inserted.raw));
+  create(fields: { name: string; email: string }): Promise<UserEntity> {
+    return this.pgsql.transaction(async (manager) => {
+      const inserted = await this.usersOf(manager)
+        .createQueryBuilder()
+        .insert()
+        .values(fields)
+        .returning('*')
+        .execute();
+      const user = this.users.create(this.fromRaw(inserted.raw));
+      await this.outbox.add(manager, USER_CREATED, userEvent(USER_CREATED, user));
+      return user;
+    });
   }
 
   findById(id: string): Promise<UserEntity | null> {
@@ -48,16 +61,21 @@ export class UserRepository {
     return this.users.findOneBy({ email });
   }
 
-  /** The updated user, or null when no user has this id. */
-  async update(id: string, changes: UserChanges): Promise<UserEntity | null> {
-    const result = await this.users
-      .createQueryBuilder()
-      .update()
-      .set({ ...changes, updatedAt: () => 'now()' })
-      .where('id = :id', { id })
-      .returning('*')
-      .execute();
-    return result.affected ? this.users.create(this.fromRaw(result.raw)) : null;
+  /** The updated user, or null when no user has this id (then no event is written). */
+  update(id: string, changes: UserChanges): Promise<UserEntity | null> {
+    return this.pgsql.transaction(async (manager) => {
+      const result = await this.usersOf(manager)
+        .createQueryBuilder()
+        .update()
+        .set({ ...changes, updatedAt: () => 'now()' })
+        .where('id = :id', { id })
+        .returning('*')
+        .execute();
+      if (!result.affected) return null;
+      const user = this.users.create(this.fromRaw(result.raw));
+      await this.outbox.add(manager, USER_UPDATED, userEvent(USER_UPDATED, user));
+      return user;
+    });
   }
 
   /** True when a user was deleted. */
@@ -84,6 +102,10 @@ export class UserRepository {
       .skip(offset)
       .getManyAndCount();
     return { users, total };
+  }
+
+  private usersOf(manager: EntityManager): Repository<UserEntity> {
+    return manager.getRepository(UserEntity);
   }
 
   /** RETURNING rows come back with column names; map them onto the entity's properties. */
