@@ -1,3 +1,4 @@
+import { apiGatewayDefinition } from './modules/gateway/gateway.definition';
 import { userServiceDefinition } from './modules/user/user.definition';
 import { ServiceDefinition } from './toolkit/runtime';
 
@@ -6,4 +7,7 @@ import { ServiceDefinition } from './toolkit/runtime';
  * `defineService(...)` here; `SERVICES` picks among them by name.
  * @publicApi
  */
-export const SERVICE_DEFINITIONS: readonly ServiceDefinition[] = [userServiceDefinition];
+export const SERVICE_DEFINITIONS: readonly ServiceDefinition[] = [
+  userServiceDefinition,
+  apiGatewayDefinition,
+];

@@ -1,0 +1,239 @@
+import { ChannelOptions } from '@grpc/grpc-js';
+import { Logger } from '@nestjs/common';
+import { MethodDescriptor, ProxyTarget, ServiceDescriptor } from '../descriptor';
+import { GrpcStatus, ToolkitError } from '../errors';
+import { createGrpcClient, GrpcClientOf } from '../grpc';
+import { ResolverEndpoints, RoundRobin } from './resolver-endpoints';
+
+/** How a gateway reaches its backends. @publicApi */
+export interface BackendPoolOptions {
+  /** The backends' generated descriptors; a proxy target's method is looked up among them. */
+  backends: readonly ServiceDescriptor[];
+  /** gRPC addresses by backend name (`API_GATEWAY_RESOLVER_ENDPOINTS`). */
+  grpcEndpoints: ResolverEndpoints;
+  /** HTTP addresses by backend name, for WebSocket relays (`API_GATEWAY_RESOLVER_HTTP_ENDPOINTS`). */
+  httpEndpoints?: ResolverEndpoints;
+  /** HTTP/2 PING interval on idle-free channels, ms. */
+  keepaliveTimeMs: number;
+  /** How long a PING may go unanswered before the channel is dropped, ms. */
+  keepaliveTimeoutMs: number;
+  /** Ceiling of the reconnect backoff, ms: how soon a restarted backend is found again. */
+  maxReconnectBackoffMs: number;
+  /** Deadline of each grpc.health.v1 check, ms. */
+  healthTimeoutMs: number;
+}
+
+/** The serving status of each backend name, as grpc.health.v1 spells it, or `UNAVAILABLE`. @publicApi */
+export type BackendHealth = Record<string, string>;
+
+type UnaryClient = GrpcClientOf<
+  Record<string, (request: unknown, options?: object) => Promise<unknown>>
+>;
+
+/** A backend method a proxy target resolved to. */
+interface ResolvedTarget {
+  service: string;
+  method: MethodDescriptor;
+  clients: RoundRobin<UnaryClient>;
+}
+
+/** grpc.health.v1.Health as the generic client needs it (the vendored proto has no toolkit options). */
+const HEALTH_DESCRIPTOR: ServiceDescriptor = {
+  name: 'Health',
+  package: 'grpc.health.v1',
+  fullName: 'grpc.health.v1.Health',
+  protoFile: 'grpc/health/v1/health.proto',
+  servers: ['GRPC'],
+  middlewares: [],
+  plugins: [],
+  dependsOn: [],
+  methods: [
+    {
+      name: 'Check',
+      localName: 'check',
+      grpcPath: '/grpc.health.v1.Health/Check',
+      requestType: 'grpc.health.v1.HealthCheckRequest',
+      responseType: 'grpc.health.v1.HealthCheckResponse',
+      clientStreaming: false,
+      serverStreaming: false,
+      websocket: false,
+      middlewares: [],
+      excludeGlobalMiddlewares: [],
+    },
+  ],
+};
+
+/**
+ * The gateway's long-lived gRPC channels: one client per backend address (HTTP/2, keepalive,
+ * reconnect backoff capped), calls rotating over a name's addresses. Calls never wait for a
+ * channel to become ready (grpc-js `waitForReady` is off), so a backend that is down answers
+ * UNAVAILABLE at once instead of holding the request until its deadline.
+ * @publicApi
+ */
+export class BackendPool {
+  private readonly logger = new Logger('BackendPool');
+  private readonly clients = new Map<string, UnaryClient>();
+  private readonly targets = new Map<string, ResolvedTarget>();
+  private readonly healthClients = new Map<string, RoundRobin<UnaryClient>>();
+  private readonly httpAddresses = new Map<string, RoundRobin<string>>();
+
+  constructor(private readonly options: BackendPoolOptions) {
+    for (const [name, addresses] of options.httpEndpoints ?? new Map<string, string[]>()) {
+      this.httpAddresses.set(name, new RoundRobin(addresses));
+    }
+  }
+
+  /**
+   * Checks that every target can be served (a backend descriptor has its method and the resolver
+   * knows its service) and opens the channels.
+   * @throws Error listing every unresolvable target.
+   */
+  resolve(targets: readonly ProxyTarget[]): void {
+    const problems: string[] = [];
+    for (const target of targets) {
+      try {
+        this.target(target);
+      } catch (error) {
+        problems.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+    if (problems.length > 0) throw new Error(`gateway backends: ${problems.join('; ')}`);
+  }
+
+  /** The backend method a target names, e.g. `/chatservice.ChatService/JoinRoom`. */
+  backendMethod(target: ProxyTarget): MethodDescriptor {
+    return this.target(target).method;
+  }
+
+  /**
+   * Calls the backend method of `target` with `request`; the deadline and request id come from
+   * the current request context. Rejects with the backend's `ToolkitError` (code, message and
+   * violations kept); a backend that cannot be reached becomes UNAVAILABLE naming the service.
+   */
+  async call(
+    target: ProxyTarget,
+    request: unknown,
+    metadata: Readonly<Record<string, string>>,
+  ): Promise<unknown> {
+    const resolved = this.target(target);
+    const client = resolved.clients.pick();
+    try {
+      return await client[resolved.method.localName](request, { metadata });
+    } catch (error) {
+      throw this.backendError(resolved.service, error);
+    }
+  }
+
+  /** The next HTTP address (`host:port`) of a backend, for WebSocket relays. */
+  httpAddress(service: string): string {
+    const addresses = this.httpAddresses.get(service);
+    if (!addresses) throw ToolkitError.unavailable(`${service} has no HTTP endpoint configured`);
+    return addresses.pick();
+  }
+
+  /**
+   * grpc.health.v1 of every backend name, each bounded by `healthTimeoutMs`: a name is SERVING
+   * only when every one of its addresses is; otherwise the first other status, or `UNAVAILABLE`
+   * when an address cannot be reached at all.
+   */
+  async health(): Promise<BackendHealth> {
+    const entries = await Promise.all(
+      [...this.options.grpcEndpoints.keys()].map(async (name) => {
+        const statuses = await Promise.all(
+          this.healthClientsOf(name)
+            .all()
+            .map((client) => this.checkOne(client)),
+        );
+        return [name, statuses.find((status) => status !== 'SERVING') ?? 'SERVING'] as const;
+      }),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  /** Closes every channel. */
+  close(): void {
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
+    this.targets.clear();
+    this.healthClients.clear();
+  }
+
+  private async checkOne(client: UnaryClient): Promise<string> {
+    try {
+      const response = await client.check(
+        { service: '' },
+        { timeoutMs: this.options.healthTimeoutMs },
+      );
+      const status = (response as { status?: unknown }).status;
+      return typeof status === 'string' ? status : 'UNKNOWN';
+    } catch (error) {
+      return error instanceof ToolkitError && error.code !== GrpcStatus.UNAVAILABLE
+        ? 'NOT_SERVING'
+        : 'UNAVAILABLE';
+    }
+  }
+
+  private target(target: ProxyTarget): ResolvedTarget {
+    const key = `${target.service} ${target.method}`;
+    let resolved = this.targets.get(key);
+    if (resolved) return resolved;
+    const backend = this.options.backends.find((descriptor) =>
+      descriptor.methods.some((method) => method.grpcPath === target.method),
+    );
+    const method = backend?.methods.find((candidate) => candidate.grpcPath === target.method);
+    if (!backend || !method) throw new Error(`no backend descriptor has ${target.method}`);
+    const addresses = this.options.grpcEndpoints.get(target.service);
+    if (!addresses) throw new Error(`${target.service} (for ${target.method}) has no endpoint`);
+    resolved = {
+      service: target.service,
+      method,
+      clients: new RoundRobin(addresses.map((address) => this.client(backend, address))),
+    };
+    this.targets.set(key, resolved);
+    return resolved;
+  }
+
+  private healthClientsOf(name: string): RoundRobin<UnaryClient> {
+    let clients = this.healthClients.get(name);
+    if (!clients) {
+      const addresses = this.options.grpcEndpoints.get(name) ?? [];
+      clients = new RoundRobin(addresses.map((address) => this.client(HEALTH_DESCRIPTOR, address)));
+      this.healthClients.set(name, clients);
+    }
+    return clients;
+  }
+
+  private client(descriptor: ServiceDescriptor, address: string): UnaryClient {
+    const key = `${descriptor.fullName} ${address}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      client = createGrpcClient(descriptor, address, { channelOptions: this.channelOptions() });
+      this.clients.set(key, client as UnaryClient);
+    }
+    return client as UnaryClient;
+  }
+
+  private channelOptions(): ChannelOptions {
+    return {
+      'grpc.keepalive_time_ms': this.options.keepaliveTimeMs,
+      'grpc.keepalive_timeout_ms': this.options.keepaliveTimeoutMs,
+      'grpc.initial_reconnect_backoff_ms': Math.min(200, this.options.maxReconnectBackoffMs),
+      'grpc.max_reconnect_backoff_ms': this.options.maxReconnectBackoffMs,
+    };
+  }
+
+  /** Keeps backend errors as they are, but does not leak backend addresses on UNAVAILABLE. */
+  private backendError(service: string, error: unknown): unknown {
+    if (!(error instanceof ToolkitError)) return error;
+    if (error.code === GrpcStatus.UNAVAILABLE) {
+      this.logger.warn(`${service} unavailable: ${error.message}`);
+      return ToolkitError.unavailable(`${service} unavailable`, { cause: error });
+    }
+    if (error.code === GrpcStatus.DEADLINE_EXCEEDED) {
+      return ToolkitError.deadlineExceeded(`${service} did not answer before the deadline`, {
+        cause: error,
+      });
+    }
+    return error;
+  }
+}

@@ -1,0 +1,142 @@
+import { LoggerService } from '@nestjs/common';
+import WebSocket from 'ws';
+import { CallerIdentity } from '../auth/caller-identity';
+import { getMessageDescriptor, MethodDescriptor } from '../descriptor';
+import { grpcCodeName, toToolkitError, ToolkitError } from '../errors';
+import { decodeJson, encodeJson } from '../protojson';
+import { ProtoJsonError } from '../protojson/protojson-error';
+import { acceptRequestId, runInRequestContext } from '../runtime/request-context';
+import { BackendPool } from './backend-pool';
+import { forwardedMetadata } from './forwarded-metadata';
+import { SocketAuthorizer, SocketRequest } from './socket-authorizer';
+
+/** What an event socket needs from the gateway. @internal */
+export interface EventSocketDeps {
+  pool: BackendPool;
+  authorizer: SocketAuthorizer;
+  /** The socket's stand-in request (headers of the upgrade), reused for every frame's guards. */
+  request: SocketRequest;
+  identity?: CallerIdentity;
+  methods: readonly MethodDescriptor[];
+  subjectField?: string;
+  requestTimeoutMs: number;
+  logger: LoggerService;
+}
+
+/** One frame of the event socket. @publicApi */
+export interface EventFrame {
+  type: string;
+  payload: unknown;
+}
+
+/**
+ * One client of a gateway's event socket. Greets with `{type: <socket method>, payload: {status:
+ * "connected", connection_id}}`; then each text frame `{type, payload}` naming a frame method is
+ * decoded as its request message (protojson), run through the method's middleware guards,
+ * validated, and sent to the backend with a deadline; the answer is `{type, payload: <response>}`,
+ * a failure `{type: "error", payload: {code, message, type}}` (code as in google.rpc.Code names).
+ * Frames of one socket are answered in arrival order.
+ * @internal
+ */
+export class EventSocket {
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly deps: EventSocketDeps,
+  ) {}
+
+  start(socketMethod: MethodDescriptor, connectionId: string): void {
+    this.send({
+      type: socketMethod.name,
+      payload: { status: 'connected', connection_id: connectionId },
+    });
+    this.socket.on('message', (data, isBinary) => {
+      this.queue = this.queue.then(() => this.handle(data, isBinary));
+    });
+  }
+
+  private async handle(data: WebSocket.RawData, isBinary: boolean): Promise<void> {
+    let type = '';
+    try {
+      const frame = parseFrame(data, isBinary);
+      type = frame.type;
+      const method = this.deps.methods.find((candidate) => candidate.name === frame.type);
+      if (!method) throw ToolkitError.unimplemented(`no event type ${frame.type}`);
+      await this.deps.authorizer.authorize(method, this.deps.request);
+      const response = await this.call(method, frame.payload);
+      this.send({
+        type,
+        payload: encodeJson(method.responseType, response as Record<string, unknown>),
+      });
+    } catch (error) {
+      const { error: toolkitError, unexpected } = toToolkitError(error);
+      if (unexpected)
+        this.deps.logger.error(
+          error instanceof Error ? (error.stack ?? error.message) : String(error),
+        );
+      this.send({
+        type: 'error',
+        payload: { code: grpcCodeName(toolkitError.code), message: toolkitError.message, type },
+      });
+    }
+  }
+
+  private async call(method: MethodDescriptor, payload: unknown): Promise<unknown> {
+    let message: Record<string, unknown>;
+    try {
+      message = decodeJson(method.requestType, payload ?? {});
+    } catch (error) {
+      if (error instanceof ProtoJsonError) {
+        throw ToolkitError.invalidArgument(error.message, {
+          violations: [
+            { field: error.field === '' ? 'payload' : error.field, description: error.reason },
+          ],
+        });
+      }
+      throw error;
+    }
+    const { subjectField, identity } = this.deps;
+    if (subjectField && identity && subjectField in message)
+      message[subjectField] = identity.subject;
+    const violations = getMessageDescriptor(method.requestType).validate?.(message) ?? [];
+    if (violations.length > 0) {
+      throw ToolkitError.invalidArgument(`invalid ${method.requestType}`, { violations });
+    }
+    const { request } = this.deps;
+    const context = {
+      requestId: acceptRequestId(undefined),
+      transport: 'http' as const,
+      rpc: method.name,
+      deadline: Date.now() + this.deps.requestTimeoutMs,
+      headers: {},
+    };
+    const metadata = forwardedMetadata({ headers: request.headers, ip: request.ip, identity });
+    return runInRequestContext(context, () =>
+      this.deps.pool.call(method.websocketProxy!, message, metadata),
+    );
+  }
+
+  private send(frame: EventFrame): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
+  }
+}
+
+function parseFrame(data: WebSocket.RawData, isBinary: boolean): EventFrame {
+  if (isBinary) throw ToolkitError.invalidArgument('binary frames are not accepted');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data.toString());
+  } catch {
+    throw ToolkitError.invalidArgument('frame is not JSON');
+  }
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    typeof (parsed as { type?: unknown }).type !== 'string'
+  ) {
+    throw ToolkitError.invalidArgument('frame must be an object with a string type');
+  }
+  const { type, payload } = parsed as { type: string; payload?: unknown };
+  return { type, payload };
+}

@@ -1,0 +1,53 @@
+import { Req, Type } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { getRequestIdentity } from '../auth/caller-identity';
+import { MethodDescriptor, ServiceDescriptor } from '../descriptor';
+import { RequestMessage, ToolkitController, ToolkitRpc } from '../transport';
+import { BackendPool } from './backend-pool';
+import { forwardedMetadata } from './forwarded-metadata';
+
+/** The methods of `descriptor` that are served by an HTTP proxy route. @publicApi */
+export function httpProxyMethods(descriptor: ServiceDescriptor): MethodDescriptor[] {
+  return descriptor.methods.filter((method) => method.httpProxy !== undefined && method.http);
+}
+
+type ProxyHandler = (message: unknown, request: FastifyRequest) => Promise<unknown>;
+
+/**
+ * Builds the controller of every `http_proxy` method of `descriptor`: each method is a
+ * `ToolkitRpc` route like a hand-written one (middleware guards, transcoding, validation with the
+ * request message's generated rules, request id, deadline, metrics, protojson, the error filter),
+ * whose handler calls the backend method over gRPC with the forwarded metadata and returns its
+ * response as it is.
+ * @publicApi
+ */
+export function createProxyController(descriptor: ServiceDescriptor): Type<unknown> {
+  class ProxyController {
+    constructor(readonly pool: BackendPool) {}
+  }
+  Object.defineProperty(ProxyController, 'name', { value: `${descriptor.name}ProxyController` });
+  for (const method of httpProxyMethods(descriptor)) {
+    const target = method.httpProxy!;
+    const handler: ProxyHandler = async function (
+      this: ProxyController,
+      message: unknown,
+      request: FastifyRequest,
+    ) {
+      const identity = getRequestIdentity(request);
+      const metadata = forwardedMetadata({ headers: request.headers, ip: request.ip, identity });
+      return this.pool.call(target, message, metadata);
+    };
+    Object.defineProperty(ProxyController.prototype, method.localName, {
+      value: handler,
+      writable: true,
+      configurable: true,
+    });
+    const property = Object.getOwnPropertyDescriptor(ProxyController.prototype, method.localName)!;
+    RequestMessage()(ProxyController.prototype, method.localName, 0);
+    Req()(ProxyController.prototype, method.localName, 1);
+    ToolkitRpc(descriptor, method.name)(ProxyController.prototype, method.localName, property);
+  }
+  Reflect.defineMetadata('design:paramtypes', [BackendPool], ProxyController);
+  ToolkitController(descriptor)(ProxyController);
+  return ProxyController;
+}

@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Logger } from '@nestjs/common';
+import WebSocket, { WebSocketServer } from 'ws';
+import { UpgradeDispatcher, UpgradeTarget } from '../../plugins/realtime';
+import { compilePathTemplate } from '../../plugins/realtime/upgrade/path-template';
+import { rejectUpgrade } from '../../plugins/realtime/upgrade/upgrade-response';
+import { UpgradeRequest } from '../../plugins/realtime/realtime.types';
+import { CallerIdentity } from '../auth/caller-identity';
+import { MethodDescriptor, ServiceDescriptor } from '../descriptor';
+import { httpErrorBody, toToolkitError } from '../errors';
+import { RouteMiddlewaresGuard } from '../middlewares/route-middlewares.guard';
+import { acceptRequestId, REQUEST_ID_HEADER } from '../runtime/request-context';
+import { BackendPool } from './backend-pool';
+import { EventSocket } from './event-socket';
+import { forwardedMetadata } from './forwarded-metadata';
+import { ACCESS_TOKEN_PARAM, SocketAuthorizer, SocketRequest } from './socket-authorizer';
+import { backendSocketPath, relaySocket, UpstreamRefusal } from './socket-relay';
+
+/** Settings of a gateway's sockets. @publicApi */
+export interface ProxySocketOptions {
+  /**
+   * Request field bound to the verified caller on sockets (relay query and event frames), so a
+   * caller can only act as themselves; e.g. `user_id`. Unset: nothing is bound.
+   */
+  subjectField?: string;
+  /** Backend handshake timeout, ms. */
+  handshakeTimeoutMs: number;
+  /** Deadline of each event-socket call, ms. */
+  requestTimeoutMs: number;
+  /** Largest accepted client frame, bytes (larger: close 1009). */
+  maxPayload: number;
+}
+
+/**
+ * The WebSocket side of a gateway, from its descriptor, on the app's HTTP server (through the
+ * shared upgrade dispatcher, so it coexists with realtime hubs):
+ * - a `websocket_proxy` method WITH an HTTP binding relays its socket to the backend method's own
+ *   socket (which must be `websocket: true`), on the backend's HTTP address;
+ * - a `websocket: true` method of the gateway is its event socket, where a `{type, payload}` frame
+ *   whose type names a `websocket_proxy` method WITHOUT an HTTP binding is a backend gRPC call.
+ * Every upgrade runs the method's middleware chain first (401/403/429 answered as HTTP).
+ * @publicApi
+ */
+export class ProxySockets {
+  private readonly logger = new Logger('ProxySockets');
+  private readonly server: WebSocketServer;
+  private readonly authorizer: SocketAuthorizer;
+  private readonly registered: { dispatcher: UpgradeDispatcher; target: UpgradeTarget }[] = [];
+  private readonly sockets = new Set<WebSocket>();
+  private shuttingDown = false;
+
+  constructor(
+    private readonly descriptor: ServiceDescriptor,
+    private readonly pool: BackendPool,
+    guard: RouteMiddlewaresGuard,
+    private readonly options: ProxySocketOptions,
+  ) {
+    this.server = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
+    this.authorizer = new SocketAuthorizer(descriptor, guard);
+  }
+
+  /** Relayed methods: `websocket_proxy` with an HTTP binding. */
+  relayMethods(): MethodDescriptor[] {
+    return this.descriptor.methods.filter((method) => method.websocketProxy && method.http);
+  }
+
+  /** Methods callable by frames: `websocket_proxy` without an HTTP binding. */
+  frameMethods(): MethodDescriptor[] {
+    return this.descriptor.methods.filter((method) => method.websocketProxy && !method.http);
+  }
+
+  /** Registers the upgrade routes on `server`. */
+  install(server: Server): void {
+    const dispatcher = UpgradeDispatcher.of(server);
+    for (const method of this.relayMethods()) {
+      backendSocketPath(this.pool.backendMethod(method.websocketProxy!), pathProbe(method));
+      this.register(dispatcher, method, (request, socket, head) =>
+        this.relay(method, request, socket, head),
+      );
+    }
+    const frameMethods = this.frameMethods();
+    for (const method of this.descriptor.methods) {
+      if (!method.websocket || !method.http) continue;
+      this.register(dispatcher, method, (request, socket, head) =>
+        this.events(method, frameMethods, request, socket, head),
+      );
+    }
+  }
+
+  /** Stops accepting and closes every socket with 1001 (going away). */
+  close(): void {
+    this.shuttingDown = true;
+    for (const { dispatcher, target } of this.registered) dispatcher.remove(target);
+    for (const socket of this.sockets) socket.close(1001, 'server shutting down');
+    this.server.close();
+  }
+
+  private register(
+    dispatcher: UpgradeDispatcher,
+    method: MethodDescriptor,
+    serve: (request: UpgradeRequest, socket: Duplex, head: Buffer) => Promise<WebSocket>,
+  ): void {
+    const target: UpgradeTarget = {
+      template: compilePathTemplate(method.http!.path),
+      serve: async (request, socket, head) => {
+        if (this.shuttingDown) {
+          rejectUpgrade(socket, 503, {
+            code: 503,
+            status: 'Service Unavailable',
+            message: 'shutting down',
+            details: [],
+          });
+          return;
+        }
+        try {
+          const client = await serve(request, socket, head);
+          this.sockets.add(client);
+          client.once('close', () => this.sockets.delete(client));
+        } catch (error) {
+          this.refuse(socket, error);
+        }
+      },
+    };
+    dispatcher.add(target);
+    this.registered.push({ dispatcher, target });
+  }
+
+  private async relay(
+    method: MethodDescriptor,
+    request: UpgradeRequest,
+    socket: Duplex,
+    head: Buffer,
+  ): Promise<WebSocket> {
+    const { socketRequest, identity, requestId } = await this.admit(method, request);
+    const target = method.websocketProxy!;
+    const query = new URLSearchParams(request.query);
+    query.delete(ACCESS_TOKEN_PARAM);
+    if (this.options.subjectField && identity)
+      query.set(this.options.subjectField, identity.subject);
+    const path = backendSocketPath(this.pool.backendMethod(target), request.params);
+    const search = query.toString();
+    return relaySocket(this.server, request.raw, socket, head, {
+      url: `ws://${this.pool.httpAddress(target.service)}${path}${search ? `?${search}` : ''}`,
+      headers: {
+        ...forwardedMetadata({ headers: request.headers, ip: socketRequest.ip, identity }),
+        [REQUEST_ID_HEADER]: requestId,
+      },
+      handshakeTimeoutMs: this.options.handshakeTimeoutMs,
+      service: target.service,
+    });
+  }
+
+  private async events(
+    method: MethodDescriptor,
+    frameMethods: readonly MethodDescriptor[],
+    request: UpgradeRequest,
+    socket: Duplex,
+    head: Buffer,
+  ): Promise<WebSocket> {
+    const { socketRequest, identity } = await this.admit(method, request);
+    const client = await new Promise<WebSocket>((resolve) =>
+      this.server.handleUpgrade(request.raw, socket, head, resolve),
+    );
+    new EventSocket(client, {
+      pool: this.pool,
+      authorizer: this.authorizer,
+      request: socketRequest,
+      identity,
+      methods: frameMethods,
+      subjectField: this.options.subjectField,
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      logger: this.logger,
+    }).start(method, randomUUID());
+    return client;
+  }
+
+  private async admit(
+    method: MethodDescriptor,
+    request: UpgradeRequest,
+  ): Promise<{ socketRequest: SocketRequest; identity?: CallerIdentity; requestId: string }> {
+    const socketRequest = SocketAuthorizer.request(
+      request.headers,
+      request.query,
+      request.raw.socket.remoteAddress ?? '',
+    );
+    const identity = await this.authorizer.authorize(method, socketRequest);
+    return {
+      socketRequest,
+      identity,
+      requestId: acceptRequestId(request.headers[REQUEST_ID_HEADER]),
+    };
+  }
+
+  private refuse(socket: Duplex, error: unknown): void {
+    if (error instanceof UpstreamRefusal) {
+      rejectUpgrade(socket, error.status, error.body);
+      return;
+    }
+    const { error: toolkitError, unexpected } = toToolkitError(error);
+    if (unexpected)
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    const body = httpErrorBody(toolkitError);
+    const headers = { ...toolkitError.headers };
+    if (body.code === 401 && headers['www-authenticate'] === undefined)
+      headers['www-authenticate'] = 'Bearer';
+    rejectUpgrade(socket, body.code, body, headers);
+  }
+}
+
+/** Placeholder values for each path parameter, to check at start-up that the backend path can be filled. */
+function pathProbe(method: MethodDescriptor): Record<string, string> {
+  return Object.fromEntries((method.http?.pathParams ?? []).map((field) => [field, 'x']));
+}

@@ -1,0 +1,115 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import WebSocket, { WebSocketServer } from 'ws';
+import { MethodDescriptor } from '../descriptor';
+import { ToolkitError } from '../errors';
+
+/** Where and how a relayed socket reaches its backend. @internal */
+export interface RelayTarget {
+  /** `ws://host:port/path?query` of the backend's socket. */
+  url: string;
+  /** Handshake headers for the backend (forwarded metadata, request id). */
+  headers: Record<string, string>;
+  handshakeTimeoutMs: number;
+  /** Backend name, for errors. */
+  service: string;
+}
+
+/** A backend that answered the upgrade with plain HTTP: the client gets the same answer. @internal */
+export class UpstreamRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`upstream refused the upgrade with HTTP ${status}`);
+  }
+}
+
+/**
+ * Opens the backend socket first, so that its refusal (bad id 400, not a member 403, unknown room
+ * 404) reaches the client as that HTTP answer; only then is the client's upgrade completed and the
+ * two sockets relayed: frames both ways as they are (text stays text, binary stays binary), and a
+ * close on either side closes the other with the same code and reason.
+ * @internal
+ */
+export async function relaySocket(
+  server: WebSocketServer,
+  raw: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  target: RelayTarget,
+): Promise<WebSocket> {
+  const upstream = await connectUpstream(target);
+  // The backend may speak first (a join acknowledgement) before the client's handshake is done.
+  const early: { data: WebSocket.RawData; isBinary: boolean }[] = [];
+  const hold = (data: WebSocket.RawData, isBinary: boolean) => early.push({ data, isBinary });
+  upstream.on('message', hold);
+  return new Promise((resolve) => {
+    server.handleUpgrade(raw, socket, head, (client) => {
+      upstream.off('message', hold);
+      for (const frame of early) client.send(frame.data, { binary: frame.isBinary });
+      client.on('message', (data, isBinary) => upstream.send(data, { binary: isBinary }));
+      upstream.on('message', (data, isBinary) => client.send(data, { binary: isBinary }));
+      client.on('close', (code, reason) => closeWith(upstream, code, reason));
+      upstream.on('close', (code, reason) => closeWith(client, code, reason));
+      client.on('error', () => upstream.terminate());
+      upstream.on('error', () => client.terminate());
+      resolve(client);
+    });
+  });
+}
+
+function connectUpstream(target: RelayTarget): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const upstream = new WebSocket(target.url, {
+      headers: target.headers,
+      handshakeTimeout: target.handshakeTimeoutMs,
+    });
+    upstream.once('open', () => resolve(upstream));
+    upstream.once('unexpected-response', (_request, response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        upstream.terminate();
+        reject(new UpstreamRefusal(response.statusCode ?? 502, parseBody(Buffer.concat(chunks))));
+      });
+    });
+    upstream.once('error', (error) => {
+      reject(ToolkitError.unavailable(`${target.service} unavailable`, { cause: error }));
+    });
+  });
+}
+
+function parseBody(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString()) as unknown;
+  } catch {
+    return { message: body.toString() };
+  }
+}
+
+/** 1005 (no code), 1006 (abnormal) and 1015 (TLS) are observed, never sent: send none for them. */
+function closeWith(socket: WebSocket, code: number, reason: Buffer): void {
+  if (socket.readyState === WebSocket.CLOSED || socket.readyState === WebSocket.CLOSING) return;
+  if (code === 1005 || code === 1006 || code === 1015) socket.close();
+  else socket.close(code, reason);
+}
+
+/**
+ * The backend URL of a relayed method: the backend method's own path template (it must be a
+ * `websocket: true` method with an HTTP binding) filled from the gateway path's parameters.
+ * @internal
+ */
+export function backendSocketPath(
+  backend: MethodDescriptor,
+  params: Readonly<Record<string, string>>,
+): string {
+  if (!backend.websocket || !backend.http) {
+    throw new Error(`${backend.grpcPath} is not a WebSocket method; it cannot be relayed`);
+  }
+  return backend.http.path.replace(/\{([^}=]+)(=[^}]*)?\}/g, (_match, field: string) => {
+    const value = params[field];
+    if (value === undefined) throw new Error(`${backend.grpcPath}: no value for {${field}}`);
+    return encodeURIComponent(value);
+  });
+}
