@@ -8,7 +8,7 @@ import type { FieldViolation, PluginDescriptor, ServiceDescriptor } from '../../
 import { createGrpcClient } from '../../toolkit/grpc';
 import type { CallOptions, GrpcClientOf, GrpcClientOptions } from '../../toolkit/grpc';
 import { ToolkitRpc } from '../../toolkit/transport';
-import { codePointLength, fieldPath, isUuid, violation } from '../../toolkit/validation';
+import { codePointLength, fieldPath, indexPath, isUuid, violation } from '../../toolkit/validation';
 import type { CreateRoomRequest, CreateRoomResponse, GetMessageHistoryRequest, GetMessageHistoryResponse, JoinRoomRequest, JoinRoomResponse, SendMessageRequest, SendMessageResponse } from './chat-service';
 
 function asString(value: unknown): string {
@@ -17,6 +17,10 @@ function asString(value: unknown): string {
 
 function asNumber(value: unknown): number {
   return typeof value === 'number' ? value : value == null ? 0 : Number(value);
+}
+
+function asList(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
 }
 
 const SendMessageRequest_message_type_in = new Set(["text", "image", "file"]);
@@ -95,6 +99,14 @@ function validateCreateRoomRequest(message: Record<string, unknown>, path = ''):
     const value = asString(message["creator_id"]);
     if (value === '') violations.push(violation(fieldPath(path, "creator_id"), "string.uuid_empty", "value is empty, which is not a valid UUID"));
     if (value !== '' && !isUuid(value)) violations.push(violation(fieldPath(path, "creator_id"), "string.uuid", "value must be a valid UUID"));
+  }
+  {
+    const items = asList(message["participant_ids"]);
+    for (let index = 0; index < items.length; index += 1) {
+      const value = asString(items[index]);
+      if (value === '') violations.push(violation(indexPath(fieldPath(path, "participant_ids"), index), "string.uuid_empty", "value is empty, which is not a valid UUID"));
+      if (value !== '' && !isUuid(value)) violations.push(violation(indexPath(fieldPath(path, "participant_ids"), index), "string.uuid", "value must be a valid UUID"));
+    }
   }
   return violations;
 }

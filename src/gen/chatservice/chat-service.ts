@@ -51,6 +51,7 @@ export interface GetMessageHistoryResponse {
 export interface CreateRoomRequest {
   name: string;
   creator_id: string;
+  /** Users (UUIDs, like creator_id) who may join and post besides the creator. */
   participant_ids: string[];
 }
 
