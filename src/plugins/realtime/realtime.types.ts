@@ -44,6 +44,11 @@ export interface RealtimeConnection {
   onFrame(type: string, handler: FrameHandler): void;
   /** Closes with a WebSocket close code (default 1000). */
   close(code?: number, reason?: string): void;
+  /**
+   * Calls `listener` once the socket is closed, whoever closed it (at once if it already is):
+   * where per-connection state kept elsewhere (presence, counters) is released.
+   */
+  onClosed(listener: () => void): void;
 }
 
 /** An upgrade request after routing: what an upgrade handler decides on. @publicApi */
