@@ -1,17 +1,19 @@
 import { join } from 'node:path';
-import { DataSourceOptions } from 'typeorm';
-import { PGliteDriver } from 'typeorm-pglite';
+import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { PgsqlConfig } from './pgsql.config';
 import { PgsqlTypeOrmLogger } from './pgsql.logger';
 import { PgsqlModuleOptions } from './pgsql.options';
 
 /** Where one pgsql instance connects, as the plugin decided from its variables. */
 export interface PgsqlBackend {
-  /** `DataSourceOptions` for TypeORM (never with `synchronize` unless the service asked). */
-  dataSourceOptions: DataSourceOptions;
+  /** `postgres` options for TypeORM (never with `synchronize` unless the service asked). */
+  dataSourceOptions: PostgresConnectionOptions;
   /** One line for logs and probes; never contains the password. */
   description: string;
+  /** An embedded PGlite serves the instance (see `createEmbeddedPgsqlDataSource`). */
   embedded: boolean;
+  /** Embedded only: PGlite's directory; undefined keeps the database in memory. */
+  embeddedDataDir?: string;
 }
 
 /** No HOST and no DSN: the instance runs on an embedded PGlite. @publicApi */
@@ -59,15 +61,6 @@ export function buildPgsqlBackend(options: PgsqlModuleOptions): PgsqlBackend {
     applicationName: serviceName,
     logger: new PgsqlTypeOrmLogger(`${serviceName}:${prefix}`, config.DEBUG),
   };
-  if (isEmbeddedPgsql(config)) {
-    const inMemory = config.DATABASE === ':memory:' || process.env.NODE_ENV === 'test';
-    const dataDir = inMemory ? undefined : join(process.cwd(), 'data', serviceName);
-    return {
-      embedded: true,
-      description: inMemory ? 'embedded PGlite (in memory)' : `embedded PGlite ${dataDir}`,
-      dataSourceOptions: { ...common, driver: new PGliteDriver({ dataDir }).driver },
-    };
-  }
   const extra: Record<string, unknown> = {};
   if (config.STATEMENT_TIMEOUT > 0) extra.statement_timeout = config.STATEMENT_TIMEOUT;
   const connection = {
@@ -77,6 +70,17 @@ export function buildPgsqlBackend(options: PgsqlModuleOptions): PgsqlBackend {
     connectTimeoutMS: config.CONNECT_TIMEOUT,
     extra,
   };
+  if (isEmbeddedPgsql(config)) {
+    const inMemory = config.DATABASE === ':memory:' || process.env.NODE_ENV === 'test';
+    const dataDir = inMemory ? undefined : join(process.cwd(), 'data', serviceName);
+    return {
+      embedded: true,
+      embeddedDataDir: dataDir,
+      description: inMemory ? 'embedded PGlite (in memory)' : `embedded PGlite ${dataDir}`,
+      // The connection target is filled in once the embedded server has a port.
+      dataSourceOptions: connection,
+    };
+  }
   if (config.DSN) {
     return {
       embedded: false,

@@ -5,6 +5,7 @@ import { envName } from '../../toolkit/config';
 import { PluginContext, PluginStatusRegistry } from '../../toolkit/plugins';
 import { assertEmbeddedAllowed, withTimeout } from '../shared';
 import { pgsqlConfigSection } from './pgsql.config';
+import { createEmbeddedPgsqlDataSource } from './embedded-pgsql.data-source';
 import { buildPgsqlBackend } from './pgsql.data-source';
 import { PgsqlModuleOptions, parsePgsqlServiceOptions } from './pgsql.options';
 import { PgsqlPlugin, TypeOrmPgsqlPlugin } from './pgsql.plugin';
@@ -81,6 +82,15 @@ export class PgsqlModule {
             retryAttempts: 2,
             retryDelay: 1000,
           }),
+          // Embedded: each instance starts its own PGlite and reaches it through the same
+          // `postgres` driver as a real server.
+          dataSourceFactory: backend.embedded
+            ? () =>
+                createEmbeddedPgsqlDataSource(
+                  { ...backend.dataSourceOptions, name },
+                  backend.embeddedDataDir,
+                )
+            : undefined,
         }),
       ],
       providers: [pluginProvider, statusProvider],
