@@ -218,13 +218,19 @@ describe('queue plugin (RabbitMQ)', () => {
 });
 
 describe('queue plugin (embedded in-process broker)', () => {
-  it('keeps the same semantics: per-service fan-out, shared replicas, retries then DLQ', async () => {
+  it('keeps the same semantics across the services of the process: per-service fan-out, shared replicas, retries then DLQ', async () => {
+    // One exchange per test run: the embedded broker is process-wide, like the real exchange.
+    const exchange = uniqueName('embedded-e2e');
     const apps = await Promise.all(
       ['mailer', 'billing'].map((serviceName) =>
         bootPluginApp({
           serviceName,
           envPrefix: 'SPEC',
-          env: { SPEC_QUEUE_RETRY_COUNT: '1', SPEC_QUEUE_RETRY_BACKOFF: '10ms' },
+          env: {
+            SPEC_QUEUE_EXCHANGE: exchange,
+            SPEC_QUEUE_RETRY_COUNT: '1',
+            SPEC_QUEUE_RETRY_BACKOFF: '10ms',
+          },
           plugins: { queue: [createQueueModule, undefined] },
           providers: [OrderEvents],
         }),
@@ -235,7 +241,7 @@ describe('queue plugin (embedded in-process broker)', () => {
         queue: app.get<EmbeddedQueueClient>(getQueueToken()),
         events: app.get(OrderEvents),
       }));
-      // Separate apps have separate in-process brokers; replicas share one within an app.
+      // A second mailer replica shares mailer's queue.
       const replica: Received[] = [];
       await mailer.queue.subscribe('mailer', EVENT, async (payload, info) => {
         replica.push({ payload, info });
@@ -250,22 +256,63 @@ describe('queue plugin (embedded in-process broker)', () => {
         () => mailer.events.received.length + replica.length === 4,
         'four deliveries shared by the replicas',
       );
+      await waitFor(() => billing.events.received.length === 4, 'billing gets its own copy');
       expect(mailer.events.received.length).toBe(2);
       expect(replica.length).toBe(2);
+      expect(billing.events.received.map(({ info }) => info.messageId)).toEqual([
+        'm-0',
+        'm-1',
+        'm-2',
+        'm-3',
+      ]);
 
       billing.events.failuresLeft = 10;
-      await billing.queue.publish(EVENT, { n: 9 }, { messageId: 'doomed' });
+      await mailer.queue.publish(EVENT, { n: 9 }, { messageId: 'doomed' });
       await waitFor(
         () => billing.queue.deadLetters('billing', EVENT).length === 1,
         'the dead letter',
       );
-      expect(billing.events.received.map(({ info }) => info.attempt)).toEqual([1, 2]);
+      expect(
+        billing.events.received
+          .filter(({ info }) => info.messageId === 'doomed')
+          .map(({ info }) => info.attempt),
+      ).toEqual([1, 2]);
       expect(billing.queue.deadLetters('billing', EVENT)[0]).toMatchObject({
         messageId: 'doomed',
         reason: 'downstream unavailable',
       });
+      expect(mailer.queue.deadLetters('mailer', EVENT)).toEqual([]);
     } finally {
       await Promise.all(apps.map((app) => app.close()));
+    }
+  });
+
+  it('keeps messages for a service whose consumers stopped, and stops delivering to a closed app', async () => {
+    const exchange = uniqueName('embedded-e2e');
+    const boot = (serviceName: string) =>
+      bootPluginApp({
+        serviceName,
+        envPrefix: 'SPEC',
+        env: { SPEC_QUEUE_EXCHANGE: exchange },
+        plugins: { queue: [createQueueModule, undefined] },
+        providers: [OrderEvents],
+      });
+    const publisher = await boot('publisher');
+    const first = await boot('audit');
+    try {
+      const firstEvents = first.get(OrderEvents);
+      await first.close();
+      await publisher.get<QueuePlugin>(getQueueToken()).publish(EVENT, { n: 1 });
+      const second = await boot('audit');
+      try {
+        const secondEvents = second.get(OrderEvents);
+        await waitFor(() => secondEvents.received.length === 1, 'the waiting message');
+        expect(firstEvents.received).toEqual([]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await publisher.close();
     }
   });
 

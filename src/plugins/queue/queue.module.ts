@@ -5,6 +5,7 @@ import { PluginContext, PluginStatusRegistry, ToolkitPluginKind } from '../../to
 import type { PgsqlPlugin } from '../pgsql/pgsql.plugin';
 import { getPgsqlToken } from '../pgsql/pgsql.tokens';
 import { assertEmbeddedAllowed } from '../shared/embedded-guard';
+import { embeddedBroker } from './embedded/embedded-broker';
 import { EmbeddedQueueClient } from './embedded/embedded-queue.client';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { OutboxWriter } from './outbox/outbox.writer';
@@ -119,7 +120,9 @@ function createBackend(
     initialDelayMs: config.RETRY_BACKOFF,
     maxDelayMs: config.RETRY_BACKOFF_MAX,
   };
-  if (embedded) return new EmbeddedQueueClient(retry, config.PREFETCH, logger);
+  if (embedded) {
+    return new EmbeddedQueueClient(embeddedBroker(config.EXCHANGE), retry, config.PREFETCH, logger);
+  }
   return new RabbitQueueClient(
     {
       url: brokerUrl(config),
