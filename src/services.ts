@@ -1,4 +1,6 @@
+import { chatServiceDefinition } from './modules/chat/chat.definition';
 import { apiGatewayDefinition } from './modules/gateway/gateway.definition';
+import { notificationServiceDefinition } from './modules/notification/notification.definition';
 import { userServiceDefinition } from './modules/user/user.definition';
 import { ServiceDefinition } from './toolkit/runtime';
 
@@ -9,5 +11,7 @@ import { ServiceDefinition } from './toolkit/runtime';
  */
 export const SERVICE_DEFINITIONS: readonly ServiceDefinition[] = [
   userServiceDefinition,
+  notificationServiceDefinition,
+  chatServiceDefinition,
   apiGatewayDefinition,
 ];

@@ -1,0 +1,91 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectNotificationServiceCache } from '../../gen/notificationservice/notification-service.toolkit';
+import { CachePlugin } from '../../plugins/cache';
+import { InjectServiceSettings } from '../../toolkit/runtime/tokens';
+import { NotificationSettings } from './notification.settings';
+import { DEFAULT_PREFERENCES, DeliveryPreferences } from './notification.types';
+import { PreferencesRepository } from './preferences.repository';
+
+/** Cache key of a user's preferences (under the cache plugin's key prefix). */
+export function preferencesCacheKey(userId: string): string {
+  return `notification-preferences:${userId}`;
+}
+
+/**
+ * Users' delivery preferences, cache-aside in Redis (`notification-preferences:<user_id>`,
+ * PREFERENCES_CACHE_TIMEOUT) over PostgreSQL. Defaults are cached too, so users who never changed
+ * them cost no query. Redis failures are warnings: PostgreSQL answers.
+ */
+@Injectable()
+export class PreferencesService {
+  private readonly logger = new Logger(PreferencesService.name);
+
+  constructor(
+    private readonly repository: PreferencesRepository,
+    @InjectNotificationServiceCache() private readonly cache: CachePlugin,
+    @InjectServiceSettings() private readonly settings: NotificationSettings,
+  ) {}
+
+  async get(userId: string): Promise<DeliveryPreferences> {
+    const cached = await this.cached(userId);
+    if (cached) return cached;
+    const preferences = (await this.repository.find(userId)) ?? DEFAULT_PREFERENCES;
+    try {
+      await this.cache.set(
+        preferencesCacheKey(userId),
+        JSON.stringify(preferences),
+        this.settings.PREFERENCES_CACHE_TIMEOUT,
+      );
+    } catch (error) {
+      this.logger.warn(`caching preferences of ${userId} failed: ${reasonOf(error)}`);
+    }
+    return preferences;
+  }
+
+  /** Stores the preferences, then drops the cached copy so the next read sees them. */
+  async update(userId: string, preferences: DeliveryPreferences): Promise<void> {
+    await this.repository.save(userId, preferences);
+    try {
+      await this.cache.del(preferencesCacheKey(userId));
+    } catch (error) {
+      // The stale copy lives at most PREFERENCES_CACHE_TIMEOUT; the update itself is committed.
+      this.logger.warn(`invalidating preferences of ${userId} failed: ${reasonOf(error)}`);
+    }
+  }
+
+  private async cached(userId: string): Promise<DeliveryPreferences | undefined> {
+    let raw: string | null;
+    try {
+      raw = await this.cache.get(preferencesCacheKey(userId));
+    } catch (error) {
+      this.logger.warn(`cache read of preferences of ${userId} failed: ${reasonOf(error)}`);
+      return undefined;
+    }
+    return raw === null ? undefined : parsePreferences(raw);
+  }
+}
+
+/** A cached value, or undefined when it is not the shape this version writes. */
+export function parsePreferences(raw: string): DeliveryPreferences | undefined {
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { emailEnabled, smsEnabled, pushEnabled, mutedTypes } = value as Record<string, unknown>;
+    if (
+      typeof emailEnabled !== 'boolean' ||
+      typeof smsEnabled !== 'boolean' ||
+      typeof pushEnabled !== 'boolean' ||
+      !Array.isArray(mutedTypes) ||
+      !mutedTypes.every((type): type is string => typeof type === 'string')
+    ) {
+      return undefined;
+    }
+    return { emailEnabled, smsEnabled, pushEnabled, mutedTypes };
+  } catch {
+    return undefined;
+  }
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
