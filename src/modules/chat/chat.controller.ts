@@ -1,0 +1,63 @@
+import {
+  ChatServiceController,
+  CreateRoomRequest,
+  CreateRoomResponse,
+  GetMessageHistoryRequest,
+  GetMessageHistoryResponse,
+  JoinRoomRequest,
+  JoinRoomResponse,
+  SendMessageRequest,
+  SendMessageResponse,
+} from '../../gen/chatservice/chat-service';
+import { ChatServiceDescriptor, ChatServiceRpc } from '../../gen/chatservice/chat-service.toolkit';
+import { RequestMessage, ToolkitController } from '../../toolkit/transport';
+import { toChatMessage, toTimestamp } from './chat.message-mapper';
+import { ChatService } from './chat.service';
+
+/**
+ * Transport only: each method serves its rpc on gRPC and its google.api.http route, receives the
+ * validated request message and maps between messages and the service's domain.
+ */
+@ToolkitController(ChatServiceDescriptor)
+export class ChatController implements ChatServiceController {
+  constructor(private readonly chat: ChatService) {}
+
+  /**
+   * Over gRPC a join cannot hold a socket: it answers whether the user may join (NOT_FOUND,
+   * PERMISSION_DENIED, or `joined` with an empty connection id). Live messages need the WebSocket.
+   */
+  @ChatServiceRpc('JoinRoom')
+  async joinRoom(@RequestMessage() request: JoinRoomRequest): Promise<JoinRoomResponse> {
+    await this.chat.assertMember(request.room_id, request.user_id);
+    return { status: 'joined', connection_id: '' };
+  }
+
+  @ChatServiceRpc('SendMessage')
+  async sendMessage(@RequestMessage() request: SendMessageRequest): Promise<SendMessageResponse> {
+    const stored = await this.chat.sendMessage({
+      roomId: request.room_id,
+      userId: request.user_id,
+      message: request.message,
+      messageType: request.message_type,
+    });
+    return { message_id: stored.id, timestamp: toTimestamp(stored.createdAt) };
+  }
+
+  @ChatServiceRpc('GetMessageHistory')
+  async getMessageHistory(
+    @RequestMessage() request: GetMessageHistoryRequest,
+  ): Promise<GetMessageHistoryResponse> {
+    const page = await this.chat.history(request.room_id, request.limit, request.offset);
+    return { messages: page.messages.map(toChatMessage), total: page.total };
+  }
+
+  @ChatServiceRpc('CreateRoom')
+  async createRoom(@RequestMessage() request: CreateRoomRequest): Promise<CreateRoomResponse> {
+    const room = await this.chat.createRoom(
+      request.name,
+      request.creator_id,
+      request.participant_ids,
+    );
+    return { room_id: room.id, status: 'created' };
+  }
+}

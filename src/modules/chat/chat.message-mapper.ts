@@ -1,0 +1,28 @@
+import type { Timestamp } from '../../gen/google/protobuf/timestamp';
+import type { ChatMessage } from '../../gen/chatservice/chat-service';
+import { encodeJson } from '../../toolkit/protojson';
+import { MessageEntity } from './message.entity';
+
+/** A Date as a google.protobuf.Timestamp message (seconds as a string: longs are strings). */
+export function toTimestamp(date: Date): Timestamp {
+  const millis = date.getTime();
+  const seconds = Math.floor(millis / 1000);
+  return { seconds: String(seconds), nanos: (millis - seconds * 1000) * 1_000_000 };
+}
+
+/** The `ChatMessage` message of a stored message. */
+export function toChatMessage(message: MessageEntity): ChatMessage {
+  return {
+    message_id: message.id,
+    room_id: message.roomId,
+    user_id: message.userId,
+    message: message.message,
+    message_type: message.messageType,
+    timestamp: toTimestamp(message.createdAt),
+  };
+}
+
+/** A stored message as protojson (snake_case, RFC 3339 timestamp): the payload of `message` frames. */
+export function chatMessageJson(message: MessageEntity): unknown {
+  return encodeJson('chatservice.ChatMessage', { ...toChatMessage(message) });
+}

@@ -1,0 +1,100 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectChatServiceRealtime } from '../../gen/chatservice/chat-service.toolkit';
+import { RealtimePlugin } from '../../plugins/realtime';
+import { ToolkitError } from '../../toolkit/errors';
+import { ChatFrameType, roomChannel } from './chat.channels';
+import { chatMessageJson } from './chat.message-mapper';
+import { ChatRepository, MessagePage, NewMessage } from './chat.repository';
+import { MessageEntity } from './message.entity';
+import { RoomEntity } from './room.entity';
+
+/**
+ * chat-service's logic: rooms, who may join and post (the creator and the participants), messages
+ * stored then fanned out to the room's channel on every instance.
+ *
+ * Ids are UUIDs, valid in either case; they are lower-cased on the way in so that one room is one
+ * channel and one presence key whichever spelling a client used.
+ */
+@Injectable()
+export class ChatService {
+  private readonly logger = new Logger(ChatService.name);
+
+  constructor(
+    private readonly repository: ChatRepository,
+    @InjectChatServiceRealtime() private readonly realtime: RealtimePlugin,
+  ) {}
+
+  async createRoom(
+    name: string,
+    creatorId: string,
+    participantIds: readonly string[],
+  ): Promise<RoomEntity> {
+    const room = await this.repository.createRoom(
+      name,
+      normalizeId(creatorId),
+      participantIds.map(normalizeId),
+    );
+    this.logger.log(`room ${room.id} created by ${room.creatorId}`);
+    return room;
+  }
+
+  /**
+   * Resolves when `userId` may join or post in `roomId`.
+   * @throws ToolkitError NOT_FOUND for an unknown room, PERMISSION_DENIED for a non-member.
+   */
+  async assertMember(roomId: string, userId: string): Promise<void> {
+    const room = normalizeId(roomId);
+    const user = normalizeId(userId);
+    const membership = await this.repository.membership(room, user);
+    if (membership === 'no-room') throw roomNotFound(room);
+    if (membership === 'not-member') {
+      throw ToolkitError.permissionDenied(`user ${user} is not a member of room ${room}`);
+    }
+  }
+
+  /**
+   * Stores the message, then publishes it to the room's channel. The stored message is the truth:
+   * when the fan-out is unavailable the call still succeeds (history has the message) and the
+   * failure is logged, since failing it would make clients resend a message that was kept.
+   */
+  async sendMessage(message: NewMessage): Promise<MessageEntity> {
+    const normalized = {
+      ...message,
+      roomId: normalizeId(message.roomId),
+      userId: normalizeId(message.userId),
+    };
+    await this.assertMember(normalized.roomId, normalized.userId);
+    const stored = await this.repository.addMessage(normalized);
+    try {
+      await this.realtime.publish(roomChannel(stored.roomId), {
+        type: ChatFrameType.MESSAGE,
+        payload: chatMessageJson(stored),
+      });
+    } catch (error) {
+      this.logger.warn(
+        `message ${stored.id} of room ${stored.roomId} stored but not broadcast: ${reasonOf(error)}`,
+      );
+    }
+    return stored;
+  }
+
+  /** @throws ToolkitError NOT_FOUND for an unknown room. */
+  async history(roomId: string, limit: number, offset: number): Promise<MessagePage> {
+    const room = normalizeId(roomId);
+    if (!(await this.repository.roomExists(room))) throw roomNotFound(room);
+    return this.repository.history(room, limit, offset);
+  }
+}
+
+/** UUIDs are valid in either case; one spelling keeps channels and keys consistent. */
+export function normalizeId(id: string): string {
+  return id.toLowerCase();
+}
+
+function roomNotFound(roomId: string): ToolkitError {
+  return ToolkitError.notFound(`room ${roomId} not found`);
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
