@@ -39,11 +39,9 @@ export async function relaySocket(
   head: Buffer,
   target: RelayTarget,
 ): Promise<WebSocket> {
-  const upstream = await connectUpstream(target);
-  // The backend may speak first (a join acknowledgement) before the client's handshake is done.
   const early: { data: WebSocket.RawData; isBinary: boolean }[] = [];
   const hold = (data: WebSocket.RawData, isBinary: boolean) => early.push({ data, isBinary });
-  upstream.on('message', hold);
+  const upstream = await connectUpstream(target, hold);
   return new Promise((resolve) => {
     server.handleUpgrade(raw, socket, head, (client) => {
       upstream.off('message', hold);
@@ -59,12 +57,20 @@ export async function relaySocket(
   });
 }
 
-function connectUpstream(target: RelayTarget): Promise<WebSocket> {
+/**
+ * `hold` is attached before anything else runs: the backend may speak first (a join
+ * acknowledgement), and ws can emit that frame before a promise continuation would attach it.
+ */
+function connectUpstream(
+  target: RelayTarget,
+  hold: (data: WebSocket.RawData, isBinary: boolean) => void,
+): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const upstream = new WebSocket(target.url, {
       headers: target.headers,
       handshakeTimeout: target.handshakeTimeoutMs,
     });
+    upstream.on('message', hold);
     upstream.once('open', () => resolve(upstream));
     upstream.once('unexpected-response', (_request, response) => {
       const chunks: Buffer[] = [];
