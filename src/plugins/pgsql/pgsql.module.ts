@@ -41,7 +41,7 @@ export class PgsqlModule {
   /** Builds the instance from already-parsed options (tests, custom wiring). */
   static register(options: PgsqlModuleOptions): DynamicModule {
     const backend = buildPgsqlBackend(options);
-    const name = getPgsqlDataSourceName(options.prefix);
+    const name = getPgsqlDataSourceName(options.prefix, options.serviceName);
     const token = getPgsqlToken(options.prefix);
     const dataSourceToken = getDataSourceToken(name);
     const pluginProvider: Provider = {
