@@ -2,6 +2,8 @@
 // runs (SERVICES, default all); exit 0 only if each answers 200. No dependencies: plain Node.
 'use strict';
 
+const { get } = require('node:http');
+
 const DEFAULT_HTTP_PORTS = {
   'api-gateway': 8080,
   'user-service': 8081,
@@ -14,11 +16,17 @@ function httpPort(service) {
   return Number(process.env[variable] || DEFAULT_HTTP_PORTS[service]);
 }
 
-async function live(service) {
-  const response = await fetch(`http://127.0.0.1:${httpPort(service)}/_healthz/liveness`, {
-    signal: AbortSignal.timeout(2000),
+function live(service) {
+  const url = `http://127.0.0.1:${httpPort(service)}/_healthz/liveness`;
+  return new Promise((resolve, reject) => {
+    const request = get(url, { timeout: 2000 }, (response) => {
+      response.resume();
+      if (response.statusCode === 200) resolve();
+      else reject(new Error(`${service}: liveness answered ${response.statusCode}`));
+    });
+    request.on('timeout', () => request.destroy(new Error(`${service}: liveness timed out`)));
+    request.on('error', reject);
   });
-  if (response.status !== 200) throw new Error(`${service}: liveness answered ${response.status}`);
 }
 
 const wanted = (process.env.SERVICES || '')
