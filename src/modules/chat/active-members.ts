@@ -33,9 +33,7 @@ export class ActiveMembers {
 
   async joined(roomId: string, userId: string): Promise<void> {
     const key = activeMembersKey(roomId);
-    await this.update(
-      'join',
-      roomId,
+    await this.update('join', roomId, () =>
       this.cache.client
         .multi()
         .zincrby(key, 1, userId)
@@ -46,9 +44,7 @@ export class ActiveMembers {
 
   async left(roomId: string, userId: string): Promise<void> {
     const key = activeMembersKey(roomId);
-    await this.update(
-      'leave',
-      roomId,
+    await this.update('leave', roomId, () =>
       this.cache.client.multi().zincrby(key, -1, userId).zremrangebyscore(key, '-inf', 0).exec(),
     );
   }
@@ -71,10 +67,10 @@ export class ActiveMembers {
   private async update(
     what: string,
     roomId: string,
-    transaction: Promise<[error: Error | null, result: unknown][] | null>,
+    transaction: () => Promise<[error: Error | null, result: unknown][] | null>,
   ): Promise<void> {
     try {
-      const results = (await transaction) ?? [];
+      const results = (await transaction()) ?? [];
       const failed = results.find(([error]) => error !== null);
       if (failed) throw failed[0];
     } catch (error) {

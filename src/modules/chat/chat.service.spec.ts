@@ -1,0 +1,163 @@
+import { Logger } from '@nestjs/common';
+import { createChatServicePluginMocks } from '../../gen/chatservice/chat-service.toolkit.mocks';
+import { RealtimeUnavailableError } from '../../plugins/realtime';
+import { GrpcStatus, ToolkitError } from '../../toolkit/errors';
+import { ChatRepository, NewMessage } from './chat.repository';
+import { ChatService } from './chat.service';
+import { MessageEntity } from './message.entity';
+import { RoomEntity } from './room.entity';
+
+const ROOM = '7b1e6c2a-1f7e-4c41-9d3c-2a9a6f0b5e11';
+const USER = '0c9f3b8e-5d4a-4b1c-8e7f-6a5b4c3d2e1f';
+
+function setup() {
+  const plugins = createChatServicePluginMocks();
+  const repository = {
+    createRoom: jest.fn(),
+    roomExists: jest.fn(),
+    membership: jest.fn(),
+    addMessage: jest.fn(),
+    history: jest.fn(),
+  } satisfies Record<keyof ChatRepository, jest.Mock>;
+  const service = new ChatService(repository as unknown as ChatRepository, plugins.realtime);
+  return { service, repository, realtime: plugins.realtime };
+}
+
+function stored(message: NewMessage): MessageEntity {
+  return Object.assign(new MessageEntity(), {
+    ...message,
+    id: 'f3a1c2d4-0000-4000-8000-000000000001',
+    createdAt: new Date('2025-01-02T03:04:05.678Z'),
+  });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ToolkitError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(ToolkitError);
+  return error as ToolkitError;
+}
+
+beforeEach(() => {
+  jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+  jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+});
+
+afterEach(() => jest.restoreAllMocks());
+
+describe('ChatService.assertMember', () => {
+  it('lets members through, with ids looked up in lower case', async () => {
+    const { service, repository } = setup();
+    repository.membership.mockResolvedValue('member');
+
+    await expect(service.assertMember(ROOM.toUpperCase(), USER.toUpperCase())).resolves.toBe(
+      undefined,
+    );
+    expect(repository.membership).toHaveBeenCalledWith(ROOM, USER);
+  });
+
+  it('answers NOT_FOUND for an unknown room and PERMISSION_DENIED for a non-member', async () => {
+    const { service, repository } = setup();
+    repository.membership.mockResolvedValueOnce('no-room').mockResolvedValueOnce('not-member');
+
+    const unknown = await rejection(service.assertMember(ROOM, USER));
+    expect(unknown.code).toBe(GrpcStatus.NOT_FOUND);
+    expect(unknown.message).toBe(`room ${ROOM} not found`);
+    const outsider = await rejection(service.assertMember(ROOM, USER));
+    expect(outsider.code).toBe(GrpcStatus.PERMISSION_DENIED);
+  });
+});
+
+describe('ChatService.sendMessage', () => {
+  const message: NewMessage = { roomId: ROOM, userId: USER, message: 'hi 😀', messageType: 'text' };
+
+  it('stores the message, then publishes it to the room channel as protojson', async () => {
+    const { service, repository, realtime } = setup();
+    repository.membership.mockResolvedValue('member');
+    repository.addMessage.mockImplementation(async (fields: NewMessage) => stored(fields));
+
+    const result = await service.sendMessage({ ...message, roomId: ROOM.toUpperCase() });
+
+    expect(result.id).toBe('f3a1c2d4-0000-4000-8000-000000000001');
+    expect(repository.addMessage).toHaveBeenCalledWith(message);
+    expect(realtime.publish).toHaveBeenCalledWith(`room:${ROOM}`, {
+      type: 'message',
+      payload: {
+        message_id: 'f3a1c2d4-0000-4000-8000-000000000001',
+        room_id: ROOM,
+        user_id: USER,
+        message: 'hi 😀',
+        message_type: 'text',
+        timestamp: '2025-01-02T03:04:05.678Z',
+      },
+    });
+    expect(repository.addMessage.mock.invocationCallOrder[0]).toBeLessThan(
+      realtime.publish.mock.invocationCallOrder[0],
+    );
+  });
+
+  it('neither stores nor publishes for a non-member', async () => {
+    const { service, repository, realtime } = setup();
+    repository.membership.mockResolvedValue('not-member');
+
+    expect((await rejection(service.sendMessage(message))).code).toBe(GrpcStatus.PERMISSION_DENIED);
+    expect(repository.addMessage).not.toHaveBeenCalled();
+    expect(realtime.publish).not.toHaveBeenCalled();
+  });
+
+  it('still answers with the stored message when the fan-out is unavailable, and warns', async () => {
+    const { service, repository, realtime } = setup();
+    repository.membership.mockResolvedValue('member');
+    repository.addMessage.mockImplementation(async (fields: NewMessage) => stored(fields));
+    realtime.publish.mockRejectedValue(new RealtimeUnavailableError('redis', 'ECONNREFUSED'));
+
+    await expect(service.sendMessage(message)).resolves.toMatchObject({ roomId: ROOM });
+    expect(Logger.prototype.warn).toHaveBeenCalledWith(
+      expect.stringContaining('stored but not broadcast'),
+    );
+  });
+
+  it('lets a database failure through (the message was not stored)', async () => {
+    const { service, repository, realtime } = setup();
+    repository.membership.mockResolvedValue('member');
+    repository.addMessage.mockRejectedValue(new Error('connection terminated'));
+
+    await expect(service.sendMessage(message)).rejects.toThrow('connection terminated');
+    expect(realtime.publish).not.toHaveBeenCalled();
+  });
+});
+
+describe('ChatService.history / createRoom', () => {
+  it('answers NOT_FOUND for the history of an unknown room', async () => {
+    const { service, repository } = setup();
+    repository.roomExists.mockResolvedValue(false);
+
+    expect((await rejection(service.history(ROOM, 10, 0))).code).toBe(GrpcStatus.NOT_FOUND);
+    expect(repository.history).not.toHaveBeenCalled();
+  });
+
+  it('reads the page of a known room', async () => {
+    const { service, repository } = setup();
+    repository.roomExists.mockResolvedValue(true);
+    repository.history.mockResolvedValue({ messages: [], total: 0 });
+
+    await expect(service.history(ROOM.toUpperCase(), 10, 20)).resolves.toEqual({
+      messages: [],
+      total: 0,
+    });
+    expect(repository.history).toHaveBeenCalledWith(ROOM, 10, 20);
+  });
+
+  it('creates rooms with ids in lower case', async () => {
+    const { service, repository } = setup();
+    repository.createRoom.mockResolvedValue(
+      Object.assign(new RoomEntity(), { id: ROOM, name: 'r', creatorId: USER }),
+    );
+
+    await service.createRoom('r', USER.toUpperCase(), [ROOM.toUpperCase()]);
+
+    expect(repository.createRoom).toHaveBeenCalledWith('r', USER, [ROOM]);
+  });
+});
