@@ -230,7 +230,7 @@ describe('notification-service rpcs and delivery', () => {
       }
     });
 
-    it('fails an email when no address is known for the user, without touching SMTP', async () => {
+    it('retries an email while no address is known for the user, then fails it, without touching SMTP', async () => {
       const userId = randomUserId();
       const before = smtp.emails.length;
       const { id } = await send({
@@ -247,7 +247,7 @@ describe('notification-service rpcs and delivery', () => {
       );
       expect(row).toEqual({
         failure_reason: expect.stringContaining('no email address known') as string,
-        attempts: 1,
+        attempts: 3,
       });
       expect(smtp.emails.length).toBe(before);
     });

@@ -120,8 +120,9 @@ export class DeliveryWorker
     const { email } = notification.metadata;
     const recipient =
       email !== undefined && email !== '' ? email : await this.contacts.email(notification.userId);
+    // Retried like a transport failure: an order.completed may overtake its user's user.created.
     if (recipient === null) {
-      throw new PermanentDeliveryError(
+      throw new Error(
         `no email address known for user ${notification.userId} (no metadata.email, no user.created/user.updated seen)`,
       );
     }
