@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { credentials, Metadata, ServiceError, status } from '@grpc/grpc-js';
+import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
+import Redis from 'ioredis';
+import { jwtVerify } from 'jose';
+import {
+  BaselineMetrics,
+  createAccessLogger,
+  intEnv,
+  requiredEnv,
+  rfc3339,
+  stopOnSignal,
+  UserMessage,
+  UUID_PATTERN,
+} from './common';
+import { loadUserService } from './proto-loading';
+
+/**
+ * Plain baseline of the gateway hop: Fastify, bearer JWT checked with jose (HS256 pinned, exp
+ * and sub required, 30 s tolerance), the same Redis fixed-window rate-limit script and token
+ * deny-list lookup as the project, then GetUser forwarded over one grpc-js channel to the
+ * project's user-service, the reply written as protojson by hand. Access log and metrics as the
+ * other baselines.
+ */
+const RATE_LIMIT_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}
+`;
+const RATE_LIMIT_WINDOW_MS = 60_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+const rateLimit = intEnv('BENCH_RATE_LIMIT', 1_000_000_000);
+const secret = new TextEncoder().encode(requiredEnv('BENCH_JWT_SECRET'));
+const logger = createAccessLogger('baseline-gateway');
+const metrics = new BaselineMetrics('baseline-gateway');
+const redis = new Redis({
+  host: '127.0.0.1',
+  port: 6379,
+  keyPrefix: requiredEnv('BENCH_REDIS_PREFIX'),
+});
+const UserService = loadUserService();
+const users = new UserService(requiredEnv('BENCH_BACKEND_TARGET'), credentials.createInsecure());
+
+const HTTP_STATUS: Partial<Record<number, number>> = {
+  [status.INVALID_ARGUMENT]: 400,
+  [status.NOT_FOUND]: 404,
+  [status.UNAUTHENTICATED]: 401,
+  [status.DEADLINE_EXCEEDED]: 504,
+  [status.UNAVAILABLE]: 503,
+};
+
+function errorBody(code: string, message: string): string {
+  return JSON.stringify({ code, message, details: [] });
+}
+
+function callGetUser(userId: string, requestId: string): Promise<{ user: UserMessage }> {
+  const metadata = new Metadata();
+  metadata.set('x-request-id', requestId);
+  return new Promise((resolve, reject) => {
+    users.GetUser(
+      { user_id: userId },
+      metadata,
+      { deadline: Date.now() + REQUEST_TIMEOUT_MS },
+      (error: ServiceError | null, response: { user: UserMessage }) =>
+        error ? reject(error) : resolve(response),
+    );
+  });
+}
+
+const app = Fastify({ logger: false });
+const STARTED = Symbol('started');
+type TimedRequest = FastifyRequest & { [STARTED]?: bigint; requestId?: string };
+
+app.addHook('onRequest', (request: TimedRequest, reply, done) => {
+  request[STARTED] = process.hrtime.bigint();
+  const incoming = request.headers['x-request-id'];
+  request.requestId = typeof incoming === 'string' && incoming !== '' ? incoming : randomUUID();
+  reply.header('x-request-id', request.requestId);
+  done();
+});
+
+app.addHook('onResponse', (request: TimedRequest, reply, done) => {
+  const seconds = Number(process.hrtime.bigint() - (request[STARTED] ?? 0n)) / 1e9;
+  metrics.observe(request.routeOptions.url ?? 'unmatched', String(reply.statusCode), seconds);
+  logger.info(
+    {
+      request_id: request.requestId,
+      method: request.method,
+      route: request.routeOptions.url,
+      status: reply.statusCode,
+      duration_ms: Math.round(seconds * 1e6) / 1e3,
+    },
+    'request completed',
+  );
+  done();
+});
+
+app.get('/_healthz/readiness', async () => ({ status: 'ok' }));
+
+app.get<{ Params: { user_id: string } }>(
+  '/api/v1/users/:user_id',
+  async (request, reply: FastifyReply) => {
+    reply.type('application/json');
+    const header = request.headers.authorization ?? '';
+    if (!header.startsWith('Bearer '))
+      return reply.code(401).send(errorBody('UNAUTHENTICATED', 'missing bearer token'));
+    let subject: string;
+    let tokenId: string;
+    try {
+      const { payload } = await jwtVerify(header.slice(7), secret, {
+        algorithms: ['HS256'],
+        clockTolerance: 30,
+        requiredClaims: ['exp', 'sub'],
+      });
+      subject = String(payload.sub);
+      tokenId = String(payload.jti ?? '');
+    } catch {
+      return reply.code(401).send(errorBody('UNAUTHENTICATED', 'token rejected'));
+    }
+    const [count] = (await redis.eval(
+      RATE_LIMIT_SCRIPT,
+      1,
+      `rate-limit:${subject}`,
+      RATE_LIMIT_WINDOW_MS,
+    )) as [number, number];
+    if (count > rateLimit)
+      return reply.code(429).send(errorBody('RESOURCE_EXHAUSTED', 'rate limit exceeded'));
+    if ((await redis.get(`auth:revoked:${tokenId}`)) !== null) {
+      return reply.code(401).send(errorBody('UNAUTHENTICATED', 'token revoked'));
+    }
+    const id = request.params.user_id;
+    if (!UUID_PATTERN.test(id))
+      return reply.code(400).send(errorBody('INVALID_ARGUMENT', 'user_id: must be a UUID'));
+    try {
+      const { user } = await callGetUser(id, (request as TimedRequest).requestId ?? randomUUID());
+      return reply.send(
+        JSON.stringify({
+          user: {
+            user_id: user.user_id,
+            name: user.name,
+            email: user.email,
+            created_at: rfc3339(user.created_at),
+            updated_at: rfc3339(user.updated_at),
+          },
+        }),
+      );
+    } catch (error) {
+      const code = (error as ServiceError).code;
+      return reply
+        .code(HTTP_STATUS[code] ?? 500)
+        .send(errorBody(status[code] ?? 'UNKNOWN', (error as ServiceError).details));
+    }
+  },
+);
+
+stopOnSignal(async () => {
+  await app.close();
+  users.close();
+  redis.disconnect();
+});
+
+app.listen({ host: '127.0.0.1', port: intEnv('BENCH_PORT', 0) }).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { credentials, ServiceError } from '@grpc/grpc-js';
+import autocannon from 'autocannon';
+import WebSocket from 'ws';
+import { loadUserService } from '../baselines/proto-loading';
+import {
+  GrpcGetJob,
+  HttpCreateJob,
+  HttpGetJob,
+  LoadJob,
+  LoadResult,
+  WebSocketFanOutJob,
+} from './jobs';
+
+/**
+ * The load generator: ONE process, separate from every server, runs one job (argv[2], JSON) and
+ * prints its LoadResult as JSON on stdout. Closed loop: each connection sends its next request
+ * when the previous answer arrived.
+ */
+
+function pick<T>(values: readonly T[]): T {
+  return values[Math.floor(Math.random() * values.length)];
+}
+
+function percentile(sorted: Float64Array, fraction: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
+}
+
+async function runAutocannon(options: autocannon.Options): Promise<LoadResult> {
+  const result = await autocannon(options);
+  const ok = result['2xx'];
+  return {
+    rps: ok / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+function httpGetOptions(job: HttpGetJob, seconds: number): autocannon.Options {
+  return {
+    url: job.baseUrl,
+    connections: job.connections,
+    duration: seconds,
+    headers: job.headers,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (request) => ({ ...request, path: `${job.pathPrefix}${pick(job.ids)}` }),
+      },
+    ],
+  };
+}
+
+function httpCreateOptions(job: HttpCreateJob, seconds: number): autocannon.Options {
+  return {
+    url: job.baseUrl,
+    connections: job.connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: '/users',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => {
+          const id = randomUUID();
+          return {
+            ...request,
+            body: JSON.stringify({ name: `Bench ${id.slice(0, 8)}`, email: `${id}@bench.example` }),
+          };
+        },
+      },
+    ],
+  };
+}
+
+async function runHttp(
+  options: (seconds: number) => autocannon.Options,
+  job: LoadJob,
+): Promise<LoadResult> {
+  if (job.warmupSeconds > 0) await runAutocannon(options(job.warmupSeconds));
+  return runAutocannon(options(job.durationSeconds));
+}
+
+async function grpcLoop(job: GrpcGetJob, seconds: number): Promise<LoadResult> {
+  const UserService = loadUserService();
+  const client = new UserService(job.target, credentials.createInsecure());
+  const latencies: number[] = [];
+  let errors = 0;
+  const endAt = Date.now() + seconds * 1000;
+  const call = (userId: string): Promise<void> =>
+    new Promise((resolve) => {
+      const started = process.hrtime.bigint();
+      client.GetUser({ user_id: userId }, (error: ServiceError | null) => {
+        if (error) errors += 1;
+        else latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+        resolve();
+      });
+    });
+  const worker = async (): Promise<void> => {
+    while (Date.now() < endAt) await call(pick(job.ids));
+  };
+  const startedAt = Date.now();
+  await Promise.all(Array.from({ length: job.connections }, worker));
+  const elapsed = (Date.now() - startedAt) / 1000;
+  client.close();
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    rps: latencies.length / elapsed,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    requests: latencies.length + errors,
+    errors,
+  };
+}
+
+async function runGrpc(job: GrpcGetJob): Promise<LoadResult> {
+  if (job.warmupSeconds > 0) await grpcLoop(job, job.warmupSeconds);
+  return grpcLoop(job, job.durationSeconds);
+}
+
+async function postJson(url: string, body: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function runFanOut(job: WebSocketFanOutJob): Promise<LoadResult> {
+  const members = Array.from({ length: job.sockets }, () => randomUUID());
+  const room = await postJson(`${job.baseUrl}/chat/rooms`, {
+    name: 'bench fan-out',
+    creator_id: members[0],
+    participant_ids: members.slice(1),
+  });
+  const roomId = String(room.room_id);
+  const wsBase = job.baseUrl.replace(/^http/, 'ws');
+  let received = 0;
+  let counting = false;
+  const sockets = await Promise.all(
+    members.map(
+      (member) =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const socket = new WebSocket(`${wsBase}/chat/rooms/${roomId}/join?user_id=${member}`);
+          socket.once('open', () => resolve(socket));
+          socket.once('error', reject);
+          socket.on('message', () => {
+            if (counting) received += 1;
+          });
+        }),
+    ),
+  );
+  const send = (seconds: number): Promise<LoadResult> => {
+    const url = `${job.baseUrl}/chat/rooms/${roomId}/messages`;
+    return runAutocannon({
+      url,
+      connections: job.connections,
+      duration: seconds,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        user_id: members[0],
+        message: 'hello from the bench',
+        message_type: 'text',
+      }),
+    });
+  };
+  if (job.warmupSeconds > 0) await send(job.warmupSeconds);
+  counting = true;
+  const startedAt = Date.now();
+  const sent = await send(job.durationSeconds);
+  // Deliveries still in flight when the senders stop are counted for a short drain.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  counting = false;
+  const elapsed = (Date.now() - startedAt) / 1000;
+  for (const socket of sockets) socket.terminate();
+  return { ...sent, deliveriesPerSecond: received / elapsed };
+}
+
+async function run(job: LoadJob): Promise<LoadResult> {
+  switch (job.kind) {
+    case 'http-get':
+      return runHttp((seconds) => httpGetOptions(job, seconds), job);
+    case 'http-create':
+      return runHttp((seconds) => httpCreateOptions(job, seconds), job);
+    case 'grpc-get':
+      return runGrpc(job);
+    case 'ws-fanout':
+      return runFanOut(job);
+  }
+}
+
+run(JSON.parse(process.argv[2] ?? '{}') as LoadJob).then(
+  (result) => {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.exit(0);
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.stack : String(error));
+    process.exit(1);
+  },
+);
