@@ -23,7 +23,7 @@ class EmbeddedPgsqlDataSource extends DataSource {
 /**
  * Starts a PGlite for one pgsql instance (`dataDir` undefined: in memory) and returns an
  * initialized DataSource on it (migrations have run). `options` are the instance's ordinary
- * `postgres` options; only the connection target and pool change. Destroying the DataSource stops
+ * `postgres` options; only the connection target changes. Destroying the DataSource stops
  * the database; a failed start stops it too.
  * @publicApi
  */
@@ -41,10 +41,6 @@ export async function createEmbeddedPgsqlDataSource(
       password: '',
       database: 'postgres',
       ssl: false,
-      // One session behind the socket (see embedded-postgres.ts): one pooled connection, never
-      // closed for idleness, so connections do not churn through the socket server.
-      poolSize: 1,
-      extra: { ...options.extra, idleTimeoutMillis: 0 },
     },
     embedded,
   );
