@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { credentials, loadPackageDefinition, Metadata, ServiceError } from '@grpc/grpc-js';
+import { Client, credentials, loadPackageDefinition, Metadata, ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ToolkitError } from '../../src/toolkit/errors';
 import { createGrpcClient } from '../../src/toolkit/grpc';
@@ -119,6 +119,25 @@ describe('toolkit runtime (hybrid app)', () => {
     });
   });
 
+  it('answers request bytes that do not decode with INVALID_ARGUMENT on gRPC', async () => {
+    const raw = new Client(service.grpcTarget!, credentials.createInsecure());
+    const identity = (value: Buffer): Buffer => value;
+    const failure = await new Promise<ServiceError | null>((resolve) =>
+      raw.makeUnaryRequest(
+        '/toolkitfixture.EchoService/Echo',
+        identity,
+        identity,
+        Buffer.from([0x0f]),
+        (error) => resolve(error),
+      ),
+    );
+    raw.close();
+    expect(failure).toMatchObject({
+      code: 3,
+      details: expect.stringMatching(/^request is not a valid toolkitfixture\.EchoRequest: /),
+    });
+  });
+
   it('answers malformed JSON and wrong JSON types with 400', async () => {
     const malformed = await post('/echo/abc', '{"text": ');
     expect(malformed.status).toBe(400);
@@ -161,6 +180,46 @@ describe('toolkit runtime (hybrid app)', () => {
     const response = await fetch(`${service.httpUrl}/nope`);
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ code: 404, status: 'Not Found' });
+  });
+
+  it('renders every error Fastify raises itself with the toolkit body', async () => {
+    const errorBody = {
+      code: expect.any(Number),
+      status: expect.any(String),
+      message: expect.any(String),
+      details: [],
+    };
+    const cases: [string, RequestInit, number][] = [
+      ['/echo/%', { method: 'POST', body: '{}' }, 400],
+      ['/echo/abc', { method: 'POST', headers: { 'content-type': 'application/json' } }, 400],
+      [
+        '/echo/abc',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '' },
+        400,
+      ],
+      ['/echo/abc', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b' }, 415],
+      [
+        '/echo/abc',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ text: 'x'.repeat(2_000_000) }),
+        },
+        413,
+      ],
+      ['/echo/abc', { method: 'GET' }, 404],
+      ['/echo/abc', { method: 'PROPFIND' }, 404],
+    ];
+    for (const [path, init, status] of cases) {
+      const response = await fetch(`${service.httpUrl}${path}`, init);
+      const context = `${init.method ?? 'GET'} ${path} ${String(init.headers ?? '')}`;
+      const body: unknown = JSON.parse(await response.text());
+      expect({ context, status: response.status, body }).toEqual({
+        context,
+        status,
+        body: { ...errorBody, code: status },
+      });
+    }
   });
 
   it('exposes per-rpc metrics and the probes', async () => {
