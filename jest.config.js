@@ -1,6 +1,6 @@
-// One config, three projects: unit specs beside the code, the generator's own tests, and e2e suites
-// against the real local PostgreSQL, Redis and RabbitMQ. Type-checking is `npm run typecheck`'s job,
-// so ts-jest only transpiles here.
+// One config, four projects: unit specs beside the code, the generator's own tests, e2e suites
+// against the real local PostgreSQL, Redis and RabbitMQ, and the embedded-mode suites.
+// Type-checking is `npm run typecheck`'s job, so ts-jest only transpiles here.
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],
 };
@@ -18,6 +18,14 @@ module.exports = {
       rootDir: 'test',
       testMatch: ['**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/support/jest.setup.ts'],
+    },
+    // `npm start` as a newcomer runs it: main.ts in a child process with no backend variable
+    // (PGlite cannot load inside jest's module sandbox, and the point is the real process).
+    {
+      ...base,
+      displayName: 'embedded',
+      rootDir: 'test',
+      testMatch: ['<rootDir>/embedded/**/*.embedded-spec.ts'],
     },
   ],
 };

@@ -1,0 +1,35 @@
+import { spawnMain } from '../deploy/system';
+
+// NODE_ENV=production with no backend host must not quietly fall back to embedded stores.
+describe('production guard', () => {
+  it('refuses to start with an embedded backend, naming the variable to set', async () => {
+    const main = spawnMain({ NODE_ENV: 'production', SERVICES: 'user-service' });
+    const code = await main.exited;
+    expect(code).not.toBe(0);
+    expect(main.output()).toMatch(
+      /user-service: USER_SERVICE_PGSQL_HOST is not set, and the embedded PostgreSQL \(PGlite\) is refused in production; set USER_SERVICE_PGSQL_HOST \(or TOOLKIT_ALLOW_EMBEDDED=true to allow it\)/,
+    );
+    expect(main.output()).not.toContain('listening');
+  }, 60_000);
+
+  it('starts with embedded backends in production when TOOLKIT_ALLOW_EMBEDDED=true', async () => {
+    const main = spawnMain({
+      NODE_ENV: 'production',
+      TOOLKIT_ALLOW_EMBEDDED: 'true',
+      SERVICES: 'user-service',
+      USER_SERVICE_SERVER_PORT: '0',
+      USER_SERVICE_GRPC_SERVER_PORT: '0',
+      USER_SERVICE_PGSQL_DATABASE: ':memory:',
+    });
+    try {
+      const deadline = Date.now() + 90_000;
+      while (!main.output().includes('user-service listening') && Date.now() < deadline) {
+        if (main.child.exitCode !== null) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(main.output()).toContain('user-service listening');
+    } finally {
+      await main.stop();
+    }
+  }, 120_000);
+});
