@@ -33,8 +33,13 @@ export function transcodeHttpRequest(
       const fieldPath = routeParams[name];
       if (fieldPath !== undefined && typeof value === 'string') pathParams[fieldPath] = value;
     }
-    const query = rule.body === '*' ? {} : queryValues(request.query);
-    applyPathAndQuery(method.requestType, message, pathParams, query);
+    applyPathAndQuery(
+      method.requestType,
+      message,
+      pathParams,
+      queryValues(request.query),
+      rule.body,
+    );
     return message;
   } catch (error) {
     if (error instanceof ProtoJsonError) {
