@@ -1,4 +1,7 @@
 import { DynamicModule } from '@nestjs/common';
+// Registers auth, validate_token, admin_only, rate_limit and cors for every app, so a proto may
+// name them without the service importing anything (the builtins come with '../middlewares').
+import '../auth/security.middlewares';
 import { ConfigLoader } from '../config';
 import {
   MiddlewareDefinition,
