@@ -82,7 +82,8 @@ describe('notification-service rpcs and delivery', () => {
       UpdateNotificationPreferences: (r: never) => client.updateNotificationPreferences(r),
     }[method];
     try {
-      return { status: 'OK', body: (await call(request as never)) as Record<string, unknown> };
+      const response: object = await call(request as never);
+      return { status: 'OK', body: { ...response } };
     } catch (error) {
       // The generated client rejects with a ToolkitError: the status code and message as sent.
       const { code, message } = error as ToolkitError;
