@@ -65,10 +65,25 @@ export async function bootstrapService(
   const metrics = new ToolkitMetrics(runtime.APP_NAME);
   const pluginStatus = new PluginStatusRegistry();
   const health = new HealthState(pluginStatus);
+  const used = new Set([...middlewares.used.keys()].map((middleware) => middleware.name));
+  const plumbing = {
+    metrics: runtime.ENABLE_METRICS ? metrics : undefined,
+    accessLog: used.has(BUILTIN_MIDDLEWARES.logging) ? pino : undefined,
+    echoRequestId: used.has(BUILTIN_MIDDLEWARES.requestId),
+    requestTimeoutMs: runtime.REQUEST_TIMEOUT,
+    isShuttingDown: () => health.isShuttingDown(),
+  };
 
   @Module({
     imports: [
-      ToolkitCoreModule.forService({ definition, config, metrics, pluginStatus, health }),
+      ToolkitCoreModule.forService({
+        definition,
+        config,
+        metrics,
+        pluginStatus,
+        health,
+        websocket: plumbing,
+      }),
       ...config.pluginModules,
       definition.module,
     ],
@@ -89,14 +104,6 @@ export async function bootstrapService(
   app.useLogger(logger);
   app.useGlobalFilters(new ToolkitExceptionFilter());
 
-  const used = new Set([...middlewares.used.keys()].map((middleware) => middleware.name));
-  const plumbing = {
-    metrics: runtime.ENABLE_METRICS ? metrics : undefined,
-    accessLog: used.has(BUILTIN_MIDDLEWARES.logging) ? pino : undefined,
-    echoRequestId: used.has(BUILTIN_MIDDLEWARES.requestId),
-    requestTimeoutMs: runtime.REQUEST_TIMEOUT,
-    isShuttingDown: () => health.isShuttingDown(),
-  };
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   installHttpPlumbing(fastify, plumbing);
   installHttpEndpoints(fastify, health, plumbing.metrics);

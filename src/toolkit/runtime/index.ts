@@ -11,3 +11,4 @@ export * from './proto-paths';
 export * from './config-help';
 export * from './plugin-kinds';
 export * from './bootstrap-service';
+export { UPGRADE_ACCESS_TOKEN_PARAM } from './upgrade-http-request';

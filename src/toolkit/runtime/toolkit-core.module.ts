@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { RouteMiddlewaresGuard, SERVICE_MIDDLEWARES } from '../middlewares';
 import { PluginStatusRegistry } from '../plugins';
 import { RequestValidationGuard } from '../transport';
@@ -6,6 +7,7 @@ import { ServiceDefinition } from './define-service';
 import { HealthState } from './health';
 import { LoadedServiceConfig } from './service-config';
 import { ToolkitMetrics } from './toolkit-metrics';
+import { WEBSOCKET_PLUMBING, WebSocketPlumbing, WebSocketRoutes } from './websocket-routes';
 import {
   getMiddlewareConfigToken,
   HEALTH_STATE,
@@ -22,6 +24,8 @@ export interface ToolkitCoreOptions {
   metrics: ToolkitMetrics;
   pluginStatus: PluginStatusRegistry;
   health: HealthState;
+  /** Request id, access log and metrics switches for WebSocket upgrades; default all off. */
+  websocket?: WebSocketPlumbing;
 }
 
 /**
@@ -53,10 +57,19 @@ export class ToolkitCoreModule {
       RequestValidationGuard,
       ...middlewareProviders,
     ];
+    const websocket: WebSocketPlumbing = options.websocket ?? {
+      echoRequestId: false,
+      requestTimeoutMs: config.runtime.REQUEST_TIMEOUT,
+    };
     return {
       module: ToolkitCoreModule,
       global: true,
-      providers,
+      imports: [DiscoveryModule],
+      providers: [
+        ...providers,
+        { provide: WEBSOCKET_PLUMBING, useValue: websocket },
+        WebSocketRoutes,
+      ],
       exports: providers,
     };
   }

@@ -4,3 +4,4 @@ export * from './transcode';
 export * from './request-validation.guard';
 export * from './request-message.decorator';
 export * from './toolkit-rpc.decorator';
+export * from './websocket-upgrade';

@@ -54,6 +54,6 @@ export class RequestValidationGuard implements CanActivate {
 }
 
 /** The transcoded message of an HTTP request, once `RequestValidationGuard` ran. @internal */
-export function httpRequestMessage(request: FastifyRequest): Record<string, unknown> | undefined {
+export function httpRequestMessage(request: object): Record<string, unknown> | undefined {
   return (request as RequestWithMessage)[REQUEST_MESSAGE];
 }

@@ -30,7 +30,9 @@ const VERBS: Record<HttpRule['method'], (path: string) => MethodDecorator> = {
 /**
  * Exposes one controller method as the proto method `methodName` on gRPC and, when the method has
  * a google.api.http binding, as that HTTP route (200 on success, protojson response). Guards: the
- * route's middleware chain, then request transcoding and validation.
+ * route's middleware chain, then request transcoding and validation. A `(toolkit.route).websocket`
+ * method gets no HTTP route: the runtime serves its GET binding as a WebSocket upgrade (see
+ * `SocketUpgrade`), running the same guards and the same handler before the handshake.
  * @throws Error when the service has no such method.
  * @publicApi
  */
@@ -39,7 +41,15 @@ export function ToolkitRpc(service: ServiceDescriptor, methodName: string): Meth
   if (!method) throw new Error(`${service.fullName} has no method ${methodName}`);
   const http = method.http && !method.websocket ? method.http : undefined;
   const routePath = http ? toFastifyRoutePath(http.path) : undefined;
-  const route: RouteMetadata = { service, method, routeParams: routePath?.params ?? {} };
+  // Upgrade routes are matched by the realtime plugin, whose params are named by field path.
+  const upgradeParams = method.websocket
+    ? Object.fromEntries((method.http?.pathParams ?? []).map((field) => [field, field]))
+    : {};
+  const route: RouteMetadata = {
+    service,
+    method,
+    routeParams: routePath?.params ?? upgradeParams,
+  };
   const decorators: MethodDecorator[] = [
     method.clientStreaming
       ? GrpcStreamMethod(service.fullName, method.name)
