@@ -1,9 +1,11 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { CanActivate, Inject, Injectable, Logger, OnModuleInit, Type } from '@nestjs/common';
+import { GUARDS_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { ExternalContextCreator } from '@nestjs/core/helpers/external-context-creator';
 import { RouteParamsFactory } from '@nestjs/core/router/route-params-factory';
 import type { Logger as PinoLogger } from 'pino';
+import { isObservable, lastValueFrom } from 'rxjs';
 import type {
   RealtimePlugin,
   UpgradeDecision,
@@ -11,7 +13,7 @@ import type {
 } from '../../plugins/realtime/realtime.types';
 import { getRealtimeToken, REALTIME_PLUGIN_KIND } from '../../plugins/realtime/realtime.tokens';
 import { TOOLKIT_ROUTE } from '../constants';
-import { toToolkitError } from '../errors';
+import { toToolkitError, ToolkitError } from '../errors';
 import { httpRequestMessage } from '../transport/request-validation.guard';
 import { RouteMetadata } from '../transport/route-metadata';
 import { WebSocketOpenHandler, WebSocketUpgrade } from '../transport/websocket-upgrade';
@@ -38,6 +40,7 @@ export interface WebSocketPlumbing {
 export const WEBSOCKET_PLUMBING = Symbol('toolkit:websocket-plumbing');
 
 type UpgradeCall = (request: unknown, reply: unknown) => Promise<unknown>;
+type Handler = (...args: unknown[]) => unknown;
 
 /**
  * Serves every `(toolkit.route).websocket` method of the app's controllers as a WebSocket
@@ -71,9 +74,7 @@ export class WebSocketRoutes implements OnModuleInit {
         const method: unknown = Reflect.get(prototype, name);
         if (typeof method !== 'function') continue;
         const route = Reflect.getMetadata(TOOLKIT_ROUTE, method) as RouteMetadata | undefined;
-        if (route?.method.websocket) {
-          this.install(instance, name, method as (...args: unknown[]) => unknown, route);
-        }
+        if (route?.method.websocket) this.install(instance, name, method as Handler, route);
       }
     }
   }
@@ -81,13 +82,15 @@ export class WebSocketRoutes implements OnModuleInit {
   private install(
     instance: object,
     methodName: string,
-    callback: (...args: unknown[]) => unknown,
+    callback: Handler,
     route: RouteMetadata,
   ): void {
     const { method } = route;
     const where = `${this.definition.name}: websocket method ${method.name}`;
     if (method.http?.method !== 'GET') throw new Error(`${where} needs a GET google.api.http path`);
-    const call = this.contexts.create(
+    // Nest's external contexts find guards only for providers, not controllers: the handler's
+    // parameters are resolved there, its guards are run by `guarded` below.
+    const handler = this.contexts.create(
       instance,
       callback,
       methodName,
@@ -95,13 +98,37 @@ export class WebSocketRoutes implements OnModuleInit {
       this.paramsFactory,
       undefined,
       undefined,
-      { guards: true, interceptors: false, filters: false },
+      { guards: false, interceptors: false, filters: false },
       'http',
     ) as UpgradeCall;
+    const call = this.guarded(instance.constructor as Type<unknown>, callback, handler);
     this.realtime(where).registerUpgradeRoute(method.http.path, (upgrade) =>
       this.decide(route, call, upgrade),
     );
     this.logger.log(`${method.name}: WebSocket upgrades on GET ${method.http.path}`);
+  }
+
+  /** Runs the controller's and the method's `@UseGuards` (the toolkit's among them) in order, as `http`. */
+  private guarded(controller: Type<unknown>, callback: Handler, handler: UpgradeCall): UpgradeCall {
+    const declared = [
+      ...((Reflect.getMetadata(GUARDS_METADATA, controller) as unknown[] | undefined) ?? []),
+      ...((Reflect.getMetadata(GUARDS_METADATA, callback) as unknown[] | undefined) ?? []),
+    ];
+    const guards = declared.map((guard) =>
+      typeof guard === 'function'
+        ? this.moduleRef.get<CanActivate>(guard as Type<CanActivate>, { strict: false })
+        : (guard as CanActivate),
+    );
+    return async (request, reply) => {
+      const context = new ExecutionContextHost([request, reply], controller, callback);
+      context.setType('http');
+      for (const guard of guards) {
+        const verdict = guard.canActivate(context);
+        const allowed = isObservable(verdict) ? await lastValueFrom(verdict) : await verdict;
+        if (!allowed) throw ToolkitError.permissionDenied();
+      }
+      return handler(request, reply);
+    };
   }
 
   private realtime(where: string): RealtimePlugin {
