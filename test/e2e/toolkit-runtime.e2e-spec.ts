@@ -9,6 +9,7 @@ import {
   EchoMessage,
   echoService,
   EchoServiceDescriptor,
+  slowCallsStopped,
 } from '../fixtures/toolkit-runtime/echo.fixture';
 
 interface EchoClient {
@@ -16,6 +17,7 @@ interface EchoClient {
     request: Partial<EchoMessage>,
     options?: { metadata?: Record<string, string> },
   ): Promise<EchoMessage>;
+  slow(request: { delay_ms: number }): Promise<EchoMessage>;
   close(): void;
 }
 
@@ -277,6 +279,29 @@ describe('toolkit runtime (hybrid app)', () => {
     expect(names).toEqual(
       expect.arrayContaining(['toolkitfixture.EchoService', 'grpc.health.v1.Health']),
     );
+  });
+
+  it('aborts the request signal when the request times out, on both transports', async () => {
+    const hurried = await bootstrapService(echoService, {
+      env: { ECHO_SERVICE_LOG_LEVEL: 'silent', ECHO_SERVICE_REQUEST_TIMEOUT: '150ms' },
+    });
+    const hurriedClient = createGrpcClient<EchoClient>(EchoServiceDescriptor, hurried.grpcTarget!, {
+      protoRoot: ECHO_PROTO_ROOT,
+    });
+    try {
+      slowCallsStopped.length = 0;
+      const response = await fetch(`${hurried.httpUrl}/slow?delay_ms=10000`);
+      expect(response.status).toBe(504);
+      await expect(hurriedClient.slow({ delay_ms: 10000 })).rejects.toMatchObject({ code: 4 });
+      while (slowCallsStopped.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(slowCallsStopped).toEqual([
+        expect.objectContaining({ code: 4, message: 'request timed out after 150ms' }),
+        expect.objectContaining({ code: 4, message: 'request timed out after 150ms' }),
+      ]);
+    } finally {
+      hurriedClient.close();
+      await hurried.close();
+    }
   });
 
   it('drains an in-flight call on shutdown, turning readiness off', async () => {

@@ -5,7 +5,7 @@ import {
   status as GrpcStatusCode,
 } from '@grpc/grpc-js';
 import type { Logger as PinoLogger } from 'pino';
-import { grpcCodeName } from '../errors';
+import { grpcCodeName, ToolkitError } from '../errors';
 import {
   acceptRequestId,
   REQUEST_ID_HEADER,
@@ -35,6 +35,7 @@ export function grpcPlumbingInterceptor(options: GrpcPlumbingOptions): ServerInt
     let context: RequestContext | undefined;
     let timer: NodeJS.Timeout | undefined;
     let finished = false;
+    const abort = new AbortController();
     const intercepted: ServerInterceptingCall = new ServerInterceptingCall(call, {
       start(next) {
         next({
@@ -49,12 +50,12 @@ export function grpcPlumbingInterceptor(options: GrpcPlumbingOptions): ServerInt
               rpc,
               deadline,
               headers: flatMetadata(metadata),
+              signal: abort.signal,
             };
             timer = setTimeout(() => {
-              intercepted.sendStatus({
-                code: GrpcStatusCode.DEADLINE_EXCEEDED,
-                details: `request timed out after ${options.requestTimeoutMs}ms`,
-              });
+              const details = `request timed out after ${options.requestTimeoutMs}ms`;
+              intercepted.sendStatus({ code: GrpcStatusCode.DEADLINE_EXCEEDED, details });
+              abort.abort(ToolkitError.deadlineExceeded(details));
             }, options.requestTimeoutMs);
             nextMetadata(metadata);
           },
@@ -68,6 +69,8 @@ export function grpcPlumbingInterceptor(options: GrpcPlumbingOptions): ServerInt
           },
           onCancel() {
             clearTimeout(timer);
+            // grpc-js cancels when the client cancels or its own deadline passes.
+            abort.abort(ToolkitError.cancelled('the call was cancelled or its deadline passed'));
           },
         });
       },

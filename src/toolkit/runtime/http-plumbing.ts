@@ -29,6 +29,7 @@ interface RequestState {
   resource: AsyncResource;
   startedAt: bigint;
   timer?: NodeJS.Timeout;
+  abort: AbortController;
 }
 
 const STATE = Symbol('toolkit:request-state');
@@ -46,28 +47,35 @@ export function installHttpPlumbing(fastify: FastifyInstance, options: HttpPlumb
     const requestId = acceptRequestId(request.headers[REQUEST_ID_HEADER]);
     const clientTimeout = parseGrpcTimeout(request.headers['grpc-timeout']);
     const timeoutMs = Math.min(options.requestTimeoutMs, clientTimeout ?? Infinity);
+    const abort = new AbortController();
     const context: RequestContext = {
       requestId,
       transport: 'http',
       rpc: route?.method.name ?? request.routeOptions.url ?? 'unmatched',
       deadline: Date.now() + timeoutMs,
       headers: flatHeaders(request.headers),
+      signal: abort.signal,
     };
     const state: RequestState = {
       context,
       resource: new AsyncResource('toolkit-request'),
       startedAt: process.hrtime.bigint(),
+      abort,
     };
     request[STATE] = state;
     if (options.echoRequestId) reply.header(REQUEST_ID_HEADER, requestId);
     if (route) {
       state.timer = setTimeout(() => {
-        sendHttpError(
-          reply,
-          ToolkitError.deadlineExceeded(`request timed out after ${timeoutMs}ms`),
-        );
+        const timedOut = ToolkitError.deadlineExceeded(`request timed out after ${timeoutMs}ms`);
+        sendHttpError(reply, timedOut);
+        abort.abort(timedOut);
       }, timeoutMs);
     }
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) {
+        abort.abort(ToolkitError.cancelled('the client closed the connection'));
+      }
+    });
     runInRequestContext(context, done);
   });
 

@@ -11,6 +11,14 @@ export interface RequestContext {
   deadline: number;
   /** Incoming headers / metadata values the caller sent, lower-case names. */
   headers: Readonly<Record<string, string>>;
+  /**
+   * Aborted once nobody waits for the answer any more: the request timed out (the caller already
+   * got DEADLINE_EXCEEDED), or the client cancelled or went away. The handler is not stopped by
+   * itself; pass the signal on (`fetch`, `setTimeout` from `node:timers/promises`, ...) or check
+   * `signal.aborted` between steps to stop work nobody will see. Its `reason` is a `ToolkitError`
+   * (DEADLINE_EXCEEDED or CANCELLED). Set for HTTP and gRPC requests served by the toolkit.
+   */
+  signal?: AbortSignal;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
