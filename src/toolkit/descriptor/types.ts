@@ -153,4 +153,9 @@ export interface ServiceDescriptor {
   /** `(toolkit.services)` of the file. */
   dependsOn: readonly { service: string; package: string }[];
   methods: readonly MethodDescriptor[];
+  /**
+   * base64 google.protobuf.FileDescriptorSet of the service's file and its imports, for server
+   * reflection; present when the service runs a gRPC server.
+   */
+  fileDescriptorSet?: string;
 }

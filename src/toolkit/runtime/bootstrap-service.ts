@@ -12,6 +12,7 @@ import { BUILTIN_MIDDLEWARES, MiddlewareContext } from '../middlewares';
 import { PluginStatusRegistry } from '../plugins';
 import { ServiceDefinition } from './define-service';
 import { addGrpcHealthService } from './grpc-health';
+import { reflectionDefinition } from './reflection';
 import { grpcPlumbingInterceptor } from './grpc-plumbing';
 import { HealthState } from './health';
 import { installHttpEndpoints } from './http-endpoints';
@@ -141,7 +142,9 @@ export async function bootstrapService(
         loader: { ...LOADER_OPTIONS, includeDirs: [protoRoot, ...LOADER_OPTIONS.includeDirs] },
         gracefulShutdown: true,
         onLoadPackageDefinition: (packageDefinition, server) => {
-          new ReflectionService(packageDefinition).addToServer(server);
+          new ReflectionService(
+            reflectionDefinition(packageDefinition, definition.descriptor),
+          ).addToServer(server);
           addGrpcHealthService(server, packageDefinition, definition.descriptor.fullName, health);
         },
       },

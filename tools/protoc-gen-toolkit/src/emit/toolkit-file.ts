@@ -8,6 +8,7 @@ import { ServiceModel } from '../service/service-model';
 import { EmitContext } from '../validation/emit-context';
 import { emitMessageValidator, validatorName } from '../validation/message-validator';
 import { allMessages, ValidatorIndex } from '../validation/validator-index';
+import { fileDescriptorSetBase64 } from './file-descriptor-set';
 import { allEnums, enumDescriptorLiteral, messageDescriptorLiteral } from './message-descriptors';
 import { RuntimeModules } from './runtime-modules';
 
@@ -63,7 +64,7 @@ export function renderToolkitFile(
   return sections.join('\n');
 }
 
-function serviceDescriptorLiteral(service: ServiceModel): Literal {
+function serviceDescriptorLiteral(file: DescFile, service: ServiceModel): Literal {
   return {
     name: service.name,
     package: service.package,
@@ -88,6 +89,7 @@ function serviceDescriptorLiteral(service: ServiceModel): Literal {
       middlewares: method.middlewares,
       excludeGlobalMiddlewares: method.excludeGlobalMiddlewares,
     })),
+    ...(hasGrpcServer(service) ? { fileDescriptorSet: fileDescriptorSetBase64(file) } : {}),
   };
 }
 
@@ -124,7 +126,7 @@ function emitService(
 
   w.line(`/** Everything ${file.proto.name} says about service ${service.fullName}. */`);
   w.line(
-    `export const ${name}Descriptor: ${serviceDescriptor} = ${renderLiteral(serviceDescriptorLiteral(service))};`,
+    `export const ${name}Descriptor: ${serviceDescriptor} = ${renderLiteral(serviceDescriptorLiteral(file, service))};`,
   );
   w.line();
   w.line(`/** Methods of ${service.fullName}. */`);
