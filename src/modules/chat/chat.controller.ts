@@ -10,7 +10,13 @@ import {
   SendMessageResponse,
 } from '../../gen/chatservice/chat-service';
 import { ChatServiceDescriptor, ChatServiceRpc } from '../../gen/chatservice/chat-service.toolkit';
-import { RequestMessage, ToolkitController } from '../../toolkit/transport';
+import {
+  RequestMessage,
+  SocketUpgrade,
+  ToolkitController,
+  WebSocketUpgrade,
+} from '../../toolkit/transport';
+import { ChatSockets } from './chat-socket';
 import { toChatMessage, toTimestamp } from './chat.message-mapper';
 import { ChatService } from './chat.service';
 
@@ -20,15 +26,25 @@ import { ChatService } from './chat.service';
  */
 @ToolkitController(ChatServiceDescriptor)
 export class ChatController implements ChatServiceController {
-  constructor(private readonly chat: ChatService) {}
+  constructor(
+    private readonly chat: ChatService,
+    private readonly sockets: ChatSockets,
+  ) {}
 
   /**
-   * Over gRPC a join cannot hold a socket: it answers whether the user may join (NOT_FOUND,
-   * PERMISSION_DENIED, or `joined` with an empty connection id). Live messages need the WebSocket.
+   * `GET /chat/rooms/{room_id}/join?user_id=` upgrades to the room's socket: membership is checked
+   * before the handshake (unknown room 404, non-member 403), then the open socket is set up by
+   * `ChatSockets` (JoinRoom frame with its connection id, `message` pushes, SendMessage frames).
+   * Over gRPC a join cannot hold a socket: it answers whether the user may join, `joined` with an
+   * empty connection id.
    */
   @ChatServiceRpc('JoinRoom')
-  async joinRoom(@RequestMessage() request: JoinRoomRequest): Promise<JoinRoomResponse> {
+  async joinRoom(
+    @RequestMessage() request: JoinRoomRequest,
+    @SocketUpgrade() upgrade?: WebSocketUpgrade,
+  ): Promise<JoinRoomResponse> {
     await this.chat.assertMember(request.room_id, request.user_id);
+    upgrade?.onOpen((connection) => this.sockets.open(connection, request));
     return { status: 'joined', connection_id: '' };
   }
 
