@@ -1,4 +1,3 @@
-import { AsyncResource } from 'node:async_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { FASTIFY_ROUTE_KEY } from '../constants';
@@ -26,7 +25,6 @@ export interface HttpPlumbingOptions {
 
 interface RequestState {
   context: RequestContext;
-  resource: AsyncResource;
   startedAt: bigint;
   timer?: NodeJS.Timeout;
   abort: AbortController;
@@ -58,7 +56,6 @@ export function installHttpPlumbing(fastify: FastifyInstance, options: HttpPlumb
     };
     const state: RequestState = {
       context,
-      resource: new AsyncResource('toolkit-request'),
       startedAt: process.hrtime.bigint(),
       abort,
     };
@@ -79,10 +76,11 @@ export function installHttpPlumbing(fastify: FastifyInstance, options: HttpPlumb
     runInRequestContext(context, done);
   });
 
-  // Body parsing runs on socket events, outside the onRequest context: re-enter it.
+  // Body parsing runs on socket events, outside the onRequest context: re-enter it. Entering the
+  // store again is enough; an AsyncResource per request would only add async-hook work.
   fastify.addHook('preValidation', (request: StatefulRequest, _reply, done) => {
     const state = request[STATE];
-    if (state) state.resource.runInAsyncScope(() => runInRequestContext(state.context, done));
+    if (state) runInRequestContext(state.context, done);
     else done();
   });
 
