@@ -68,6 +68,9 @@ export function formatTimestamp(value: unknown, path: string): string {
     nanos > 999999999
   )
     throw new Error(`cannot encode ${path}: timestamp ${seconds}s ${nanos}ns is out of range`);
+  if (nanos === 0) return `${new Date(seconds * 1000).toISOString().slice(0, 19)}Z`;
+  // Whole milliseconds (every Timestamp made from a Date): toISOString already writes `.sss`.
+  if (nanos % 1000000 === 0) return new Date(seconds * 1000 + nanos / 1000000).toISOString();
   const iso = new Date(seconds * 1000).toISOString();
   return `${iso.slice(0, 19)}${fractionDigits(nanos)}Z`;
 }
