@@ -36,18 +36,20 @@ export class ConfigLoader {
     const values: Record<string, unknown> = {};
     for (const [field, spec] of Object.entries(section.fields)) {
       const name = envName(this.envPrefix, section.scope, field);
-      this.rows.push(describe(name, spec));
+      // Several middlewares may load one shared section (auth, validate_token, admin_only);
+      // each variable is listed, and each problem reported, once.
+      if (!this.rows.some((row) => row.name === name)) this.rows.push(describe(name, spec));
       const raw = this.env[name];
       if (raw === undefined || raw.trim() === '') {
         if (spec.required && spec.default === undefined) {
-          this.problems.push(`${name} is required: ${spec.description}`);
+          this.report(`${name} is required: ${spec.description}`);
         }
         values[field] = defaultValue(spec);
         continue;
       }
       const parsed = parseValue(spec, raw);
       if (parsed.ok) values[field] = parsed.value;
-      else this.problems.push(`${name}: ${parsed.error}`);
+      else this.report(`${name}: ${parsed.error}`);
     }
     return values as ConfigValues<F>;
   }
@@ -55,6 +57,10 @@ export class ConfigLoader {
   /** Every variable loaded so far, in declaration order. */
   describe(): readonly EnvVarRow[] {
     return this.rows;
+  }
+
+  private report(problem: string): void {
+    if (!this.problems.includes(problem)) this.problems.push(problem);
   }
 
   assertValid(): void {

@@ -123,8 +123,9 @@ export async function bootstrapService(
   }
 
   let grpcServer: ToolkitGrpcServer | undefined;
-  if (definition.descriptor.servers.includes('GRPC')) {
-    const grpcPort = options.grpcPort ?? runtime.GRPC_SERVER_PORT;
+  const grpcConfig = config.grpcServer;
+  if (grpcConfig) {
+    const grpcPort = options.grpcPort ?? grpcConfig.GRPC_SERVER_PORT;
     const protoRoot = definition.protoRoot ?? PROTO_ROOT;
     const interceptors = [
       grpcPlumbingInterceptor(plumbing),
@@ -136,7 +137,7 @@ export async function bootstrapService(
     ];
     grpcServer = new ToolkitGrpcServer(
       {
-        url: `${runtime.GRPC_SERVER_HOST}:${grpcPort}`,
+        url: `${grpcConfig.GRPC_SERVER_HOST}:${grpcPort}`,
         package: [definition.descriptor.package],
         protoPath: [join(protoRoot, definition.descriptor.protoFile), HEALTH_PROTO_PATH],
         loader: { ...LOADER_OPTIONS, includeDirs: [protoRoot, ...LOADER_OPTIONS.includeDirs] },
@@ -163,16 +164,15 @@ export async function bootstrapService(
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
   const httpUrl = `http://${loopbackFor(runtime.SERVER_HOST)}:${httpPort}`;
   const boundGrpcPort = grpcServer?.boundPort();
+  const grpcHost = grpcConfig?.GRPC_SERVER_HOST ?? '';
   const grpcTarget =
-    boundGrpcPort === undefined
-      ? undefined
-      : `${loopbackFor(runtime.GRPC_SERVER_HOST)}:${boundGrpcPort}`;
+    boundGrpcPort === undefined ? undefined : `${loopbackFor(grpcHost)}:${boundGrpcPort}`;
   for (const plugin of pluginStatus.list()) {
     logger.log(`plugin ${plugin.prefix} (${plugin.kind}): ${plugin.backend}`, definition.name);
   }
   logger.log(
     `${definition.name} listening: http ${runtime.SERVER_HOST}:${httpPort}` +
-      (boundGrpcPort === undefined ? '' : `, grpc ${runtime.GRPC_SERVER_HOST}:${boundGrpcPort}`),
+      (boundGrpcPort === undefined ? '' : `, grpc ${grpcHost}:${boundGrpcPort}`),
     definition.name,
   );
 

@@ -28,6 +28,7 @@ const definition = defineService({
   settings: defineConfig('', {
     CACHE_TIMEOUT: { type: 'duration', default: '1h', description: 'How long | cached users live' },
     API_KEY: { type: 'string', required: true, secret: true, description: 'Key for the upstream' },
+    MODE: { type: 'enum', values: ['a', 'b'], default: 'a', description: 'Mode' },
   }),
   defaultHttpPort: 8085,
   defaultGrpcPort: 9085,
@@ -51,6 +52,32 @@ describe('--help rendering', () => {
     expect(markdown).toContain(
       '| `DEMO_SERVICE_CACHE_TIMEOUT` | duration | `1h` | no | How long \\| cached users live |',
     );
+  });
+
+  it('escapes | in every Markdown cell, code spans included', () => {
+    expect(renderHelpMarkdown(services)).toContain(
+      '| `DEMO_SERVICE_MODE` | enum(a\\|b) | `a` | no | Mode |',
+    );
+  });
+
+  it('declares the gRPC listener only for services with a GRPC server', () => {
+    const httpOnly = defineService({
+      ...definition,
+      descriptor: { ...descriptor, servers: ['HTTP'] },
+    });
+    const names = describeServices([httpOnly], [])[0].rows.map((row) => row.name);
+    expect(names).toContain('DEMO_SERVICE_SERVER_PORT');
+    expect(names.filter((name) => name.includes('GRPC_SERVER'))).toEqual([]);
+  });
+
+  it('lists a section shared by several middlewares once', () => {
+    const guarded = defineService({
+      ...definition,
+      descriptor: { ...descriptor, middlewares: ['auth', 'validate_token', 'admin_only'] },
+    });
+    const names = describeServices([guarded], [])[0].rows.map((row) => row.name);
+    expect(names.some((name) => name.startsWith('DEMO_SERVICE_AUTH_'))).toBe(true);
+    expect(new Set(names).size).toBe(names.length);
   });
 
   it('refuses plugin options for a prefix the proto does not declare', () => {

@@ -47,12 +47,14 @@ export function renderHelpText(services: readonly ServiceVariables[]): string {
 
 /** A Markdown table per service (`### <service>` headings), for the README. @publicApi */
 export function renderHelpMarkdown(services: readonly ServiceVariables[]): string {
-  const escape = (cell: string): string => (cell === '' ? '' : `\`${cell}\``);
+  // A `|` ends a table cell even inside a code span, so every cell escapes it.
+  const text = (cell: string): string => cell.replace(/\|/g, '\\|');
+  const code = (cell: string): string => (cell === '' ? '' : `\`${text(cell)}\``);
   return services
     .map(({ service, rows }) => {
       const body = rows.map((row) => {
         const [name, type, fallback, required, description] = cells(row);
-        return `| ${escape(name)} | ${type} | ${escape(fallback)} | ${required} | ${description.replace(/\|/g, '\\|')} |`;
+        return `| ${code(name)} | ${text(type)} | ${code(fallback)} | ${required} | ${text(description)} |`;
       });
       return [
         `### ${service}`,

@@ -8,11 +8,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
  * declare these names in their own settings.
  * @publicApi
  */
-export function runtimeConfigSection(defaults: {
-  appName: string;
-  httpPort: number;
-  grpcPort: number;
-}) {
+export function runtimeConfigSection(defaults: { appName: string; httpPort: number }) {
   return defineConfig('', {
     APP_NAME: {
       type: 'string',
@@ -37,12 +33,6 @@ export function runtimeConfigSection(defaults: {
       min: 1024,
       description: 'Largest accepted HTTP request body, in bytes (larger: 413)',
     },
-    GRPC_SERVER_HOST: { type: 'string', default: '0.0.0.0', description: 'gRPC listen address' },
-    GRPC_SERVER_PORT: {
-      type: 'port',
-      default: defaults.grpcPort,
-      description: 'gRPC port (0: any free port)',
-    },
     REQUEST_TIMEOUT: {
       type: 'duration',
       default: '30s',
@@ -64,3 +54,22 @@ export function runtimeConfigSection(defaults: {
 
 /** Parsed runtime variables of one service. @publicApi */
 export type RuntimeConfig = ConfigValues<ReturnType<typeof runtimeConfigSection>['fields']>;
+
+/**
+ * The gRPC listener's variables (`<PREFIX>_GRPC_SERVER_HOST`/`_PORT`), declared only by services
+ * whose proto lists a GRPC server, so `--help` does not offer them to HTTP-only services.
+ * @publicApi
+ */
+export function grpcServerConfigSection(defaultPort: number) {
+  return defineConfig('', {
+    GRPC_SERVER_HOST: { type: 'string', default: '0.0.0.0', description: 'gRPC listen address' },
+    GRPC_SERVER_PORT: {
+      type: 'port',
+      default: defaultPort,
+      description: 'gRPC port (0: any free port)',
+    },
+  });
+}
+
+/** Parsed gRPC listener variables of one service. @publicApi */
+export type GrpcServerConfig = ConfigValues<ReturnType<typeof grpcServerConfigSection>['fields']>;

@@ -10,12 +10,19 @@ import {
 } from '../middlewares';
 import { ToolkitPluginKind } from '../plugins';
 import { ServiceDefinition } from './define-service';
-import { RuntimeConfig, runtimeConfigSection } from './runtime-config';
+import {
+  GrpcServerConfig,
+  grpcServerConfigSection,
+  RuntimeConfig,
+  runtimeConfigSection,
+} from './runtime-config';
 
 /** Everything loaded from the environment for one service, before any Nest app exists. @internal */
 export interface LoadedServiceConfig {
   loader: ConfigLoader;
   runtime: RuntimeConfig;
+  /** Absent when the proto declares no GRPC server. */
+  grpcServer?: GrpcServerConfig;
   settings: Readonly<Record<string, unknown>>;
   middlewares: ServiceMiddlewares;
   middlewareConfig: ReadonlyMap<MiddlewareDefinition, Readonly<Record<string, unknown>>>;
@@ -36,12 +43,11 @@ export function loadServiceConfig(
 ): LoadedServiceConfig {
   const loader = new ConfigLoader(definition.envPrefix, env);
   const runtime = loader.load(
-    runtimeConfigSection({
-      appName: definition.name,
-      httpPort: definition.defaultHttpPort,
-      grpcPort: definition.defaultGrpcPort,
-    }),
+    runtimeConfigSection({ appName: definition.name, httpPort: definition.defaultHttpPort }),
   );
+  const grpcServer = definition.descriptor.servers.includes('GRPC')
+    ? loader.load(grpcServerConfigSection(definition.defaultGrpcPort))
+    : undefined;
   const settings = definition.settings ? loader.load(definition.settings) : {};
   const middlewares = resolveServiceMiddlewares(definition.name, definition.descriptor);
   const middlewareConfig = new Map<MiddlewareDefinition, Readonly<Record<string, unknown>>>();
@@ -70,5 +76,5 @@ export function loadServiceConfig(
       options: definition.plugins?.[plugin.prefix],
     });
   });
-  return { loader, runtime, settings, middlewares, middlewareConfig, pluginModules };
+  return { loader, runtime, grpcServer, settings, middlewares, middlewareConfig, pluginModules };
 }
