@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { config as loadDotenv } from 'dotenv';
 import { PLUGIN_KINDS } from './plugins';
-import { ConfigValidationError } from './toolkit/config';
+import { StartupError } from './toolkit/config';
 import {
   bootstrapService,
   describeServices,
@@ -23,7 +23,7 @@ function selectServices(env: NodeJS.ProcessEnv): ServiceDefinition[] {
   );
   if (unknown.length > 0) {
     const known = SERVICE_DEFINITIONS.map((definition) => definition.name).join(', ') || 'none';
-    throw new Error(
+    throw new StartupError(
       `SERVICES names unknown services: ${unknown.join(', ')} (registered: ${known})`,
     );
   }
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     );
     return;
   }
-  if (selected.length === 0) throw new Error('no services registered in src/services.ts');
+  if (selected.length === 0) throw new StartupError('no services registered in src/services.ts');
   const running: RunningService[] = [];
   // One handler for the process: Nest's enableShutdownHooks would re-raise the signal after the
   // first app closed, killing the others mid-drain and exiting non-zero.
@@ -63,8 +63,10 @@ async function main(): Promise<void> {
   for (const definition of selected) running.push(await bootstrapService(definition));
 }
 
+// Configuration and deployment mistakes print their message alone; anything else is a bug and
+// keeps its stack.
 main().catch((error: unknown) => {
-  if (error instanceof ConfigValidationError) process.stderr.write(`${error.message}\n`);
+  if (error instanceof StartupError) process.stderr.write(`${error.message}\n`);
   else
     process.stderr.write(
       `start-up failed: ${error instanceof Error ? error.stack : String(error)}\n`,

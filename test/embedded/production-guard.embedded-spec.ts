@@ -10,6 +10,16 @@ describe('production guard', () => {
       /user-service: USER_SERVICE_PGSQL_HOST is not set, and the embedded PostgreSQL \(PGlite\) is refused in production; set USER_SERVICE_PGSQL_HOST \(or TOOLKIT_ALLOW_EMBEDDED=true to allow it\)/,
     );
     expect(main.output()).not.toContain('listening');
+    expect(main.output()).not.toMatch(/^\s+at /m);
+  }, 60_000);
+
+  it('names unknown services in SERVICES without a stack', async () => {
+    const main = spawnMain({ SERVICES: 'user-service,no-such-service' });
+    expect(await main.exited).not.toBe(0);
+    expect(main.output()).toMatch(
+      /SERVICES names unknown services: no-such-service \(registered: /,
+    );
+    expect(main.output()).not.toMatch(/^\s+at /m);
   }, 60_000);
 
   it('starts with embedded backends in production when TOOLKIT_ALLOW_EMBEDDED=true', async () => {

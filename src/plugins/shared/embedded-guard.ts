@@ -1,3 +1,4 @@
+import { StartupError } from '../../toolkit/config';
 import { PluginContext } from '../../toolkit/plugins';
 
 /**
@@ -10,7 +11,7 @@ export function assertEmbeddedAllowed(
   hostVariable: string,
 ): void {
   if (context.production && !context.allowEmbedded) {
-    throw new Error(
+    throw new StartupError(
       `${context.serviceName}: ${hostVariable} is not set, and the embedded ${what} is refused in ` +
         `production; set ${hostVariable} (or TOOLKIT_ALLOW_EMBEDDED=true to allow it)`,
     );

@@ -1,5 +1,6 @@
 import { ConfigSection, ConfigValues, EnvVarSpec, envName } from './env-spec';
 import { defaultValue, parseValue } from './parse-value';
+import { StartupError } from './startup-error';
 
 /** One declared variable, as `--help` and the README table show it. @publicApi */
 export interface EnvVarRow {
@@ -11,7 +12,7 @@ export interface EnvVarRow {
 }
 
 /** Thrown when one or more variables are invalid; the message lists every one of them. */
-export class ConfigValidationError extends Error {
+export class ConfigValidationError extends StartupError {
   constructor(readonly problems: readonly string[]) {
     super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
     this.name = 'ConfigValidationError';

@@ -1,3 +1,4 @@
 export * from './env-spec';
 export * from './config-loader';
+export * from './startup-error';
 export { parseDuration } from './parse-value';

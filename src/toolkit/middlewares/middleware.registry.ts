@@ -1,10 +1,11 @@
 import { MethodDescriptor, ServiceDescriptor } from '../descriptor';
+import { StartupError } from '../config/startup-error';
 import { MiddlewareDefinition } from './middleware.types';
 
 const definitions = new Map<string, MiddlewareDefinition>();
 
 /** Thrown at start-up when a proto names a middleware nobody registered. @publicApi */
-export class UnknownMiddlewareError extends Error {
+export class UnknownMiddlewareError extends StartupError {
   constructor(serviceName: string, method: string, name: string) {
     super(
       `${serviceName}: method ${method} uses middleware "${name}", which is not registered ` +
