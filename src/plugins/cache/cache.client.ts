@@ -8,7 +8,9 @@ const MAX_RECONNECT_DELAY_MS = 2000;
 /**
  * ioredis options that make a dead Redis fail fast instead of queueing: no offline queue, one
  * retry per command, bounded connect and command time; the connection itself keeps retrying in
- * the background with capped backoff, so the cache comes back on its own.
+ * the background with capped backoff, so the cache comes back on its own. Commands issued in the
+ * same event-loop tick (concurrent requests) go out as one pipelined write instead of one socket
+ * write each; replies and per-command errors stay per command.
  */
 export function redisClientOptions(config: CacheConfig): RedisOptions {
   return {
@@ -20,6 +22,7 @@ export function redisClientOptions(config: CacheConfig): RedisOptions {
     connectTimeout: config.CONNECT_TIMEOUT,
     commandTimeout: config.COMMAND_TIMEOUT,
     enableOfflineQueue: false,
+    enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
     retryStrategy: (attempt) => Math.min(attempt * 200, MAX_RECONNECT_DELAY_MS),
   };
