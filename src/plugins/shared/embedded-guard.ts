@@ -6,7 +6,7 @@ import { PluginContext } from '../../toolkit/plugins';
  * `TOOLKIT_ALLOW_EMBEDDED=true`, so a missing variable never silently turns into a local store.
  */
 export function assertEmbeddedAllowed(
-  context: PluginContext,
+  context: Pick<PluginContext, 'serviceName' | 'production' | 'allowEmbedded'>,
   what: string,
   hostVariable: string,
 ): void {

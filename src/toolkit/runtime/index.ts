@@ -7,6 +7,7 @@ export * from './http-endpoints';
 export * from './grpc-health';
 export * from './define-service';
 export * from './tokens';
+export * from './deployment-mode';
 export * from './proto-paths';
 export * from './config-help';
 export * from './plugin-kinds';

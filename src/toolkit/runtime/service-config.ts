@@ -10,6 +10,7 @@ import {
 } from '../middlewares';
 import { ToolkitPluginKind } from '../plugins';
 import { ServiceDefinition } from './define-service';
+import { DeploymentMode, readDeploymentMode } from './deployment-mode';
 import {
   GrpcServerConfig,
   grpcServerConfigSection,
@@ -24,6 +25,7 @@ export interface LoadedServiceConfig {
   /** Absent when the proto declares no GRPC server. */
   grpcServer?: GrpcServerConfig;
   settings: Readonly<Record<string, unknown>>;
+  deployment: DeploymentMode;
   middlewares: ServiceMiddlewares;
   middlewareConfig: ReadonlyMap<MiddlewareDefinition, Readonly<Record<string, unknown>>>;
   pluginModules: DynamicModule[];
@@ -54,10 +56,7 @@ export function loadServiceConfig(
   for (const middleware of middlewares.used.keys()) {
     middlewareConfig.set(middleware, middleware.config ? loader.load(middleware.config) : {});
   }
-  const production = env.NODE_ENV === 'production';
-  const allowEmbedded = ['true', '1', 'yes'].includes(
-    (env.TOOLKIT_ALLOW_EMBEDDED ?? '').toLowerCase(),
-  );
+  const deployment = readDeploymentMode(env);
   const pluginModules = definition.descriptor.plugins.map((plugin) => {
     const kind = pluginKinds.find((candidate) => candidate.kind === plugin.kind);
     if (!kind) {
@@ -71,10 +70,19 @@ export function loadServiceConfig(
       envPrefix: definition.envPrefix,
       prefix: plugin.prefix,
       config: loader,
-      production,
-      allowEmbedded,
+      production: deployment.production,
+      allowEmbedded: deployment.allowEmbedded,
       options: definition.plugins?.[plugin.prefix],
     });
   });
-  return { loader, runtime, grpcServer, settings, middlewares, middlewareConfig, pluginModules };
+  return {
+    loader,
+    runtime,
+    grpcServer,
+    settings,
+    deployment,
+    middlewares,
+    middlewareConfig,
+    pluginModules,
+  };
 }

@@ -9,6 +9,7 @@ import { LoadedServiceConfig } from './service-config';
 import { ToolkitMetrics } from './toolkit-metrics';
 import { WEBSOCKET_PLUMBING, WebSocketPlumbing, WebSocketRoutes } from './websocket-routes';
 import {
+  DEPLOYMENT_MODE,
   getMiddlewareConfigToken,
   HEALTH_STATE,
   RUNTIME_CONFIG,
@@ -49,6 +50,7 @@ export class ToolkitCoreModule {
       { provide: SERVICE_DEFINITION, useValue: definition },
       { provide: RUNTIME_CONFIG, useValue: config.runtime },
       { provide: SERVICE_SETTINGS, useValue: config.settings },
+      { provide: DEPLOYMENT_MODE, useValue: config.deployment },
       { provide: SERVICE_MIDDLEWARES, useValue: config.middlewares },
       { provide: PluginStatusRegistry, useValue: options.pluginStatus },
       { provide: HEALTH_STATE, useValue: options.health },

@@ -1,5 +1,12 @@
 import { Inject, Logger, Provider } from '@nestjs/common';
-import { SERVICE_SETTINGS } from '../../../toolkit/runtime/tokens';
+import { assertEmbeddedAllowed } from '../../../plugins/shared/embedded-guard';
+import { DeploymentMode } from '../../../toolkit/runtime/deployment-mode';
+import { ServiceDefinition } from '../../../toolkit/runtime/define-service';
+import {
+  DEPLOYMENT_MODE,
+  SERVICE_DEFINITION,
+  SERVICE_SETTINGS,
+} from '../../../toolkit/runtime/tokens';
 import { NotificationSettings } from '../notification.settings';
 import { LogTransport } from './log.transport';
 import {
@@ -10,18 +17,33 @@ import {
 import { SmtpTransport } from './smtp.transport';
 import { WebhookTransport } from './webhook.transport';
 
-/** The transport of each channel from the settings; an unset backend gets the log transport. */
+/** Which service the transports are for, to name its variables and apply the embedded policy. */
+export interface TransportsOwner extends DeploymentMode {
+  serviceName: string;
+  envPrefix: string;
+}
+
+/**
+ * The transport of each channel from the settings; an unset backend gets the log transport, which
+ * is embedded delivery: refused in production (naming the variable to set) unless allowed.
+ * @throws StartupError in production for an unset backend without `TOOLKIT_ALLOW_EMBEDDED=true`.
+ */
 export function createTransports(
   settings: NotificationSettings,
+  owner: TransportsOwner,
   logger: Logger,
 ): NotificationTransports {
   const log = new LogTransport(logger);
-  const webhook = (url: string | undefined): NotificationTransport =>
-    url === undefined ? log : new WebhookTransport(url, settings.DELIVERY_TIMEOUT);
+  const logFor = (variable: string): NotificationTransport => {
+    assertEmbeddedAllowed(owner, 'log transport', `${owner.envPrefix}_${variable}`);
+    return log;
+  };
+  const webhook = (url: string | undefined, variable: string): NotificationTransport =>
+    url === undefined ? logFor(variable) : new WebhookTransport(url, settings.DELIVERY_TIMEOUT);
   const transports: NotificationTransports = {
     email:
       settings.SMTP_HOST === undefined
-        ? log
+        ? logFor('SMTP_HOST')
         : new SmtpTransport({
             host: settings.SMTP_HOST,
             port: settings.SMTP_PORT,
@@ -31,8 +53,8 @@ export function createTransports(
             from: settings.SMTP_FROM,
             timeoutMs: settings.DELIVERY_TIMEOUT,
           }),
-    sms: webhook(settings.SMS_WEBHOOK_URL),
-    push: webhook(settings.PUSH_WEBHOOK_URL),
+    sms: webhook(settings.SMS_WEBHOOK_URL, 'SMS_WEBHOOK_URL'),
+    push: webhook(settings.PUSH_WEBHOOK_URL, 'PUSH_WEBHOOK_URL'),
   };
   for (const [channel, transport] of Object.entries(transports)) {
     logger.log(`${channel} notifications: ${transport.description}`);
@@ -43,9 +65,17 @@ export function createTransports(
 /** Provides `NOTIFICATION_TRANSPORTS` from the service settings. */
 export const notificationTransportsProvider: Provider = {
   provide: NOTIFICATION_TRANSPORTS,
-  useFactory: (settings: NotificationSettings) =>
-    createTransports(settings, new Logger('NotificationDelivery')),
-  inject: [SERVICE_SETTINGS],
+  useFactory: (
+    settings: NotificationSettings,
+    definition: ServiceDefinition,
+    deployment: DeploymentMode,
+  ) =>
+    createTransports(
+      settings,
+      { ...deployment, serviceName: definition.name, envPrefix: definition.envPrefix },
+      new Logger('NotificationDelivery'),
+    ),
+  inject: [SERVICE_SETTINGS, SERVICE_DEFINITION, DEPLOYMENT_MODE],
 };
 
 /** Injects the channel → transport table. */
