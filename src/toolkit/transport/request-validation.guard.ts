@@ -1,10 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { REQUEST_MESSAGE, TOOLKIT_ROUTE } from '../constants';
+import { REQUEST_MESSAGE } from '../constants';
 import { getMessageDescriptor } from '../descriptor';
 import { ToolkitError } from '../errors';
 import { isUndecodableRequest, undecodableReason } from '../runtime/undecodable-request';
-import { RouteMetadata } from './route-metadata';
+import { routeOfHandler } from './route-metadata';
 import { transcodeHttpRequest } from './transcode';
 
 type RequestWithMessage = FastifyRequest & { [REQUEST_MESSAGE]?: Record<string, unknown> };
@@ -18,8 +18,7 @@ type RequestWithMessage = FastifyRequest & { [REQUEST_MESSAGE]?: Record<string, 
 @Injectable()
 export class RequestValidationGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    const route = Reflect.getMetadata(TOOLKIT_ROUTE, context.getHandler()) as
-      RouteMetadata | undefined;
+    const route = routeOfHandler(context.getHandler());
     if (!route) return true;
     let message: unknown;
     if (context.getType() === 'http') {

@@ -1,3 +1,4 @@
+import { TOOLKIT_ROUTE } from '../constants';
 import { MethodDescriptor, ServiceDescriptor } from '../descriptor';
 
 /** What `ToolkitRpc` records on a controller method, for guards, hooks and the bootstrap. @publicApi */
@@ -6,4 +7,20 @@ export interface RouteMetadata {
   method: MethodDescriptor;
   /** Fastify param name → proto field path, for transcoding. Empty without an HTTP binding. */
   routeParams: Readonly<Record<string, string>>;
+}
+
+const routesByHandler = new WeakMap<object, RouteMetadata>();
+
+/**
+ * The `RouteMetadata` `ToolkitRpc` recorded on a handler. Guards ask on every request, so a found
+ * route is remembered per handler instead of walking reflect-metadata's maps each time.
+ * @internal
+ */
+export function routeOfHandler(handler: object): RouteMetadata | undefined {
+  let route = routesByHandler.get(handler);
+  if (route === undefined) {
+    route = Reflect.getMetadata(TOOLKIT_ROUTE, handler) as RouteMetadata | undefined;
+    if (route !== undefined) routesByHandler.set(handler, route);
+  }
+  return route;
 }
