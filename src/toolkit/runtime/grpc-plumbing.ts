@@ -60,7 +60,10 @@ export function grpcPlumbingInterceptor(options: GrpcPlumbingOptions): ServerInt
             nextMetadata(metadata);
           },
           onReceiveMessage(message, nextMessage) {
-            if (context) runInRequestContext(context, () => nextMessage(message));
+            // Unary and server-streaming handlers only store the message here and start in
+            // onReceiveHalfClose; only client streams run handler code per message.
+            if (context && methodDescriptor.requestStream)
+              runInRequestContext(context, () => nextMessage(message));
             else nextMessage(message);
           },
           onReceiveHalfClose(nextHalfClose) {
@@ -109,9 +112,10 @@ export function grpcPlumbingInterceptor(options: GrpcPlumbingOptions): ServerInt
 }
 
 function flatMetadata(metadata: Metadata): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [key, value] of Object.entries(metadata.getMap())) {
-    if (typeof value === 'string') flat[key] = value;
+  // getMap() returns a fresh object: drop the binary values from it instead of copying.
+  const flat = metadata.getMap();
+  for (const key in flat) {
+    if (typeof flat[key] !== 'string') delete flat[key];
   }
-  return flat;
+  return flat as Record<string, string>;
 }
