@@ -32,10 +32,7 @@ export function applyPathAndQuery(
 ): void {
   const boundPaths: string[] = [];
   for (const [name, text] of Object.entries(pathParams)) {
-    const resolved = resolvePath(messageType, name);
-    if (!resolved || resolved[resolved.length - 1].cardinality === 'map')
-      throw new Error(`path parameter ${name} is not a field of ${messageType}`);
-    const protoPath = resolved.map((field) => field.name).join('.');
+    const { resolved, protoPath } = pathParameter(messageType, name);
     setResolved(target, resolved, [text], protoPath);
     boundPaths.push(protoPath);
   }
@@ -48,6 +45,34 @@ export function applyPathAndQuery(
     if (boundPaths.some((bound) => overlaps(bound, protoPath))) continue;
     setResolved(target, resolved, Array.isArray(raw) ? raw : [raw], protoPath);
   }
+}
+
+interface PathParameter {
+  resolved: ResolvedPath;
+  protoPath: string;
+}
+
+/**
+ * Path parameters come from the route table (a fixed set per message type), so their resolution
+ * is kept; query names are the client's and are resolved per request, never remembered.
+ */
+const pathParameters = new Map<string, Map<string, PathParameter>>();
+
+function pathParameter(messageType: string, name: string): PathParameter {
+  let byName = pathParameters.get(messageType);
+  if (!byName) {
+    byName = new Map();
+    pathParameters.set(messageType, byName);
+  }
+  let parameter = byName.get(name);
+  if (!parameter) {
+    const resolved = resolvePath(messageType, name);
+    if (!resolved || resolved[resolved.length - 1].cardinality === 'map')
+      throw new Error(`path parameter ${name} is not a field of ${messageType}`);
+    parameter = { resolved, protoPath: resolved.map((field) => field.name).join('.') };
+    byName.set(name, parameter);
+  }
+  return parameter;
 }
 
 /** True when one path is the other or lies inside it (`a` and `a.b`). */
