@@ -223,14 +223,25 @@ describe('realtime plugin over Redis: two instances sharing fan-out', () => {
 
     const unknown = await refusal(first.port, '/nowhere');
     expect(unknown.status).toBe(404);
-    expect(unknown.body).toMatchObject({ code: 5 });
+    expect(unknown.body).toEqual({
+      code: 404,
+      status: 'Not Found',
+      message: 'no WebSocket route for /nowhere',
+      details: [],
+    });
 
     const failed = await refusal(first.port, '/rooms/explode/join');
     expect(failed.status).toBe(500);
-    expect(failed.body).toEqual({ code: 13, message: 'internal error', details: [] });
+    expect(failed.body).toEqual({
+      code: 500,
+      status: 'Internal Server Error',
+      message: 'internal error',
+      details: [],
+    });
 
     const badEncoding = await refusal(first.port, '/rooms/%E0%A4%A/join');
     expect(badEncoding.status).toBe(400);
+    expect(badEncoding.body).toMatchObject({ code: 400, status: 'Bad Request', details: [] });
     expect(first.realtime.connectionCount()).toBe(0);
   });
 
@@ -299,9 +310,11 @@ describe('realtime plugin: connection management (embedded fan-out)', () => {
       Origin: 'https://evil.example.com',
     });
     expect(refused.status).toBe(403);
-    expect(refused.body).toMatchObject({
-      code: 7,
+    expect(refused.body).toEqual({
+      code: 403,
+      status: 'Forbidden',
       message: 'origin https://evil.example.com is not allowed',
+      details: [],
     });
 
     const allowed = await join(hub.port, 'lobby', {
@@ -347,7 +360,12 @@ describe('realtime plugin: connection management (embedded fan-out)', () => {
       const only = await join(small.port, 'full');
       const refused = await refusal(small.port, '/rooms/full/join');
       expect(refused.status).toBe(503);
-      expect(refused.body).toMatchObject({ code: 14, message: 'connection limit reached' });
+      expect(refused.body).toEqual({
+        code: 503,
+        status: 'Service Unavailable',
+        message: 'connection limit reached',
+        details: [],
+      });
       await only.close();
       await eventually(() => small.realtime.connectionCount() === 0, 'the close');
       await (await join(small.port, 'full')).close();

@@ -1,4 +1,3 @@
-import { status as GrpcStatus } from '@grpc/grpc-js';
 import {
   BeforeApplicationShutdown,
   Logger,
@@ -10,6 +9,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
+import { ToolkitError } from '../../../toolkit/errors';
 import { PluginStatusRegistry } from '../../../toolkit/plugins';
 import { FanoutBus } from '../fanout/fanout-bus';
 import {
@@ -22,7 +22,7 @@ import {
 } from '../realtime.types';
 import { compilePathTemplate } from '../upgrade/path-template';
 import { UpgradeDispatcher, UpgradeTarget } from '../upgrade/upgrade-dispatcher';
-import { errorBody, rejectUpgrade } from '../upgrade/upgrade-response';
+import { rejectUpgrade, rejectUpgradeWithError } from '../upgrade/upgrade-response';
 import { CloseCode, HubConnection } from './hub-connection';
 
 /** Connection-management settings of one hub (the parsed `<PREFIX>_REALTIME_*` values). */
@@ -184,7 +184,7 @@ export class RealtimeHub
   ): Promise<void> {
     const refusal = this.refusal(request);
     if (refusal) {
-      rejectUpgrade(socket, refusal.status, errorBody(refusal.code, refusal.message));
+      rejectUpgradeWithError(socket, refusal);
       return;
     }
     let decision;
@@ -192,7 +192,7 @@ export class RealtimeHub
       decision = await handler(request);
     } catch (error) {
       this.logger.error(`upgrade handler of ${request.route} failed`, error);
-      rejectUpgrade(socket, 500, errorBody(GrpcStatus.INTERNAL, 'internal error'));
+      rejectUpgradeWithError(socket, ToolkitError.internal());
       return;
     }
     if (socket.destroyed) return;
@@ -201,7 +201,7 @@ export class RealtimeHub
       return;
     }
     if (!this.accepting) {
-      rejectUpgrade(socket, 503, errorBody(GrpcStatus.UNAVAILABLE, 'server shutting down'));
+      rejectUpgradeWithError(socket, ToolkitError.unavailable('server shutting down'));
       return;
     }
     this.server.handleUpgrade(request.raw, socket, head, (socket) =>
@@ -210,24 +210,18 @@ export class RealtimeHub
   }
 
   /** Checks made before the route's handler runs. */
-  private refusal(request: UpgradeRequest) {
-    if (!this.accepting) {
-      return { status: 503, code: GrpcStatus.UNAVAILABLE, message: 'server shutting down' };
-    }
+  private refusal(request: UpgradeRequest): ToolkitError | undefined {
+    if (!this.accepting) return ToolkitError.unavailable('server shutting down');
     const origin = request.headers.origin;
     if (
       this.allowedOrigins.size > 0 &&
       origin !== undefined &&
       !this.allowedOrigins.has(normalizeOrigin(origin))
     ) {
-      return {
-        status: 403,
-        code: GrpcStatus.PERMISSION_DENIED,
-        message: `origin ${origin} is not allowed`,
-      };
+      return ToolkitError.permissionDenied(`origin ${origin} is not allowed`);
     }
     if (this.connections.size >= this.settings.maxConnections) {
-      return { status: 503, code: GrpcStatus.UNAVAILABLE, message: 'connection limit reached' };
+      return ToolkitError.unavailable('connection limit reached');
     }
     return undefined;
   }

@@ -1,9 +1,9 @@
-import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { UpgradeRequest } from '../realtime.types';
 import { PathTemplate } from './path-template';
-import { errorBody, rejectUpgrade } from './upgrade-response';
+import { ToolkitError } from '../../../toolkit/errors';
+import { rejectUpgradeWithError } from './upgrade-response';
 
 /** A registered upgrade route and the hub that serves it. */
 export interface UpgradeTarget {
@@ -57,14 +57,14 @@ export class UpgradeDispatcher {
     socket.on('error', () => socket.destroy());
     const url = new URL(raw.url ?? '/', 'http://upgrade.invalid');
     if ((raw.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
-      rejectUpgrade(socket, 400, errorBody(GrpcStatus.INVALID_ARGUMENT, 'not a WebSocket upgrade'));
+      rejectUpgradeWithError(socket, ToolkitError.invalidArgument('not a WebSocket upgrade'));
       return;
     }
     for (const target of this.targets) {
       const match = target.template.match(url.pathname);
       if (!match) continue;
       if ('invalid' in match) {
-        rejectUpgrade(socket, 400, errorBody(GrpcStatus.INVALID_ARGUMENT, match.invalid));
+        rejectUpgradeWithError(socket, ToolkitError.invalidArgument(match.invalid));
         return;
       }
       const request: UpgradeRequest = {
@@ -78,10 +78,6 @@ export class UpgradeDispatcher {
       target.serve(request, socket, head).catch(() => socket.destroy());
       return;
     }
-    rejectUpgrade(
-      socket,
-      404,
-      errorBody(GrpcStatus.NOT_FOUND, `no WebSocket route for ${url.pathname}`),
-    );
+    rejectUpgradeWithError(socket, ToolkitError.notFound(`no WebSocket route for ${url.pathname}`));
   }
 }

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { httpErrorBody, ToolkitError } from '../../../toolkit/errors';
 
 /**
  * Answers an upgrade request with a plain HTTP response and closes the socket: the client sees
@@ -27,7 +28,11 @@ export function rejectUpgrade(
   socket.end(`${lines.join('\r\n')}\r\n\r\n${text}`);
 }
 
-/** The grpc-gateway error body (`{code, message, details}`) for rejections made by the hub itself. */
-export function errorBody(grpcCode: number, message: string) {
-  return { code: grpcCode, message, details: [] };
+/**
+ * Refuses an upgrade with the toolkit's HTTP error (`{code: <http status>, status, message,
+ * details}`, the status mapped from the gRPC code), like every other error the service sends.
+ */
+export function rejectUpgradeWithError(socket: Duplex, error: ToolkitError): void {
+  const body = httpErrorBody(error);
+  rejectUpgrade(socket, body.code, body, error.headers);
 }
