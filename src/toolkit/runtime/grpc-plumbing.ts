@@ -9,6 +9,7 @@ import { grpcCodeName, ToolkitError } from '../errors';
 import {
   acceptRequestId,
   REQUEST_ID_HEADER,
+  RequestCancellation,
   RequestContext,
   runInRequestContext,
 } from './request-context';
@@ -35,7 +36,7 @@ export function grpcPlumbingInterceptor(options: GrpcPlumbingOptions): ServerInt
     let context: RequestContext | undefined;
     let timer: NodeJS.Timeout | undefined;
     let finished = false;
-    const abort = new AbortController();
+    const abort = new RequestCancellation();
     const intercepted: ServerInterceptingCall = new ServerInterceptingCall(call, {
       start(next) {
         next({
@@ -44,13 +45,19 @@ export function grpcPlumbingInterceptor(options: GrpcPlumbingOptions): ServerInt
             const deadlineMs =
               clientDeadline instanceof Date ? clientDeadline.getTime() : clientDeadline;
             const deadline = Math.min(Date.now() + options.requestTimeoutMs, deadlineMs);
+            let headers: Record<string, string> | undefined;
+            // headers and signal are built on first use: most handlers read neither.
             context = {
               requestId: acceptRequestId(metadata.get(REQUEST_ID_HEADER)[0]),
               transport: 'grpc',
               rpc,
               deadline,
-              headers: flatMetadata(metadata),
-              signal: abort.signal,
+              get headers() {
+                return (headers ??= flatMetadata(metadata));
+              },
+              get signal() {
+                return abort.signal;
+              },
             };
             timer = setTimeout(() => {
               const details = `request timed out after ${options.requestTimeoutMs}ms`;

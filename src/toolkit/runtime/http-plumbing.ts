@@ -8,6 +8,7 @@ import {
   acceptRequestId,
   parseGrpcTimeout,
   REQUEST_ID_HEADER,
+  RequestCancellation,
   RequestContext,
   runInRequestContext,
 } from './request-context';
@@ -27,7 +28,7 @@ interface RequestState {
   context: RequestContext;
   startedAt: bigint;
   timer?: NodeJS.Timeout;
-  abort: AbortController;
+  abort: RequestCancellation;
 }
 
 const STATE = Symbol('toolkit:request-state');
@@ -45,14 +46,20 @@ export function installHttpPlumbing(fastify: FastifyInstance, options: HttpPlumb
     const requestId = acceptRequestId(request.headers[REQUEST_ID_HEADER]);
     const clientTimeout = parseGrpcTimeout(request.headers['grpc-timeout']);
     const timeoutMs = Math.min(options.requestTimeoutMs, clientTimeout ?? Infinity);
-    const abort = new AbortController();
+    const abort = new RequestCancellation();
+    let headers: Record<string, string> | undefined;
+    // headers and signal are built on first use: most handlers read neither.
     const context: RequestContext = {
       requestId,
       transport: 'http',
       rpc: route?.method.name ?? request.routeOptions.url ?? 'unmatched',
       deadline: Date.now() + timeoutMs,
-      headers: flatHeaders(request.headers),
-      signal: abort.signal,
+      get headers() {
+        return (headers ??= flatHeaders(request.headers));
+      },
+      get signal() {
+        return abort.signal;
+      },
     };
     const state: RequestState = {
       context,

@@ -59,3 +59,30 @@ export function parseGrpcTimeout(value: unknown): number | undefined {
   const match = GRPC_TIMEOUT.exec(value);
   return match ? Number(match[1]) * GRPC_TIMEOUT_UNIT_MS[match[2]] : undefined;
 }
+
+/**
+ * The cancellation of one request. Most handlers never look at `signal`, so the AbortController
+ * is only built on first access; an abort that came earlier is applied to it then.
+ * @internal
+ */
+export class RequestCancellation {
+  private controller: AbortController | undefined;
+  private reason: unknown;
+  private aborted = false;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Aborts once; later calls keep the first reason, as AbortController does. */
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+}
