@@ -2,6 +2,7 @@ import {
   acceptRequestId,
   currentRequest,
   parseGrpcTimeout,
+  RequestCancellation,
   runInRequestContext,
 } from './request-context';
 
@@ -32,5 +33,26 @@ describe('request id and context', () => {
     expect(parseGrpcTimeout('100m')).toBe(100);
     expect(parseGrpcTimeout('2S')).toBe(2000);
     expect(parseGrpcTimeout('soon')).toBeUndefined();
+  });
+
+  it('aborts a signal built after the cancellation with the first reason', () => {
+    const cancellation = new RequestCancellation();
+    cancellation.abort(new Error('deadline'));
+    cancellation.abort(new Error('client gone'));
+    expect(cancellation.signal.aborted).toBe(true);
+    expect((cancellation.signal.reason as Error).message).toBe('deadline');
+  });
+
+  it('aborts a signal a handler already holds, and tells its listeners once', () => {
+    const cancellation = new RequestCancellation();
+    const { signal } = cancellation;
+    const listener = jest.fn();
+    signal.addEventListener('abort', listener);
+    expect(signal.aborted).toBe(false);
+    cancellation.abort(new Error('client gone'));
+    cancellation.abort(new Error('deadline'));
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect((signal.reason as Error).message).toBe('client gone');
+    expect(cancellation.signal).toBe(signal);
   });
 });
