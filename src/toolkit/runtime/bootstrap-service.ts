@@ -6,6 +6,7 @@ import { Transport } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ReflectionService } from '@grpc/reflection';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { PLUGIN_KINDS } from '../../plugins';
 import { sendHttpError, toToolkitError, ToolkitExceptionFilter } from '../errors';
 import { BUILTIN_MIDDLEWARES, MiddlewareContext } from '../middlewares';
@@ -18,10 +19,10 @@ import { HealthState } from './health';
 import { installHttpEndpoints } from './http-endpoints';
 import { installHttpPlumbing } from './http-plumbing';
 import { HEALTH_PROTO_PATH, LOADER_OPTIONS, PROTO_ROOT } from './proto-paths';
-import { loadServiceConfig } from './service-config';
+import { LoadedServiceConfig, loadServiceConfig } from './service-config';
 import { ToolkitCoreModule } from './toolkit-core.module';
 import { ToolkitGrpcServer } from './toolkit-grpc-server';
-import { createPinoLogger, ToolkitLogger } from './toolkit-logger';
+import { appRoutingLogger, createPinoLogger, runAsApp, ToolkitLogger } from './toolkit-logger';
 import { ToolkitMetrics } from './toolkit-metrics';
 
 /** Overrides for `bootstrapService`; tests pass `env` and port 0. @publicApi */
@@ -32,7 +33,10 @@ export interface BootstrapOptions {
   httpPort?: number;
   /** Overrides `<PREFIX>_GRPC_SERVER_PORT`. */
   grpcPort?: number;
+  /** This app's logger (default: pino JSON lines named `<PREFIX>_APP_NAME`). */
   logger?: LoggerService;
+  /** Where the default logger writes its JSON lines; default stdout. */
+  logDestination?: DestinationStream;
 }
 
 /** A running service app. @publicApi */
@@ -59,10 +63,25 @@ export async function bootstrapService(
   const env = options.env ?? process.env;
   const config = loadServiceConfig(definition, env, PLUGIN_KINDS);
   config.loader.assertValid();
-  const { runtime, middlewares } = config;
+  const { runtime } = config;
 
-  const pino = createPinoLogger({ level: runtime.LOG_LEVEL, name: runtime.APP_NAME });
+  const pino = createPinoLogger({
+    level: runtime.LOG_LEVEL,
+    name: runtime.APP_NAME,
+    destination: options.logDestination,
+  });
   const logger = options.logger ?? new ToolkitLogger(pino);
+  return runAsApp(logger, () => startService(definition, options, config, pino, logger));
+}
+
+async function startService(
+  definition: ServiceDefinition,
+  options: BootstrapOptions,
+  config: LoadedServiceConfig,
+  pino: PinoLogger,
+  logger: LoggerService,
+): Promise<RunningService> {
+  const { runtime, middlewares } = config;
   const metrics = new ToolkitMetrics(runtime.APP_NAME);
   const pluginStatus = new PluginStatusRegistry();
   const health = new HealthState(pluginStatus);
@@ -99,10 +118,10 @@ export async function bootstrapService(
       sendHttpError(reply, toToolkitError(error).error),
   });
   const app = await NestFactory.create<NestFastifyApplication>(ToolkitAppModule, adapter, {
-    logger,
+    logger: appRoutingLogger,
     abortOnError: false,
   });
-  app.useLogger(logger);
+  app.useLogger(appRoutingLogger);
   app.useGlobalFilters(new ToolkitExceptionFilter());
 
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
@@ -178,7 +197,7 @@ export async function bootstrapService(
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
-    closing ??= (async () => {
+    closing ??= runAsApp(logger, async () => {
       health.markShuttingDown();
       const grace = setTimeout(() => {
         logger.warn(
@@ -195,7 +214,7 @@ export async function bootstrapService(
       } finally {
         clearTimeout(grace);
       }
-    })();
+    });
     return closing;
   };
   return { app, httpUrl, grpcTarget, close };

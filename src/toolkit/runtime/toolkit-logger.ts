@@ -1,5 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { LoggerService } from '@nestjs/common';
-import pino, { Logger as PinoLogger } from 'pino';
+import pino, { DestinationStream, Logger as PinoLogger } from 'pino';
 import { currentRequest } from './request-context';
 
 /**
@@ -7,8 +8,13 @@ import { currentRequest } from './request-context';
  * request is being served, found through the request context rather than a per-request child.
  * @publicApi
  */
-export function createPinoLogger(options: { level: string; name?: string }): PinoLogger {
-  return pino({
+export function createPinoLogger(options: {
+  level: string;
+  name?: string;
+  /** Where the JSON lines go; default stdout. */
+  destination?: DestinationStream;
+}): PinoLogger {
+  const settings: pino.LoggerOptions = {
     level: options.level,
     name: options.name,
     base: { pid: process.pid },
@@ -17,7 +23,8 @@ export function createPinoLogger(options: { level: string; name?: string }): Pin
       const request = currentRequest();
       return request ? { request_id: request.requestId, rpc: request.rpc } : {};
     },
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 
 /**
@@ -65,3 +72,55 @@ export class ToolkitLogger implements LoggerService {
     }
   }
 }
+
+const appLoggers = new AsyncLocalStorage<LoggerService>();
+
+/**
+ * Runs `work` as one app's: every Nest `Logger` line written by it and by whatever it starts
+ * (servers, sockets, timers, promise callbacks) goes to `logger`. `bootstrapService` wraps an
+ * app's start-up and shutdown in it.
+ * @publicApi
+ */
+export function runAsApp<T>(logger: LoggerService, work: () => T): T {
+  return appLoggers.run(logger, work);
+}
+
+/**
+ * Nest's `Logger` is static: `app.useLogger` binds it process-wide, so with several apps in one
+ * process the last one would get every line. This one logger is bound instead and hands each line
+ * to the logger of the app whose work is running (see `runAsApp`); lines written outside any app
+ * go to an unnamed process logger.
+ * @publicApi
+ */
+export class AppRoutingLogger implements LoggerService {
+  private fallback?: LoggerService;
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.current().log(message, ...rest);
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.current().error(message, ...rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.current().warn(message, ...rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.current().debug?.(message, ...rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.current().verbose?.(message, ...rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.current().fatal?.(message, ...rest);
+  }
+
+  private current(): LoggerService {
+    const app = appLoggers.getStore();
+    if (app) return app;
+    this.fallback ??= new ToolkitLogger(createPinoLogger({ level: 'info' }));
+    return this.fallback;
+  }
+}
+
+/** The logger `bootstrapService` binds to Nest's static `Logger` in every app. @publicApi */
+export const appRoutingLogger = new AppRoutingLogger();
