@@ -9,7 +9,7 @@ import { createEmbeddedPgsqlDataSource } from './embedded-pgsql.data-source';
 import { buildPgsqlBackend } from './pgsql.data-source';
 import { PgsqlModuleOptions, parsePgsqlServiceOptions } from './pgsql.options';
 import { PgsqlPlugin, TypeOrmPgsqlPlugin } from './pgsql.plugin';
-import { getPgsqlDataSourceName, getPgsqlToken } from './pgsql.tokens';
+import { getPgsqlToken } from './pgsql.tokens';
 
 /**
  * One postgres_gorm instance: a named @nestjs/typeorm DataSource (migrations run at start), the
@@ -41,7 +41,7 @@ export class PgsqlModule {
   /** Builds the instance from already-parsed options (tests, custom wiring). */
   static register(options: PgsqlModuleOptions): DynamicModule {
     const backend = buildPgsqlBackend(options);
-    const name = getPgsqlDataSourceName(options.prefix, options.serviceName);
+    const name = nextDataSourceName(options.prefix, options.serviceName);
     const token = getPgsqlToken(options.prefix);
     const dataSourceToken = getDataSourceToken(name);
     const pluginProvider: Provider = {
@@ -97,4 +97,17 @@ export class PgsqlModule {
       exports: [token],
     };
   }
+}
+
+let dataSourcesNamed = 0;
+
+/**
+ * A name for one module instance's @nestjs/typeorm DataSource, e.g. `toolkit_pgsql_user_service_3`.
+ * @nestjs/typeorm keeps names in a process-wide registry and warns when one repeats, which a
+ * process booting one service twice (tests, instances sharing a fan-out) would do; within an app
+ * the name only keys the DataSource provider, which the plugin reaches as `PgsqlPlugin.dataSource`.
+ */
+function nextDataSourceName(prefix: string, serviceName: string): string {
+  dataSourcesNamed += 1;
+  return `toolkit_${prefix}_${serviceName.replace(/[^A-Za-z0-9]+/g, '_')}_${dataSourcesNamed}`;
 }

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Global, INestApplicationContext, Module } from '@nestjs/common';
+import { Global, INestApplicationContext, Logger, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Column, Entity, MigrationInterface, PrimaryGeneratedColumn, QueryRunner } from 'typeorm';
 import { ConfigLoader } from '../../../toolkit/config';
@@ -77,6 +77,24 @@ describe('pgsql plugin against the local PostgreSQL', () => {
   afterAll(async () => {
     await app?.close();
     await database?.drop();
+  });
+
+  it('runs a second instance of the service in the same process on its own data source', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const second = await boot(configFrom(database.env('SPEC')));
+    try {
+      const secondPlugin = second.get<PgsqlPlugin>(getPgsqlToken('pgsql'));
+      expect(secondPlugin.dataSource).not.toBe(plugin.dataSource);
+      await expect(secondPlugin.dataSource.query('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
+      const clashes = warn.mock.calls.filter(([message]) =>
+        String(message).includes('already registered'),
+      );
+      expect(clashes).toEqual([]);
+    } finally {
+      warn.mockRestore();
+      await second.close();
+    }
+    await expect(plugin.dataSource.query('SELECT 1 AS one')).resolves.toEqual([{ one: 1 }]);
   });
 
   it('runs the migrations at start, recorded in a per-service migrations table', async () => {
