@@ -2,3 +2,4 @@ export * from './middleware.types';
 export * from './middleware.registry';
 export * from './builtin.middlewares';
 export * from './route-middlewares.guard';
+export * from './run-http-guards';

@@ -1,14 +1,13 @@
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import type { IncomingHttpHeaders } from 'node:http';
+import { ACCESS_TOKEN_PARAM, withQueryBearer } from '../auth/bearer-token';
 import { CallerIdentity, getRequestIdentity } from '../auth/caller-identity';
 import { TOOLKIT_ROUTE } from '../constants';
 import { MethodDescriptor, ServiceDescriptor } from '../descriptor';
-import { ToolkitError } from '../errors';
 import { RouteMiddlewaresGuard } from '../middlewares/route-middlewares.guard';
+import { runHttpGuards } from '../middlewares/run-http-guards';
 import { RouteMetadata } from '../transport/route-metadata';
 
-/** Query parameter a browser may carry its bearer token in, as it cannot set headers on a socket. @publicApi */
-export const ACCESS_TOKEN_PARAM = 'access_token';
+export { ACCESS_TOKEN_PARAM };
 
 /** The request a socket's middleware guards see: what Fastify would have given them. */
 export interface SocketRequest {
@@ -34,9 +33,7 @@ export class SocketAuthorizer {
 
   /** The stand-in request of one socket; reuse it for the socket's frames (one verification). */
   static request(headers: IncomingHttpHeaders, query: URLSearchParams, ip: string): SocketRequest {
-    const token = query.get(ACCESS_TOKEN_PARAM);
-    const authorization = headers.authorization ?? (token === null ? undefined : `Bearer ${token}`);
-    return { headers: { ...headers, authorization }, ip };
+    return { headers: withQueryBearer(headers, query.get(ACCESS_TOKEN_PARAM)), ip };
   }
 
   /** Resolves with the verified caller (undefined on a public method), rejects when refused. */
@@ -45,13 +42,12 @@ export class SocketAuthorizer {
     request: SocketRequest,
   ): Promise<CallerIdentity | undefined> {
     const reply = { headers: () => reply, header: () => reply };
-    const context = new ExecutionContextHost(
-      [request, reply],
-      SocketAuthorizer,
-      this.handler(method),
-    );
-    context.setType('http');
-    if (!(await this.guard.canActivate(context))) throw ToolkitError.permissionDenied();
+    await runHttpGuards([this.guard], {
+      request,
+      reply,
+      controller: SocketAuthorizer,
+      handler: this.handler(method),
+    });
     return getRequestIdentity(request);
   }
 

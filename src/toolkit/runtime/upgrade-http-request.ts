@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { ACCESS_TOKEN_PARAM, withQueryBearer } from '../auth/bearer-token';
 import { GrpcStatus, httpErrorBody, HttpErrorBody, ToolkitError } from '../errors';
 import { WEBSOCKET_UPGRADE, WebSocketUpgrade } from '../transport/websocket-upgrade';
 
 /** Query parameter a browser may carry its bearer token in, as it cannot set socket headers. @publicApi */
-export const UPGRADE_ACCESS_TOKEN_PARAM = 'access_token';
+export const UPGRADE_ACCESS_TOKEN_PARAM = ACCESS_TOKEN_PARAM;
 
 /**
  * What guards and `@RequestMessage()` see of an upgrade: the parts of a Fastify request they read
@@ -34,10 +35,9 @@ export function upgradeHttpRequest(upgrade: WebSocketUpgrade): UpgradeHttpReques
     const values = request.query.getAll(key);
     query[key] = values.length === 1 ? values[0] : values;
   }
-  const headers = { ...request.headers };
   const token = query[UPGRADE_ACCESS_TOKEN_PARAM];
-  if (headers.authorization === undefined && typeof token === 'string') {
-    headers.authorization = `Bearer ${token}`;
+  const headers = withQueryBearer(request.headers, typeof token === 'string' ? token : undefined);
+  if (headers.authorization !== request.headers.authorization) {
     delete query[UPGRADE_ACCESS_TOKEN_PARAM];
   }
   return {

@@ -1,11 +1,9 @@
 import { CanActivate, Inject, Injectable, Logger, OnModuleInit, Type } from '@nestjs/common';
 import { GUARDS_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { ExternalContextCreator } from '@nestjs/core/helpers/external-context-creator';
 import { RouteParamsFactory } from '@nestjs/core/router/route-params-factory';
 import type { Logger as PinoLogger } from 'pino';
-import { isObservable, lastValueFrom } from 'rxjs';
 import type {
   RealtimePlugin,
   UpgradeDecision,
@@ -13,7 +11,8 @@ import type {
 } from '../../plugins/realtime/realtime.types';
 import { getRealtimeToken, REALTIME_PLUGIN_KIND } from '../../plugins/realtime/realtime.tokens';
 import { TOOLKIT_ROUTE } from '../constants';
-import { toToolkitError, ToolkitError } from '../errors';
+import { toToolkitError } from '../errors';
+import { runHttpGuards } from '../middlewares/run-http-guards';
 import { httpRequestMessage } from '../transport/request-validation.guard';
 import { RouteMetadata } from '../transport/route-metadata';
 import { WebSocketOpenHandler, WebSocketUpgrade } from '../transport/websocket-upgrade';
@@ -120,13 +119,7 @@ export class WebSocketRoutes implements OnModuleInit {
         : (guard as CanActivate),
     );
     return async (request, reply) => {
-      const context = new ExecutionContextHost([request, reply], controller, callback);
-      context.setType('http');
-      for (const guard of guards) {
-        const verdict = guard.canActivate(context);
-        const allowed = isObservable(verdict) ? await lastValueFrom(verdict) : await verdict;
-        if (!allowed) throw ToolkitError.permissionDenied();
-      }
+      await runHttpGuards(guards, { request, reply, controller, handler: callback });
       return handler(request, reply);
     };
   }
