@@ -7,6 +7,7 @@ import { tsProtoName } from '../code/names';
 import { GeneratorError } from '../generator-error';
 import { EmitContext } from './emit-context';
 import { fieldRuleSets, FieldRuleSets, isOneofRequired, splitFieldRules } from './field-rules';
+import { report, reportSizeBounds } from './report';
 import { RuleSet, RuleSite } from './rule-set';
 import {
   convertMapKey,
@@ -164,19 +165,6 @@ function emitMessageValue(
   });
 }
 
-function report(
-  w: CodeWriter,
-  ctx: EmitContext,
-  condition: string,
-  path: string,
-  rule: string,
-  description: string,
-): void {
-  w.line(
-    `if (${condition}) violations.push(${ctx.validation('violation')}(${path}, ${quote(rule)}, ${quote(description)}));`,
-  );
-}
-
 /** Calls a nested message's validator: directly in the same file, through the registry otherwise. */
 function nestedCall(ctx: EmitContext, nested: DescMessage, value: string, path: string): string {
   if (nested.file === ctx.file) return `${validatorName(nested)}(${value}, ${path})`;
@@ -238,25 +226,24 @@ function emitRepeated(
   w.block('{', () => {
     w.line(`const items = ${ctx.helper('asList')}(${target.raw});`);
     const body = (): void => {
-      const count = (name: string): number => rules?.number(name) ?? 0;
-      if (rules?.has('min_items'))
-        report(
-          w,
-          ctx,
-          `items.length < ${count('min_items')}`,
-          target.path,
-          'repeated.min_items',
-          `value must contain at least ${count('min_items')} item(s)`,
-        );
-      if (rules?.has('max_items'))
-        report(
-          w,
-          ctx,
-          `items.length > ${count('max_items')}`,
-          target.path,
-          'repeated.max_items',
-          `value must contain no more than ${count('max_items')} item(s)`,
-        );
+      reportSizeBounds(
+        w,
+        ctx,
+        rules,
+        { measure: 'items.length', path: target.path, family: 'repeated' },
+        [
+          {
+            rule: 'min_items',
+            broken: '<',
+            describe: (n) => `value must contain at least ${n} item(s)`,
+          },
+          {
+            rule: 'max_items',
+            broken: '>',
+            describe: (n) => `value must contain no more than ${n} item(s)`,
+          },
+        ],
+      );
       if (kind && rules?.flag('unique')) {
         report(
           w,
@@ -327,25 +314,16 @@ function emitMap(
   w.block('{', () => {
     w.line(`const entries = ${ctx.helper('asEntries')}(${target.raw});`);
     const body = (): void => {
-      const count = (name: string): number => rules?.number(name) ?? 0;
-      if (rules?.has('min_pairs'))
-        report(
-          w,
-          ctx,
-          `entries.length < ${count('min_pairs')}`,
-          target.path,
-          'map.min_pairs',
-          `map must be at least ${count('min_pairs')} entries`,
-        );
-      if (rules?.has('max_pairs'))
-        report(
-          w,
-          ctx,
-          `entries.length > ${count('max_pairs')}`,
-          target.path,
-          'map.max_pairs',
-          `map must be at most ${count('max_pairs')} entries`,
-        );
+      reportSizeBounds(
+        w,
+        ctx,
+        rules,
+        { measure: 'entries.length', path: target.path, family: 'map' },
+        [
+          { rule: 'min_pairs', broken: '<', describe: (n) => `map must be at least ${n} entries` },
+          { rule: 'max_pairs', broken: '>', describe: (n) => `map must be at most ${n} entries` },
+        ],
+      );
       if (!perEntry) return;
       w.block('for (const [key, entry] of entries) {', () => {
         const entryPath = `${ctx.validation('keyPath')}(${target.path}, key)`;

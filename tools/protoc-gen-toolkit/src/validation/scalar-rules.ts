@@ -3,6 +3,7 @@ import type { DescEnum } from '@bufbuild/protobuf';
 import { CodeWriter } from '../code/code-writer';
 import { numberLiteral, quote } from '../code/literal';
 import { EmitContext } from './emit-context';
+import { lengthBounds, report, reportSizeBounds } from './report';
 import { RuleSet, RuleValue } from './rule-set';
 
 /** The type of one value being validated: a scalar or an enum. */
@@ -94,20 +95,6 @@ export function emitScalarRules(
   else body();
 }
 
-/** `violations.push(violation(<path>, '<rule>', '<description>'));` guarded by `condition`. */
-function report(
-  w: CodeWriter,
-  ctx: EmitContext,
-  condition: string,
-  path: string,
-  rule: string,
-  description: string,
-): void {
-  w.line(
-    `if (${condition}) violations.push(${ctx.validation('violation')}(${path}, ${quote(rule)}, ${quote(description)}));`,
-  );
-}
-
 /** protovalidate prints lists as `[a, b, c]`. */
 function listText(values: readonly string[]): string {
   return `[${values.join(', ')}]`;
@@ -168,7 +155,6 @@ function emitStringRules(
 ): void {
   rules.assertSupported(STRING_RULES);
   const text = (name: string): string => rules.string(name) ?? '';
-  const count = (name: string): number => rules.number(name) ?? 0;
   if (rules.has('const'))
     report(
       w,
@@ -181,64 +167,24 @@ function emitStringRules(
   if (rules.has('len') || rules.has('min_len') || rules.has('max_len')) {
     const length = `${value}Length`;
     w.line(`const ${length} = ${ctx.validation('codePointLength')}(${value});`);
-    if (rules.has('len'))
-      report(
-        w,
-        ctx,
-        `${length} !== ${count('len')}`,
-        path,
-        'string.len',
-        `value length must be ${count('len')} characters`,
-      );
-    if (rules.has('min_len'))
-      report(
-        w,
-        ctx,
-        `${length} < ${count('min_len')}`,
-        path,
-        'string.min_len',
-        `value length must be at least ${count('min_len')} characters`,
-      );
-    if (rules.has('max_len'))
-      report(
-        w,
-        ctx,
-        `${length} > ${count('max_len')}`,
-        path,
-        'string.max_len',
-        `value length must be at most ${count('max_len')} characters`,
-      );
+    reportSizeBounds(
+      w,
+      ctx,
+      rules,
+      { measure: length, path, family: 'string' },
+      lengthBounds(['len', 'min_len', 'max_len'], 'characters'),
+    );
   }
   if (rules.has('len_bytes') || rules.has('min_bytes') || rules.has('max_bytes')) {
     const bytes = `${value}Bytes`;
     w.line(`const ${bytes} = ${ctx.validation('utf8ByteLength')}(${value});`);
-    if (rules.has('len_bytes'))
-      report(
-        w,
-        ctx,
-        `${bytes} !== ${count('len_bytes')}`,
-        path,
-        'string.len_bytes',
-        `value length must be ${count('len_bytes')} bytes`,
-      );
-    if (rules.has('min_bytes'))
-      report(
-        w,
-        ctx,
-        `${bytes} < ${count('min_bytes')}`,
-        path,
-        'string.min_bytes',
-        `value length must be at least ${count('min_bytes')} bytes`,
-      );
-    if (rules.has('max_bytes'))
-      report(
-        w,
-        ctx,
-        `${bytes} > ${count('max_bytes')}`,
-        path,
-        'string.max_bytes',
-        `value length must be at most ${count('max_bytes')} bytes`,
-      );
+    reportSizeBounds(
+      w,
+      ctx,
+      rules,
+      { measure: bytes, path, family: 'string' },
+      lengthBounds(['len_bytes', 'min_bytes', 'max_bytes'], 'bytes'),
+    );
   }
   if (rules.has('pattern')) {
     const pattern = ctx.constant(
@@ -327,34 +273,13 @@ function emitBytesRules(
   path: string,
 ): void {
   rules.assertSupported(['len', 'min_len', 'max_len', 'ignore_empty']);
-  const count = (name: string): number => rules.number(name) ?? 0;
-  if (rules.has('len'))
-    report(
-      w,
-      ctx,
-      `${value}.length !== ${count('len')}`,
-      path,
-      'bytes.len',
-      `value length must be ${count('len')} bytes`,
-    );
-  if (rules.has('min_len'))
-    report(
-      w,
-      ctx,
-      `${value}.length < ${count('min_len')}`,
-      path,
-      'bytes.min_len',
-      `value length must be at least ${count('min_len')} bytes`,
-    );
-  if (rules.has('max_len'))
-    report(
-      w,
-      ctx,
-      `${value}.length > ${count('max_len')}`,
-      path,
-      'bytes.max_len',
-      `value length must be at most ${count('max_len')} bytes`,
-    );
+  reportSizeBounds(
+    w,
+    ctx,
+    rules,
+    { measure: `${value}.length`, path, family: 'bytes' },
+    lengthBounds(['len', 'min_len', 'max_len'], 'bytes'),
+  );
 }
 
 function emitBoolRules(
