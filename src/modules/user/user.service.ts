@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectUserServiceCache } from '../../gen/userservice/user-service.toolkit';
 import { CachePlugin } from '../../plugins/cache';
-import { withTimeout } from '../../plugins/shared';
 import { ToolkitError } from '../../toolkit/errors';
 import { currentRequest } from '../../toolkit/runtime/request-context';
 import { InjectServiceSettings } from '../../toolkit/runtime/tokens';
@@ -117,14 +116,25 @@ export class UserService {
     const left = remainingMs();
     if (!Number.isFinite(left)) return work;
     if (left <= 0) return Promise.reject(ToolkitError.deadlineExceeded());
-    return withTimeout(work, left, `${backend} did not answer before the deadline`).catch(
-      (error: unknown) => {
-        if (error instanceof Error && error.message.endsWith('before the deadline')) {
-          throw ToolkitError.deadlineExceeded(undefined, { cause: error });
-        }
-        throw error;
-      },
-    );
+    // One promise and one timer per backend call: this runs on every cached read, and each extra
+    // promise also pays the request context's async hooks.
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const cause = new Error(`${backend} did not answer before the deadline`);
+        reject(ToolkitError.deadlineExceeded(undefined, { cause }));
+      }, left);
+      timer.unref();
+      work.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   }
 
   private async cachedUser(id: string): Promise<UserEntity | undefined> {
