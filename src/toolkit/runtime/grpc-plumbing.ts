@@ -79,7 +79,10 @@ export function grpcPlumbingInterceptor(options: GrpcPlumbingOptions): ServerInt
           },
           onCancel() {
             clearTimeout(timer);
-            // grpc-js cancels when the client cancels or its own deadline passes.
+            // grpc-js cancels when the client cancels or its own deadline passes, and also when
+            // the stream closes after the status went out: then nobody waits, and building the
+            // error (a stack trace per call) would be pure cost.
+            if (finished) return;
             abort.abort(ToolkitError.cancelled('the call was cancelled or its deadline passed'));
           },
         });
