@@ -1,17 +1,6 @@
 import { Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
-import { createGrpcClient } from '../../src/toolkit/grpc';
 import { bootstrapService, defineService, RunningService } from '../../src/toolkit/runtime';
-import {
-  ECHO_PROTO_ROOT,
-  echoService,
-  EchoModule,
-  EchoServiceDescriptor,
-} from '../fixtures/toolkit-runtime/echo.fixture';
-
-interface EchoClient {
-  echo(request: { id: string; text: string }): Promise<unknown>;
-  close(): void;
-}
+import { echoService, EchoModule } from '../fixtures/toolkit-runtime/echo.fixture';
 
 interface LogLine {
   name?: string;
@@ -69,32 +58,6 @@ describe('log lines of several apps in one process', () => {
   it("carry their own app's name, for Nest Logger lines written after another app started", () => {
     const probes = lines.filter((line) => line.context === 'LateProbe');
     expect(probes.map((line) => line.name).sort()).toEqual(['alpha-service', 'beta-service']);
-  });
-
-  it("carry their own app's name for lines of HTTP and gRPC handlers", async () => {
-    for (const service of running) {
-      const http = await fetch(`${service.httpUrl}/echo/boom`, {
-        method: 'POST',
-        body: JSON.stringify({ text: 'hi' }),
-        headers: { 'content-type': 'application/json' },
-      });
-      expect(http.status).toBe(500);
-      const client = createGrpcClient<EchoClient>(EchoServiceDescriptor, service.grpcTarget!, {
-        protoRoot: ECHO_PROTO_ROOT,
-      });
-      try {
-        await expect(client.echo({ id: 'boom', text: 'hi' })).rejects.toBeDefined();
-      } finally {
-        client.close();
-      }
-    }
-    const failures = lines.filter((line) => line.context === 'ToolkitExceptionFilter');
-    expect(failures.map((line) => line.name)).toEqual([
-      'alpha-service',
-      'alpha-service',
-      'beta-service',
-      'beta-service',
-    ]);
   });
 
   it("carry their own app's name for Nest's start-up lines", () => {

@@ -12,7 +12,6 @@ import { sendHttpError, toToolkitError, ToolkitExceptionFilter } from '../errors
 import { BUILTIN_MIDDLEWARES, MiddlewareContext } from '../middlewares';
 import { PluginStatusRegistry } from '../plugins';
 import { ServiceDefinition } from './define-service';
-import { grpcAppContextInterceptor } from './grpc-app-context';
 import { addGrpcHealthService } from './grpc-health';
 import { reflectionDefinition } from './reflection';
 import { grpcPlumbingInterceptor } from './grpc-plumbing';
@@ -148,7 +147,6 @@ async function startService(
     const grpcPort = options.grpcPort ?? grpcConfig.GRPC_SERVER_PORT;
     const protoRoot = definition.protoRoot ?? PROTO_ROOT;
     const interceptors = [
-      grpcAppContextInterceptor(logger),
       grpcPlumbingInterceptor(plumbing),
       ...[...middlewares.used.keys()].flatMap((middleware) =>
         middleware.grpcInterceptor
