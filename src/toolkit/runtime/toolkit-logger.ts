@@ -82,14 +82,18 @@ const appLoggers = new AsyncLocalStorage<LoggerService>();
  * @publicApi
  */
 export function runAsApp<T>(logger: LoggerService, work: () => T): T {
+  lastAppLogger = logger;
   return appLoggers.run(logger, work);
 }
+
+let lastAppLogger: LoggerService | undefined;
 
 /**
  * Nest's `Logger` is static: `app.useLogger` binds it process-wide, so with several apps in one
  * process the last one would get every line. This one logger is bound instead and hands each line
- * to the logger of the app whose work is running (see `runAsApp`); lines written outside any app
- * go to an unnamed process logger.
+ * to the logger of the app whose work is running (see `runAsApp`). Lines written outside any app's
+ * context (grpc-js does not carry it into calls) go to the last app started, which is the right
+ * one in a process that runs one service, else to an unnamed process logger.
  * @publicApi
  */
 export class AppRoutingLogger implements LoggerService {
@@ -117,6 +121,7 @@ export class AppRoutingLogger implements LoggerService {
   private current(): LoggerService {
     const app = appLoggers.getStore();
     if (app) return app;
+    if (lastAppLogger) return lastAppLogger;
     this.fallback ??= new ToolkitLogger(createPinoLogger({ level: 'info' }));
     return this.fallback;
   }
