@@ -67,10 +67,7 @@ export function grpcPlumbingInterceptor(options: GrpcPlumbingOptions): ServerInt
             nextMetadata(metadata);
           },
           onReceiveMessage(message, nextMessage) {
-            // Unary and server-streaming handlers only store the message here and start in
-            // onReceiveHalfClose; only client streams run handler code per message.
-            if (context && methodDescriptor.requestStream)
-              runInRequestContext(context, () => nextMessage(message));
+            if (context) runInRequestContext(context, () => nextMessage(message));
             else nextMessage(message);
           },
           onReceiveHalfClose(nextHalfClose) {
@@ -122,10 +119,9 @@ export function grpcPlumbingInterceptor(options: GrpcPlumbingOptions): ServerInt
 }
 
 function flatMetadata(metadata: Metadata): Record<string, string> {
-  // getMap() returns a fresh object: drop the binary values from it instead of copying.
-  const flat = metadata.getMap();
-  for (const key in flat) {
-    if (typeof flat[key] !== 'string') delete flat[key];
+  const flat: Record<string, string> = {};
+  for (const [key, value] of Object.entries(metadata.getMap())) {
+    if (typeof value === 'string') flat[key] = value;
   }
-  return flat as Record<string, string>;
+  return flat;
 }
