@@ -30,6 +30,14 @@ describe('protoc-gen-toolkit errors', () => {
       'errors/unknown_path_param.proto',
       'errors/unknown_path_param.proto: method Users.Get: (google.api.http) path "/users/{id}" binds "id", which is not a field of errors.unknown_path_param.GetRequest',
     ],
+    [
+      'errors/caller_unknown_field.proto',
+      'errors/caller_unknown_field.proto: method Users.Get: (toolkit.route).caller.field "owner_id" is not a field of errors.caller_unknown_field.GetRequest',
+    ],
+    [
+      'errors/caller_not_string.proto',
+      'errors/caller_not_string.proto: method Users.Get: (toolkit.route).caller.field "user_id" is not a singular string field of errors.caller_not_string.GetRequest',
+    ],
   ];
 
   it.each(cases)(

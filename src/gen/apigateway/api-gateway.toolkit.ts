@@ -135,6 +135,10 @@ export const ApiGatewayDescriptor: ServiceDescriptor = {
       },
       middlewares: ["validate_token"],
       excludeGlobalMiddlewares: [],
+      callerBinding: {
+        field: "user_id",
+        actForOthersRoles: ["admin"],
+      },
     },
     {
       name: "CreateUser",
@@ -200,6 +204,10 @@ export const ApiGatewayDescriptor: ServiceDescriptor = {
       },
       middlewares: [],
       excludeGlobalMiddlewares: [],
+      callerBinding: {
+        field: "user_id",
+        actForOthersRoles: ["admin"],
+      },
     },
     {
       name: "GetNotificationHistory",
@@ -221,6 +229,10 @@ export const ApiGatewayDescriptor: ServiceDescriptor = {
       },
       middlewares: ["validate_token"],
       excludeGlobalMiddlewares: [],
+      callerBinding: {
+        field: "user_id",
+        actForOthersRoles: ["admin"],
+      },
     },
     {
       name: "UpdateNotificationPreferences",
@@ -243,6 +255,10 @@ export const ApiGatewayDescriptor: ServiceDescriptor = {
       },
       middlewares: ["validate_token"],
       excludeGlobalMiddlewares: [],
+      callerBinding: {
+        field: "user_id",
+        actForOthersRoles: ["admin"],
+      },
     },
     {
       name: "CreateRoom",
@@ -265,6 +281,10 @@ export const ApiGatewayDescriptor: ServiceDescriptor = {
       },
       middlewares: ["validate_token"],
       excludeGlobalMiddlewares: [],
+      callerBinding: {
+        field: "creator_id",
+        actForOthersRoles: ["admin"],
+      },
     },
     {
       name: "SendMessage",
@@ -287,6 +307,10 @@ export const ApiGatewayDescriptor: ServiceDescriptor = {
       },
       middlewares: ["validate_token"],
       excludeGlobalMiddlewares: [],
+      callerBinding: {
+        field: "user_id",
+        actForOthersRoles: ["admin"],
+      },
     },
     {
       name: "GetMessageHistory",
@@ -329,6 +353,10 @@ export const ApiGatewayDescriptor: ServiceDescriptor = {
       },
       middlewares: ["validate_token"],
       excludeGlobalMiddlewares: [],
+      callerBinding: {
+        field: "user_id",
+        actForOthersRoles: ["admin"],
+      },
     },
     {
       name: "Connect",
@@ -362,6 +390,10 @@ export const ApiGatewayDescriptor: ServiceDescriptor = {
       },
       middlewares: [],
       excludeGlobalMiddlewares: [],
+      callerBinding: {
+        field: "user_id",
+        actForOthersRoles: ["admin"],
+      },
     },
     {
       name: "RevokeToken",

@@ -25,6 +25,7 @@ export interface User {
 
 export interface CreateUserRequest {
   name: string;
+  /** At most 254 characters (RFC 5321 path limit); unique case-insensitively. */
   email: string;
 }
 

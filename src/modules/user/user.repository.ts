@@ -57,8 +57,12 @@ export class UserRepository {
     return this.users.findOneBy({ id });
   }
 
+  /** Case-insensitive, as the unique index on lower(email) that serves it. */
   findByEmail(email: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ email });
+    return this.users
+      .createQueryBuilder('user')
+      .where('lower(user.email) = lower(:email)', { email })
+      .getOne();
   }
 
   /** The updated user, or null when no user has this id (then no event is written). */

@@ -111,6 +111,19 @@ export interface ProxyTarget {
   method: string;
 }
 
+/**
+ * `(toolkit.route).caller`: the request field that names the user the call acts for. The runtime
+ * refuses the call (PERMISSION_DENIED) unless the field equals the verified caller's subject or
+ * the caller has one of `actForOthersRoles`; without a verified caller, UNAUTHENTICATED.
+ * @publicApi
+ */
+export interface CallerBinding {
+  /** Singular string field of the request message, dotted for nested messages (`owner.id`). */
+  field: string;
+  /** Roles that may act for any user, e.g. [`admin`]. */
+  actForOthersRoles: readonly string[];
+}
+
 /** @publicApi */
 export interface MethodDescriptor {
   /** Proto method name, e.g. `GetUser`. */
@@ -132,6 +145,8 @@ export interface MethodDescriptor {
   middlewares: readonly string[];
   /** `(toolkit.route).exclude_global_middlewares`. */
   excludeGlobalMiddlewares: readonly string[];
+  /** `(toolkit.route).caller`, when the route acts only for its caller. */
+  callerBinding?: CallerBinding;
 }
 
 /** Everything the proto says about one service. @publicApi */

@@ -5,3 +5,4 @@ export * from './status-details';
 export * from './to-toolkit-error';
 export * from './render-http-error';
 export * from './toolkit-exception.filter';
+export * from './database-input-error';

@@ -1,5 +1,6 @@
 import { Metadata } from '@grpc/grpc-js';
 import { HttpException } from '@nestjs/common';
+import { databaseInputError } from './database-input-error';
 import { decodeStatusDetails, STATUS_DETAILS_KEY } from './status-details';
 import { grpcFromHttpStatus } from './status-table';
 import { ToolkitError } from './toolkit-error';
@@ -18,7 +19,8 @@ export interface NormalizedError {
 /**
  * Turns anything thrown in a handler, guard, Fastify or a gRPC client into a `ToolkitError`:
  * HTTP exceptions and Fastify errors keep their status, errors from backends keep their gRPC code
- * and violations, everything else becomes INTERNAL with a generic message.
+ * and violations, a database error caused by the input becomes INVALID_ARGUMENT, everything else
+ * becomes INTERNAL with a generic message.
  * @publicApi
  */
 export function toToolkitError(thrown: unknown): NormalizedError {
@@ -27,6 +29,9 @@ export function toToolkitError(thrown: unknown): NormalizedError {
     return fromHttpStatus(thrown.getStatus(), httpMessage(thrown), thrown);
   if (isFastifyError(thrown)) return fromHttpStatus(thrown.statusCode, thrown.message, thrown);
   if (isGrpcServiceError(thrown)) return { error: fromGrpcServiceError(thrown), unexpected: false };
+  // A value PostgreSQL refuses (too long, NUL, index row too large) is the client's error.
+  const inputError = databaseInputError(thrown);
+  if (inputError) return { error: inputError, unexpected: false };
   return {
     error: ToolkitError.internal(GENERIC_INTERNAL_MESSAGE, { cause: thrown }),
     unexpected: true,

@@ -1,9 +1,12 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { assertCallerBinding } from '../auth/caller-binding';
+import { getCallerIdentity } from '../auth/caller-identity';
 import { REQUEST_MESSAGE } from '../constants';
 import { getMessageDescriptor } from '../descriptor';
 import { ToolkitError } from '../errors';
 import { isUndecodableRequest, undecodableReason } from '../runtime/undecodable-request';
+import { nulViolations } from '../validation/nul-characters';
 import { routeOfHandler } from './route-metadata';
 import { transcodeHttpRequest } from './transcode';
 
@@ -11,8 +14,10 @@ type RequestWithMessage = FastifyRequest & { [REQUEST_MESSAGE]?: Record<string, 
 
 /**
  * Last guard of every `ToolkitRpc` route: transcodes the HTTP request into the request message
- * (kept for `@RequestMessage()`), then runs the message's generated validator on both transports.
- * Violations become INVALID_ARGUMENT with google.rpc.BadRequest field violations.
+ * (kept for `@RequestMessage()`), then runs the toolkit-wide NUL rule and the message's generated
+ * validator on both transports (violations become INVALID_ARGUMENT with google.rpc.BadRequest
+ * field violations), then the route's caller binding (`(toolkit.route).caller`): after the
+ * middlewares, so the caller is verified, and before the handler or proxy call.
  * @internal
  */
 @Injectable()
@@ -37,8 +42,12 @@ export class RequestValidationGuard implements CanActivate {
     }
     if (typeof message !== 'object' || message === null || route.method.clientStreaming)
       return true;
+    const record = message as Record<string, unknown>;
     const { validate } = getMessageDescriptor(route.method.requestType);
-    const violations = validate ? validate(message as Record<string, unknown>) : [];
+    const violations = [
+      ...nulViolations(route.method.requestType, record),
+      ...(validate ? validate(record) : []),
+    ];
     if (violations.length > 0) {
       const summary = violations.map((violation) => `${violation.field}: ${violation.description}`);
       throw ToolkitError.invalidArgument(
@@ -48,6 +57,8 @@ export class RequestValidationGuard implements CanActivate {
         },
       );
     }
+    const binding = route.method.callerBinding;
+    if (binding) assertCallerBinding(binding, record, getCallerIdentity(context));
     return true;
   }
 }

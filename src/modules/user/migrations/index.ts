@@ -1,6 +1,14 @@
 import { createOutboxMigration } from '../../../plugins/queue';
 import { USER_OUTBOX_TABLE } from '../user.events';
 import { CreateUsers1732406400000 } from './1732406400000-create-users';
+import { EmailCaseInsensitive1764547200000 } from './1764547200000-email-case-insensitive';
 
-/** user-service migrations, oldest first: users, then the outbox its events go through. */
-export const USER_MIGRATIONS = [CreateUsers1732406400000, createOutboxMigration(USER_OUTBOX_TABLE)];
+/**
+ * user-service migrations, oldest first: users, the outbox its events go through, then e-mail
+ * uniqueness regardless of case.
+ */
+export const USER_MIGRATIONS = [
+  CreateUsers1732406400000,
+  createOutboxMigration(USER_OUTBOX_TABLE),
+  EmailCaseInsensitive1764547200000,
+];

@@ -88,6 +88,7 @@ function serviceDescriptorLiteral(file: DescFile, service: ServiceModel): Litera
       websocketProxy: method.websocketProxy && { ...method.websocketProxy },
       middlewares: method.middlewares,
       excludeGlobalMiddlewares: method.excludeGlobalMiddlewares,
+      callerBinding: method.callerBinding && { ...method.callerBinding },
     })),
     ...(hasGrpcServer(service) ? { fileDescriptorSet: fileDescriptorSetBase64(file) } : {}),
   };

@@ -1,3 +1,4 @@
+import { ScalarType } from '@bufbuild/protobuf';
 import type { DescField, DescFile, DescMessage, DescMethod, DescService } from '@bufbuild/protobuf';
 import { Runtime_Server } from '../../gen/toolkit/options/annotations_pb';
 import type { Plugin } from '../../gen/toolkit/options/annotations_pb';
@@ -35,6 +36,12 @@ export interface ProxyTargetModel {
   method: string;
 }
 
+/** Mirrors src/toolkit/descriptor CallerBinding. */
+export interface CallerBindingModel {
+  field: string;
+  actForOthersRoles: string[];
+}
+
 /** Mirrors src/toolkit/descriptor MethodDescriptor, plus the descriptor it came from. */
 export interface MethodModel {
   desc: DescMethod;
@@ -51,6 +58,7 @@ export interface MethodModel {
   websocketProxy?: ProxyTargetModel;
   middlewares: string[];
   excludeGlobalMiddlewares: string[];
+  callerBinding?: CallerBindingModel;
 }
 
 /** Mirrors src/toolkit/descriptor ServiceDescriptor, plus the descriptor it came from. */
@@ -212,7 +220,60 @@ function buildMethodModel(method: DescMethod): MethodModel {
         : undefined,
     middlewares: [...(routeOption?.middlewares ?? [])],
     excludeGlobalMiddlewares: [...(routeOption?.excludeGlobalMiddlewares ?? [])],
+    callerBinding: buildCallerBinding(method, routeOption?.caller, file, where),
   };
+}
+
+const ROLE_NAME = /^[^\s,]+$/;
+
+/**
+ * `(toolkit.route).caller`: the field must be a singular string of the request (the runtime
+ * compares it with the token's subject), roles non-empty and without commas (roles travel
+ * comma-separated to backends).
+ */
+function buildCallerBinding(
+  method: DescMethod,
+  binding: { field: string; actForOthersRoles: string[] } | undefined,
+  file: string,
+  where: string,
+): CallerBindingModel | undefined {
+  if (binding === undefined) return undefined;
+  const option = '(toolkit.route).caller';
+  if (binding.field === '') throw new GeneratorError(file, where, `${option}.field is empty`);
+  const problem = checkStringField(method.input, binding.field);
+  if (problem)
+    throw new GeneratorError(file, where, `${option}.field "${binding.field}" ${problem}`);
+  for (const role of binding.actForOthersRoles) {
+    if (!ROLE_NAME.test(role)) {
+      throw new GeneratorError(
+        file,
+        where,
+        `${option}.act_for_others_roles has "${role}", which is empty or contains a comma or space`,
+      );
+    }
+  }
+  return { field: binding.field, actForOthersRoles: [...binding.actForOthersRoles] };
+}
+
+/** Why `fieldPath` is not a singular string field of `message`, or undefined when it is. */
+function checkStringField(message: DescMessage, fieldPath: string): string | undefined {
+  const segments = fieldPath.split('.');
+  let current = message;
+  for (const [index, segment] of segments.entries()) {
+    const field: DescField | undefined = current.fields.find(
+      (candidate) => candidate.name === segment,
+    );
+    if (!field) return `is not a field of ${message.typeName}`;
+    if (index === segments.length - 1) {
+      return field.fieldKind === 'scalar' && field.scalar === ScalarType.STRING
+        ? undefined
+        : `is not a singular string field of ${current.typeName}`;
+    }
+    if (field.fieldKind !== 'message')
+      return `is not a field of ${message.typeName} ("${segment}" is not a singular message field)`;
+    current = field.message;
+  }
+  return undefined;
 }
 
 function buildHttpRule(method: DescMethod, file: string, where: string): HttpRuleModel | undefined {

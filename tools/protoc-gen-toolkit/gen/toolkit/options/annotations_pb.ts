@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file toolkit/options/annotations.proto.
  */
 export const file_toolkit_options_annotations: GenFile = /*@__PURE__*/
-  fileDesc("CiF0b29sa2l0L29wdGlvbnMvYW5ub3RhdGlvbnMucHJvdG8SB3Rvb2xraXQiKAoGUGx1Z2luEg4KBnBsdWdpbhgBIAEoCRIOCgZwcmVmaXgYAiABKAkiKwoHU2VydmljZRIPCgdzZXJ2aWNlGAEgASgJEg8KB3BhY2thZ2UYAiABKAkiNgoIVGVzdFNwZWMSKgoHbW9ja2VyeRgBIAEoCzIZLnRvb2xraXQuTW9ja2VyeVRlc3RzU3BlYyIjChBNb2NrZXJ5VGVzdHNTcGVjEg8KB3BhY2thZ2UYASABKAkilwEKB1J1bnRpbWUSIAoHcGx1Z2lucxgBIAMoCzIPLnRvb2xraXQuUGx1Z2luEigKB3NlcnZlcnMYAiADKA4yFy50b29sa2l0LlJ1bnRpbWUuU2VydmVyIkAKBlNlcnZlchIICgRHUlBDEAASCAoESFRUUBABEhMKD1dFQlNPQ0tFVF9QUk9YWRACEg0KCVdFQlNPQ0tFVBADIh0KBlNlcnZlchITCgttaWRkbGV3YXJlcxgBIAMoCSK1AQoFUm91dGUSEwoLbWlkZGxld2FyZXMYASADKAkSIgoaZXhjbHVkZV9nbG9iYWxfbWlkZGxld2FyZXMYAiADKAkSKAoKaHR0cF9wcm94eRgDIAEoCzISLnRvb2xraXQuSHR0cFByb3h5SAASKwoPd2Vic29ja2V0X3Byb3h5GAQgASgLMhAudG9vbGtpdC5Xc1Byb3h5SAASEwoJd2Vic29ja2V0GAUgASgISABCBwoFcm91dGUiLAoJSHR0cFByb3h5Eg8KB3NlcnZpY2UYASABKAkSDgoGbWV0aG9kGAIgASgJIioKB1dzUHJveHkSDwoHc2VydmljZRgBIAEoCRIOCgZtZXRob2QYAiABKAk6SQoHcGx1Z2lucxIcLmdvb2dsZS5wcm90b2J1Zi5GaWxlT3B0aW9ucxjRhgMgAygLMg8udG9vbGtpdC5QbHVnaW5SB3BsdWdpbnM6TAoIc2VydmljZXMSHC5nb29nbGUucHJvdG9idWYuRmlsZU9wdGlvbnMY0oYDIAMoCzIQLnRvb2xraXQuU2VydmljZVIIc2VydmljZXM6UAoKdGVzdHNfc3BlYxIcLmdvb2dsZS5wcm90b2J1Zi5GaWxlT3B0aW9ucxjUhgMgASgLMhEudG9vbGtpdC5UZXN0U3BlY1IJdGVzdHNTcGVjOk0KB3J1bnRpbWUSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMY8aIEIAEoCzIQLnRvb2xraXQuUnVudGltZVIHcnVudGltZTpKCgZzZXJ2ZXISHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMY8qIEIAEoCzIPLnRvb2xraXQuU2VydmVyUgZzZXJ2ZXI6RgoFcm91dGUSHi5nb29nbGUucHJvdG9idWYuTWV0aG9kT3B0aW9ucxjh1AMgASgLMg4udG9vbGtpdC5Sb3V0ZVIFcm91dGVCT1pNZ2l0aHViLmNvbS9sYXN0YmFja2VuZC90b29sa2l0L3Byb3RvYy1nZW4tdG9vbGtpdC90b29sa2l0L29wdGlvbnM7YW5ub3RhdGlvbnNiBnByb3RvMw", [file_google_protobuf_descriptor]);
+  fileDesc("CiF0b29sa2l0L29wdGlvbnMvYW5ub3RhdGlvbnMucHJvdG8SB3Rvb2xraXQiKAoGUGx1Z2luEg4KBnBsdWdpbhgBIAEoCRIOCgZwcmVmaXgYAiABKAkiKwoHU2VydmljZRIPCgdzZXJ2aWNlGAEgASgJEg8KB3BhY2thZ2UYAiABKAkiNgoIVGVzdFNwZWMSKgoHbW9ja2VyeRgBIAEoCzIZLnRvb2xraXQuTW9ja2VyeVRlc3RzU3BlYyIjChBNb2NrZXJ5VGVzdHNTcGVjEg8KB3BhY2thZ2UYASABKAkilwEKB1J1bnRpbWUSIAoHcGx1Z2lucxgBIAMoCzIPLnRvb2xraXQuUGx1Z2luEigKB3NlcnZlcnMYAiADKA4yFy50b29sa2l0LlJ1bnRpbWUuU2VydmVyIkAKBlNlcnZlchIICgRHUlBDEAASCAoESFRUUBABEhMKD1dFQlNPQ0tFVF9QUk9YWRACEg0KCVdFQlNPQ0tFVBADIh0KBlNlcnZlchITCgttaWRkbGV3YXJlcxgBIAMoCSLdAQoFUm91dGUSEwoLbWlkZGxld2FyZXMYASADKAkSIgoaZXhjbHVkZV9nbG9iYWxfbWlkZGxld2FyZXMYAiADKAkSKAoKaHR0cF9wcm94eRgDIAEoCzISLnRvb2xraXQuSHR0cFByb3h5SAASKwoPd2Vic29ja2V0X3Byb3h5GAQgASgLMhAudG9vbGtpdC5Xc1Byb3h5SAASEwoJd2Vic29ja2V0GAUgASgISAASJgoGY2FsbGVyGGQgASgLMhYudG9vbGtpdC5DYWxsZXJCaW5kaW5nQgcKBXJvdXRlIjwKDUNhbGxlckJpbmRpbmcSDQoFZmllbGQYASABKAkSHAoUYWN0X2Zvcl9vdGhlcnNfcm9sZXMYAiADKAkiLAoJSHR0cFByb3h5Eg8KB3NlcnZpY2UYASABKAkSDgoGbWV0aG9kGAIgASgJIioKB1dzUHJveHkSDwoHc2VydmljZRgBIAEoCRIOCgZtZXRob2QYAiABKAk6SQoHcGx1Z2lucxIcLmdvb2dsZS5wcm90b2J1Zi5GaWxlT3B0aW9ucxjRhgMgAygLMg8udG9vbGtpdC5QbHVnaW5SB3BsdWdpbnM6TAoIc2VydmljZXMSHC5nb29nbGUucHJvdG9idWYuRmlsZU9wdGlvbnMY0oYDIAMoCzIQLnRvb2xraXQuU2VydmljZVIIc2VydmljZXM6UAoKdGVzdHNfc3BlYxIcLmdvb2dsZS5wcm90b2J1Zi5GaWxlT3B0aW9ucxjUhgMgASgLMhEudG9vbGtpdC5UZXN0U3BlY1IJdGVzdHNTcGVjOk0KB3J1bnRpbWUSHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMY8aIEIAEoCzIQLnRvb2xraXQuUnVudGltZVIHcnVudGltZTpKCgZzZXJ2ZXISHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnMY8qIEIAEoCzIPLnRvb2xraXQuU2VydmVyUgZzZXJ2ZXI6RgoFcm91dGUSHi5nb29nbGUucHJvdG9idWYuTWV0aG9kT3B0aW9ucxjh1AMgASgLMg4udG9vbGtpdC5Sb3V0ZVIFcm91dGVCT1pNZ2l0aHViLmNvbS9sYXN0YmFja2VuZC90b29sa2l0L3Byb3RvYy1nZW4tdG9vbGtpdC90b29sa2l0L29wdGlvbnM7YW5ub3RhdGlvbnNiBnByb3RvMw", [file_google_protobuf_descriptor]);
 
 /**
  * A plugin instance a service uses: `plugin` is its kind (postgres_gorm, redis, rabbitmq,
@@ -177,8 +177,9 @@ export const ServerSchema: GenMessage<Server> = /*@__PURE__*/
   messageDesc(file_toolkit_options_annotations, 5);
 
 /**
- * Per-method routing: extra middlewares, excluded globals, and at most one of a proxy target
- * or the websocket flag.
+ * Per-method routing: extra middlewares, excluded globals, at most one of a proxy target or the
+ * websocket flag, and the caller binding. Field numbers from 100 up are this toolkit's own, so
+ * they never collide with fields the Go toolkit adds.
  *
  * @generated from message toolkit.Route
  */
@@ -215,6 +216,11 @@ export type Route = Message<"toolkit.Route"> & {
     value: boolean;
     case: "websocket";
   } | { case: undefined; value?: undefined };
+
+  /**
+   * @generated from field: toolkit.CallerBinding caller = 100;
+   */
+  caller?: CallerBinding | undefined;
 };
 
 /**
@@ -223,6 +229,38 @@ export type Route = Message<"toolkit.Route"> & {
  */
 export const RouteSchema: GenMessage<Route> = /*@__PURE__*/
   messageDesc(file_toolkit_options_annotations, 6);
+
+/**
+ * The request field that names the user a call acts for, bound to the caller: the call is
+ * refused with PERMISSION_DENIED (before the handler or proxy call) unless the field equals the
+ * verified caller's subject, or the caller has one of `act_for_others_roles`. A call without a
+ * verified caller is refused with UNAUTHENTICATED.
+ *   option (toolkit.route) = { caller: { field: "user_id" act_for_others_roles: ["admin"] } };
+ *
+ * @generated from message toolkit.CallerBinding
+ */
+export type CallerBinding = Message<"toolkit.CallerBinding"> & {
+  /**
+   * A singular string field of the request message (dotted path into nested messages allowed).
+   *
+   * @generated from field: string field = 1;
+   */
+  field: string;
+
+  /**
+   * Roles that may act for any user; empty: nobody may.
+   *
+   * @generated from field: repeated string act_for_others_roles = 2;
+   */
+  actForOthersRoles: string[];
+};
+
+/**
+ * Describes the message toolkit.CallerBinding.
+ * Use `create(CallerBindingSchema)` to create a new message.
+ */
+export const CallerBindingSchema: GenMessage<CallerBinding> = /*@__PURE__*/
+  messageDesc(file_toolkit_options_annotations, 7);
 
 /**
  * @generated from message toolkit.HttpProxy
@@ -244,7 +282,7 @@ export type HttpProxy = Message<"toolkit.HttpProxy"> & {
  * Use `create(HttpProxySchema)` to create a new message.
  */
 export const HttpProxySchema: GenMessage<HttpProxy> = /*@__PURE__*/
-  messageDesc(file_toolkit_options_annotations, 7);
+  messageDesc(file_toolkit_options_annotations, 8);
 
 /**
  * @generated from message toolkit.WsProxy
@@ -266,7 +304,7 @@ export type WsProxy = Message<"toolkit.WsProxy"> & {
  * Use `create(WsProxySchema)` to create a new message.
  */
 export const WsProxySchema: GenMessage<WsProxy> = /*@__PURE__*/
-  messageDesc(file_toolkit_options_annotations, 8);
+  messageDesc(file_toolkit_options_annotations, 9);
 
 /**
  * @generated from extension: repeated toolkit.Plugin plugins = 50001;
