@@ -20,11 +20,14 @@ interface ChatMessagePayload {
 describe('chat-service fan-out across instances', () => {
   let backends: ChatBackends;
   let instances: ChatApp[];
+  // An admin caller (as the gateway signs it) may act for any member.
+  let admin: { metadata: Record<string, string> };
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
     backends = await createChatBackends('chat_fanout');
     instances = [await startChatApp(backends), await startChatApp(backends)];
+    admin = await instances[0].as('chat-e2e-admin', ['admin']);
   });
 
   afterAll(async () => {
@@ -37,6 +40,7 @@ describe('chat-service fan-out across instances', () => {
     const socket = await TestSocket.open(
       instance.httpPort,
       `/chat/rooms/${roomId}/join?user_id=${userId}`,
+      { headers: admin.metadata },
     );
     sockets.push(socket);
     expect((await socket.next()).type).toBe('JoinRoom');
@@ -56,17 +60,25 @@ describe('chat-service fan-out across instances', () => {
     const onA = await join(a, roomId, creator);
     const onB = await join(b, roomId, participant);
 
-    await a.http('POST', `/chat/rooms/${roomId}/messages`, {
-      user_id: creator,
-      message: 'posted on A over HTTP',
-      message_type: 'text',
-    });
-    await b.grpc.sendMessage({
-      room_id: roomId,
-      user_id: participant,
-      message: 'posted on B over gRPC',
-      message_type: 'text',
-    });
+    await a.http(
+      'POST',
+      `/chat/rooms/${roomId}/messages`,
+      {
+        user_id: creator,
+        message: 'posted on A over HTTP',
+        message_type: 'text',
+      },
+      admin.metadata,
+    );
+    await b.grpc.sendMessage(
+      {
+        room_id: roomId,
+        user_id: participant,
+        message: 'posted on B over gRPC',
+        message_type: 'text',
+      },
+      admin,
+    );
     onB.send({
       type: 'SendMessage',
       payload: { message: 'sent on a B socket', message_type: 'text' },
@@ -110,19 +122,27 @@ describe('chat-service fan-out across instances', () => {
           const instance = (lane + index) % 2 === 0 ? a : b;
           const message = `${lane}:${index}`;
           if (index % 2 === 0) {
-            const answer = await instance.http('POST', `/chat/rooms/${roomId}/messages`, {
-              user_id: members[lane],
-              message,
-              message_type: 'text',
-            });
+            const answer = await instance.http(
+              'POST',
+              `/chat/rooms/${roomId}/messages`,
+              {
+                user_id: members[lane],
+                message,
+                message_type: 'text',
+              },
+              admin.metadata,
+            );
             expect(answer.status).toBe(200);
           } else {
-            await instance.grpc.sendMessage({
-              room_id: roomId,
-              user_id: members[lane],
-              message,
-              message_type: 'text',
-            });
+            await instance.grpc.sendMessage(
+              {
+                room_id: roomId,
+                user_id: members[lane],
+                message,
+                message_type: 'text',
+              },
+              admin,
+            );
           }
         }
       }),
@@ -144,7 +164,7 @@ describe('chat-service fan-out across instances', () => {
       const ofLane = sequences[0].filter((message) => message.startsWith(`${lane}:`));
       expect(ofLane).toEqual(Array.from({ length: MESSAGES / LANES }, (_u, i) => `${lane}:${i}`));
     }
-    const history = await b.grpc.getMessageHistory({ room_id: roomId, limit: 1, offset: 0 });
+    const history = await b.grpc.getMessageHistory({ room_id: roomId, limit: 1, offset: 0 }, admin);
     expect(history.total).toBe(MESSAGES);
 
     const frames = sequences.reduce((sum, sequence) => sum + sequence.length, 0);

@@ -17,11 +17,14 @@ interface Room {
 describe('chat-service join socket', () => {
   let backends: ChatBackends;
   let app: ChatApp;
+  // An admin caller (as the gateway signs it) may act for any member.
+  let admin: { metadata: Record<string, string> };
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
     backends = await createChatBackends('chat_socket');
     app = await startChatApp(backends, { CHAT_SERVICE_REALTIME_MAX_PAYLOAD: String(MAX_PAYLOAD) });
+    admin = await app.as('chat-e2e-admin', ['admin']);
   });
 
   afterEach(async () => {
@@ -50,7 +53,9 @@ describe('chat-service join socket', () => {
 
   /** Opens a socket and reads its JoinRoom frame. */
   async function join(roomId: string, userId: string): Promise<{ socket: TestSocket; id: string }> {
-    const socket = await TestSocket.open(app.httpPort, joinPath(roomId, userId));
+    const socket = await TestSocket.open(app.httpPort, joinPath(roomId, userId), {
+      headers: admin.metadata,
+    });
     sockets.push(socket);
     const first = await socket.next();
     expect(first).toEqual({
@@ -61,7 +66,7 @@ describe('chat-service join socket', () => {
   }
 
   async function refusal(path: string): Promise<UpgradeRefused> {
-    const error = await TestSocket.open(app.httpPort, path).then(
+    const error = await TestSocket.open(app.httpPort, path, { headers: admin.metadata }).then(
       (socket) => {
         sockets.push(socket);
         return undefined;
@@ -125,18 +130,26 @@ describe('chat-service join socket', () => {
     const participant = await join(room.roomId, room.participant);
     expect(creator.id).not.toBe(participant.id);
 
-    const byHttp = await app.http('POST', `/chat/rooms/${room.roomId}/messages`, {
-      user_id: room.creator,
-      message: 'over http',
-      message_type: 'text',
-    });
+    const byHttp = await app.http(
+      'POST',
+      `/chat/rooms/${room.roomId}/messages`,
+      {
+        user_id: room.creator,
+        message: 'over http',
+        message_type: 'text',
+      },
+      admin.metadata,
+    );
     expect(byHttp.status).toBe(200);
-    await app.grpc.sendMessage({
-      room_id: room.roomId,
-      user_id: room.participant,
-      message: 'over grpc',
-      message_type: 'image',
-    });
+    await app.grpc.sendMessage(
+      {
+        room_id: room.roomId,
+        user_id: room.participant,
+        message: 'over grpc',
+        message_type: 'image',
+      },
+      admin,
+    );
     participant.socket.send({
       type: 'SendMessage',
       payload: { message: 'over the socket 😀', message_type: 'file' },
@@ -159,11 +172,14 @@ describe('chat-service join socket', () => {
         timestamp: (pushes[2].payload as { timestamp: string }).timestamp,
       },
     });
-    const history = await app.grpc.getMessageHistory({
-      room_id: room.roomId,
-      limit: 10,
-      offset: 0,
-    });
+    const history = await app.grpc.getMessageHistory(
+      {
+        room_id: room.roomId,
+        limit: 10,
+        offset: 0,
+      },
+      admin,
+    );
     expect(history.messages.map((message) => message.message)).toEqual([
       'over the socket 😀',
       'over grpc',
@@ -178,18 +194,24 @@ describe('chat-service join socket', () => {
     const second = await join(room.roomId, room.creator);
     const elsewhere = await join(other.roomId, other.creator);
 
-    await app.grpc.sendMessage({
-      room_id: room.roomId,
-      user_id: room.participant,
-      message: 'for this room',
-      message_type: 'text',
-    });
-    await app.grpc.sendMessage({
-      room_id: other.roomId,
-      user_id: other.creator,
-      message: 'marker for the other room',
-      message_type: 'text',
-    });
+    await app.grpc.sendMessage(
+      {
+        room_id: room.roomId,
+        user_id: room.participant,
+        message: 'for this room',
+        message_type: 'text',
+      },
+      admin,
+    );
+    await app.grpc.sendMessage(
+      {
+        room_id: other.roomId,
+        user_id: other.creator,
+        message: 'marker for the other room',
+        message_type: 'text',
+      },
+      admin,
+    );
 
     for (const socket of [first.socket, second.socket]) {
       expect(await socket.next()).toEqual(messageFrame(room, room.participant, 'for this room'));
@@ -230,7 +252,10 @@ describe('chat-service join socket', () => {
       type: 'error',
       payload: { code: 'INVALID_ARGUMENT', message: expect.any(String) },
     });
-    const history = await app.grpc.getMessageHistory({ room_id: room.roomId, limit: 1, offset: 0 });
+    const history = await app.grpc.getMessageHistory(
+      { room_id: room.roomId, limit: 1, offset: 0 },
+      admin,
+    );
     expect(history.total).toBe(0);
   });
 

@@ -3,7 +3,9 @@ import { status as GrpcCode } from '@grpc/grpc-js';
 import { ChatApp, ChatBackends, createChatBackends, startChatApp } from '../support/chat-app';
 
 // chat-service rpcs on both transports against real PostgreSQL and Redis: rooms, membership,
-// messages, history, and the validation boundaries of every request message.
+// messages, history, and the validation boundaries of every request message. Calls come as an
+// admin caller (as the gateway signs it), who may act for any user, so membership is what is
+// tested here; acting for others and the caller checks are in security-authorization.
 
 const EMOJI = '😀'; // one code point, two UTF-16 units
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
@@ -17,10 +19,12 @@ interface Room {
 describe('chat-service rpcs (HTTP and gRPC)', () => {
   let backends: ChatBackends;
   let app: ChatApp;
+  let admin: { metadata: Record<string, string> };
 
   beforeAll(async () => {
     backends = await createChatBackends('chat_rpc');
     app = await startChatApp(backends);
+    admin = await app.as('chat-e2e-admin', ['admin']);
   });
 
   afterAll(async () => {
@@ -44,7 +48,7 @@ describe('chat-service rpcs (HTTP and gRPC)', () => {
   }
 
   function post(roomId: string, body: Record<string, unknown>) {
-    return app.http('POST', `/chat/rooms/${roomId}/messages`, body);
+    return app.http('POST', `/chat/rooms/${roomId}/messages`, body, admin.metadata);
   }
 
   function violations(body: unknown): string[] {
@@ -130,12 +134,15 @@ describe('chat-service rpcs (HTTP and gRPC)', () => {
       expect(body.message_id).toMatch(/^[0-9a-f-]{36}$/);
       expect(body.timestamp).toMatch(RFC3339);
 
-      const byParticipant = await app.grpc.sendMessage({
-        room_id: room.roomId,
-        user_id: room.participant,
-        message: 'hi',
-        message_type: 'image',
-      });
+      const byParticipant = await app.grpc.sendMessage(
+        {
+          room_id: room.roomId,
+          user_id: room.participant,
+          message: 'hi',
+          message_type: 'image',
+        },
+        admin,
+      );
       expect(byParticipant.message_id).toMatch(/^[0-9a-f-]{36}$/);
       expect(Number(byParticipant.timestamp?.seconds)).toBeGreaterThan(0);
     });
@@ -150,12 +157,15 @@ describe('chat-service rpcs (HTTP and gRPC)', () => {
       expect(answer.status).toBe(403);
       expect(answer.body).toMatchObject({ code: 403, status: 'Forbidden' });
       await expect(
-        app.grpc.sendMessage({
-          room_id: room.roomId,
-          user_id: outsider,
-          message: 'x',
-          message_type: 'text',
-        }),
+        app.grpc.sendMessage(
+          {
+            room_id: room.roomId,
+            user_id: outsider,
+            message: 'x',
+            message_type: 'text',
+          },
+          admin,
+        ),
       ).rejects.toMatchObject({ code: GrpcCode.PERMISSION_DENIED });
       const stored = await backends.database.query(
         'SELECT 1 FROM chat_messages WHERE user_id = $1',
@@ -173,12 +183,15 @@ describe('chat-service rpcs (HTTP and gRPC)', () => {
       });
       expect(answer.status).toBe(404);
       await expect(
-        app.grpc.sendMessage({
-          room_id: unknown,
-          user_id: room.creator,
-          message: 'x',
-          message_type: 'text',
-        }),
+        app.grpc.sendMessage(
+          {
+            room_id: unknown,
+            user_id: room.creator,
+            message: 'x',
+            message_type: 'text',
+          },
+          admin,
+        ),
       ).rejects.toMatchObject({ code: GrpcCode.NOT_FOUND });
     });
 
@@ -225,19 +238,22 @@ describe('chat-service rpcs (HTTP and gRPC)', () => {
         message_type: 'text',
         ...change,
       };
-      await expect(app.grpc.sendMessage(request)).rejects.toMatchObject({
+      await expect(app.grpc.sendMessage(request, admin)).rejects.toMatchObject({
         code: GrpcCode.INVALID_ARGUMENT,
       });
     });
 
     it('gRPC: 1000 emoji are accepted', async () => {
       await expect(
-        app.grpc.sendMessage({
-          room_id: room.roomId,
-          user_id: room.creator,
-          message: EMOJI.repeat(1000),
-          message_type: 'file',
-        }),
+        app.grpc.sendMessage(
+          {
+            room_id: room.roomId,
+            user_id: room.creator,
+            message: EMOJI.repeat(1000),
+            message_type: 'file',
+          },
+          admin,
+        ),
       ).resolves.toMatchObject({ message_id: expect.any(String) });
     });
   });
@@ -258,7 +274,12 @@ describe('chat-service rpcs (HTTP and gRPC)', () => {
     });
 
     it('answers newest first with the total, as protojson', async () => {
-      const answer = await app.http('GET', `/chat/rooms/${room.roomId}/messages?limit=3&offset=0`);
+      const answer = await app.http(
+        'GET',
+        `/chat/rooms/${room.roomId}/messages?limit=3&offset=0`,
+        undefined,
+        admin.metadata,
+      );
       expect(answer.status).toBe(200);
       const body = answer.body as { messages: Record<string, unknown>[]; total: number };
       expect(body.total).toBe(5);
@@ -278,28 +299,48 @@ describe('chat-service rpcs (HTTP and gRPC)', () => {
     });
 
     it('pages with offset, over gRPC too', async () => {
-      const page = await app.grpc.getMessageHistory({ room_id: room.roomId, limit: 2, offset: 3 });
+      const page = await app.grpc.getMessageHistory(
+        { room_id: room.roomId, limit: 2, offset: 3 },
+        admin,
+      );
       expect(page.total).toBe(5);
       expect(page.messages.map((message) => message.message_id)).toEqual([sent[1], sent[0]]);
-      const beyond = await app.grpc.getMessageHistory({
-        room_id: room.roomId,
-        limit: 10,
-        offset: 5,
-      });
+      const beyond = await app.grpc.getMessageHistory(
+        {
+          room_id: room.roomId,
+          limit: 10,
+          offset: 5,
+        },
+        admin,
+      );
       expect(beyond).toEqual({ messages: [], total: 5 });
     });
 
     it('answers an empty room with no messages and total 0', async () => {
       const empty = await createRoom();
-      const answer = await app.http('GET', `/chat/rooms/${empty.roomId}/messages?limit=1`);
+      const answer = await app.http(
+        'GET',
+        `/chat/rooms/${empty.roomId}/messages?limit=1`,
+        undefined,
+        admin.metadata,
+      );
       expect(answer).toEqual({ status: 200, body: { messages: [], total: 0 } });
     });
 
     it('answers NOT_FOUND (404) for an unknown room, on both transports', async () => {
       const unknown = randomUUID();
-      expect((await app.http('GET', `/chat/rooms/${unknown}/messages?limit=1`)).status).toBe(404);
+      expect(
+        (
+          await app.http(
+            'GET',
+            `/chat/rooms/${unknown}/messages?limit=1`,
+            undefined,
+            admin.metadata,
+          )
+        ).status,
+      ).toBe(404);
       await expect(
-        app.grpc.getMessageHistory({ room_id: unknown, limit: 1, offset: 0 }),
+        app.grpc.getMessageHistory({ room_id: unknown, limit: 1, offset: 0 }, admin),
       ).rejects.toMatchObject({ code: GrpcCode.NOT_FOUND });
     });
 
@@ -315,7 +356,12 @@ describe('chat-service rpcs (HTTP and gRPC)', () => {
       ['limit=abc', 400],
       ['limit=1.5', 400],
     ])('HTTP: ?%s → %d', async (query, status) => {
-      const answer = await app.http('GET', `/chat/rooms/${room.roomId}/messages?${query}`);
+      const answer = await app.http(
+        'GET',
+        `/chat/rooms/${room.roomId}/messages?${query}`,
+        undefined,
+        admin.metadata,
+      );
       expect(answer.status).toBe(status);
     });
 
@@ -326,7 +372,10 @@ describe('chat-service rpcs (HTTP and gRPC)', () => {
       ['room_id not a uuid', { room_id: 'x' }],
     ])('gRPC: %s → INVALID_ARGUMENT', async (_case, change) => {
       await expect(
-        app.grpc.getMessageHistory({ room_id: room.roomId, limit: 10, offset: 0, ...change }),
+        app.grpc.getMessageHistory(
+          { room_id: room.roomId, limit: 10, offset: 0, ...change },
+          admin,
+        ),
       ).rejects.toMatchObject({ code: GrpcCode.INVALID_ARGUMENT });
     });
   });
@@ -339,7 +388,9 @@ describe('chat-service rpcs (HTTP and gRPC)', () => {
 
     it('answers joined with an empty connection id for the creator and a participant', async () => {
       for (const user of [room.creator, room.participant.toUpperCase()]) {
-        await expect(app.grpc.joinRoom({ room_id: room.roomId, user_id: user })).resolves.toEqual({
+        await expect(
+          app.grpc.joinRoom({ room_id: room.roomId, user_id: user }, admin),
+        ).resolves.toEqual({
           status: 'joined',
           connection_id: '',
         });
@@ -348,17 +399,17 @@ describe('chat-service rpcs (HTTP and gRPC)', () => {
 
     it('refuses a non-member, an unknown room and bad ids', async () => {
       await expect(
-        app.grpc.joinRoom({ room_id: room.roomId, user_id: randomUUID() }),
+        app.grpc.joinRoom({ room_id: room.roomId, user_id: randomUUID() }, admin),
       ).rejects.toMatchObject({ code: GrpcCode.PERMISSION_DENIED });
       await expect(
-        app.grpc.joinRoom({ room_id: randomUUID(), user_id: room.creator }),
+        app.grpc.joinRoom({ room_id: randomUUID(), user_id: room.creator }, admin),
       ).rejects.toMatchObject({ code: GrpcCode.NOT_FOUND });
       await expect(
-        app.grpc.joinRoom({ room_id: room.roomId, user_id: 'nope' }),
+        app.grpc.joinRoom({ room_id: room.roomId, user_id: 'nope' }, admin),
       ).rejects.toMatchObject({ code: GrpcCode.INVALID_ARGUMENT });
-      await expect(app.grpc.joinRoom({ room_id: '', user_id: room.creator })).rejects.toMatchObject(
-        { code: GrpcCode.INVALID_ARGUMENT },
-      );
+      await expect(
+        app.grpc.joinRoom({ room_id: '', user_id: room.creator }, admin),
+      ).rejects.toMatchObject({ code: GrpcCode.INVALID_ARGUMENT });
     });
   });
 });

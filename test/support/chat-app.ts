@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { createChatServiceClient } from '../../src/gen/chatservice/chat-service.toolkit';
 import { chatServiceDefinition } from '../../src/modules/chat/chat.definition';
 import { RunningService, bootstrapService } from '../../src/toolkit/runtime/bootstrap-service';
+import { callerHeaders } from './caller';
 import { TestDatabase, createTestDatabase } from './pg';
 import { TEST_REDIS, deleteKeys, rawRedis, uniqueKeyPrefix } from './redis';
 
@@ -27,8 +28,15 @@ export interface ChatApp {
   running: RunningService;
   httpPort: number;
   grpc: ReturnType<typeof createChatServiceClient>;
-  /** A JSON HTTP call; `body` is the parsed JSON answer. */
-  http(method: string, path: string, json?: unknown): Promise<{ status: number; body: unknown }>;
+  /** A JSON HTTP call with extra `headers` (e.g. `as(...).metadata`); `body` is the parsed JSON answer. */
+  http(
+    method: string,
+    path: string,
+    json?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: unknown }>;
+  /** gRPC call options (caller token metadata) with which `userId` calls, as via the gateway. */
+  as(userId: string, roles?: readonly string[]): Promise<{ metadata: Record<string, string> }>;
   close(): Promise<void>;
 }
 
@@ -75,10 +83,16 @@ export async function startChatApp(
     running,
     httpPort: (running.app.getHttpServer().address() as AddressInfo).port,
     grpc,
-    http: async (method, path, json) => {
+    as: async (userId, roles = []) => ({
+      metadata: await callerHeaders('chat-service', userId, roles),
+    }),
+    http: async (method, path, json, headers = {}) => {
       const response = await fetch(`${running.httpUrl}${path}`, {
         method,
-        headers: json === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
         body: json === undefined ? undefined : JSON.stringify(json),
       });
       const text = await response.text();

@@ -5,6 +5,7 @@ import { RealtimeConnection, RealtimePlugin } from '../../plugins/realtime';
 import { getMessageDescriptor } from '../../toolkit/descriptor';
 import { ToolkitError } from '../../toolkit/errors';
 import { decodeJson, encodeJson, ProtoJsonError } from '../../toolkit/protojson';
+import { nulViolations } from '../../toolkit/validation/nul-characters';
 import { ActiveMembers } from './active-members';
 import { ChatFrameType, roomChannel } from './chat.channels';
 import { toTimestamp } from './chat.message-mapper';
@@ -59,7 +60,10 @@ export class ChatSockets {
       room_id: roomId,
       user_id: userId,
     };
-    const violations = getMessageDescriptor(SEND_MESSAGE_REQUEST).validate?.(request) ?? [];
+    const violations = [
+      ...nulViolations(SEND_MESSAGE_REQUEST, request),
+      ...(getMessageDescriptor(SEND_MESSAGE_REQUEST).validate?.(request) ?? []),
+    ];
     if (violations.length > 0) {
       const summary = violations.map((violation) => `${violation.field}: ${violation.description}`);
       throw ToolkitError.invalidArgument(`invalid ${SEND_MESSAGE_REQUEST}: ${summary.join('; ')}`, {

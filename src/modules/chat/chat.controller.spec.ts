@@ -10,8 +10,13 @@ const REQUEST = {
   user_id: '0c9f3b8e-5d4a-4b1c-8e7f-6a5b4c3d2e1f',
 };
 
+const CALLER = { subject: REQUEST.user_id, roles: [] };
+
 function setup() {
-  const chat = { assertMember: jest.fn() } as unknown as jest.Mocked<ChatService>;
+  const chat = {
+    assertMember: jest.fn(),
+    assertActsFor: jest.fn(),
+  } as unknown as jest.Mocked<ChatService>;
   const sockets = { open: jest.fn() } as unknown as jest.Mocked<ChatSockets>;
   const openHandlers: WebSocketOpenHandler[] = [];
   const upgrade = {
@@ -25,17 +30,18 @@ describe('ChatController.joinRoom', () => {
     const { controller, chat } = setup();
     chat.assertMember.mockResolvedValue();
 
-    await expect(controller.joinRoom(REQUEST, undefined)).resolves.toEqual({
+    await expect(controller.joinRoom(REQUEST, undefined, CALLER)).resolves.toEqual({
       status: 'joined',
       connection_id: '',
     });
+    expect(chat.assertActsFor).toHaveBeenCalledWith(CALLER, REQUEST.user_id);
     expect(chat.assertMember).toHaveBeenCalledWith(REQUEST.room_id, REQUEST.user_id);
   });
 
   it('on an upgrade hands the open connection to ChatSockets with the join request', async () => {
     const { controller, chat, sockets, upgrade, openHandlers } = setup();
     chat.assertMember.mockResolvedValue();
-    await controller.joinRoom(REQUEST, upgrade);
+    await controller.joinRoom(REQUEST, upgrade, CALLER);
     expect(sockets.open).not.toHaveBeenCalled();
 
     const connection = { id: 'connection-1' } as RealtimeConnection;
@@ -48,7 +54,7 @@ describe('ChatController.joinRoom', () => {
     const { controller, chat, upgrade } = setup();
     chat.assertMember.mockRejectedValue(ToolkitError.permissionDenied('not a member'));
 
-    await expect(controller.joinRoom(REQUEST, upgrade)).rejects.toMatchObject({
+    await expect(controller.joinRoom(REQUEST, upgrade, CALLER)).rejects.toMatchObject({
       code: GrpcStatus.PERMISSION_DENIED,
     });
     expect(upgrade.onOpen).not.toHaveBeenCalled();

@@ -16,13 +16,16 @@ import {
   ToolkitController,
   WebSocketUpgrade,
 } from '../../toolkit/transport';
+import { Caller } from '../../toolkit/auth/caller.decorator';
+import { CallerIdentity } from '../../toolkit/auth/caller-identity';
 import { ChatSockets } from './chat-socket';
 import { toChatMessage, toTimestamp } from './chat.message-mapper';
 import { ChatService } from './chat.service';
 
 /**
  * Transport only: each method serves its rpc on gRPC and its google.api.http route, receives the
- * validated request message and maps between messages and the service's domain.
+ * validated request message and the verified caller (`@Caller()`, from the gateway's signed
+ * caller token) and maps between messages and the service's domain.
  */
 @ToolkitController(ChatServiceDescriptor)
 export class ChatController implements ChatServiceController {
@@ -42,14 +45,20 @@ export class ChatController implements ChatServiceController {
   async joinRoom(
     @RequestMessage() request: JoinRoomRequest,
     @SocketUpgrade() upgrade?: WebSocketUpgrade,
+    @Caller() caller?: CallerIdentity,
   ): Promise<JoinRoomResponse> {
+    this.chat.assertActsFor(caller, request.user_id);
     await this.chat.assertMember(request.room_id, request.user_id);
     upgrade?.onOpen((connection) => this.sockets.open(connection, request));
     return { status: 'joined', connection_id: '' };
   }
 
   @ChatServiceRpc('SendMessage')
-  async sendMessage(@RequestMessage() request: SendMessageRequest): Promise<SendMessageResponse> {
+  async sendMessage(
+    @RequestMessage() request: SendMessageRequest,
+    @Caller() caller?: CallerIdentity,
+  ): Promise<SendMessageResponse> {
+    this.chat.assertActsFor(caller, request.user_id);
     const stored = await this.chat.sendMessage({
       roomId: request.room_id,
       userId: request.user_id,
@@ -62,8 +71,9 @@ export class ChatController implements ChatServiceController {
   @ChatServiceRpc('GetMessageHistory')
   async getMessageHistory(
     @RequestMessage() request: GetMessageHistoryRequest,
+    @Caller() caller?: CallerIdentity,
   ): Promise<GetMessageHistoryResponse> {
-    const page = await this.chat.history(request.room_id, request.limit, request.offset);
+    const page = await this.chat.history(request.room_id, request.limit, request.offset, caller);
     return { messages: page.messages.map(toChatMessage), total: page.total };
   }
 

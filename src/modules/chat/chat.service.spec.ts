@@ -9,6 +9,8 @@ import { RoomEntity } from './room.entity';
 
 const ROOM = '7b1e6c2a-1f7e-4c41-9d3c-2a9a6f0b5e11';
 const USER = '0c9f3b8e-5d4a-4b1c-8e7f-6a5b4c3d2e1f';
+const MEMBER = { subject: USER, roles: ['user'] };
+const ADMIN = { subject: 'root', roles: ['admin'] };
 
 function setup() {
   const plugins = createChatServicePluginMocks();
@@ -129,25 +131,68 @@ describe('ChatService.sendMessage', () => {
   });
 });
 
+describe('ChatService.assertActsFor', () => {
+  it('lets the caller act for itself (either case) and an admin for anyone', () => {
+    const { service } = setup();
+    expect(() => service.assertActsFor(MEMBER, USER.toUpperCase())).not.toThrow();
+    expect(() => service.assertActsFor(ADMIN, USER)).not.toThrow();
+  });
+
+  it('refuses another user (PERMISSION_DENIED) and a call without caller (UNAUTHENTICATED)', () => {
+    const { service } = setup();
+    const other = { subject: ROOM, roles: ['user'] };
+    expect(() => service.assertActsFor(other, USER)).toThrow(
+      expect.objectContaining({ code: GrpcStatus.PERMISSION_DENIED }),
+    );
+    expect(() => service.assertActsFor(undefined, USER)).toThrow(
+      expect.objectContaining({ code: GrpcStatus.UNAUTHENTICATED }),
+    );
+  });
+});
+
 describe('ChatService.history / createRoom', () => {
   it('answers NOT_FOUND for the history of an unknown room', async () => {
     const { service, repository } = setup();
+    repository.membership.mockResolvedValue('no-room');
     repository.roomExists.mockResolvedValue(false);
 
-    expect((await rejection(service.history(ROOM, 10, 0))).code).toBe(GrpcStatus.NOT_FOUND);
+    expect((await rejection(service.history(ROOM, 10, 0, MEMBER))).code).toBe(GrpcStatus.NOT_FOUND);
+    expect((await rejection(service.history(ROOM, 10, 0, ADMIN))).code).toBe(GrpcStatus.NOT_FOUND);
     expect(repository.history).not.toHaveBeenCalled();
   });
 
-  it('reads the page of a known room', async () => {
+  it('reads the page of a known room for a member', async () => {
     const { service, repository } = setup();
-    repository.roomExists.mockResolvedValue(true);
+    repository.membership.mockResolvedValue('member');
     repository.history.mockResolvedValue({ messages: [], total: 0 });
 
-    await expect(service.history(ROOM.toUpperCase(), 10, 20)).resolves.toEqual({
+    await expect(service.history(ROOM.toUpperCase(), 10, 20, MEMBER)).resolves.toEqual({
       messages: [],
       total: 0,
     });
+    expect(repository.membership).toHaveBeenCalledWith(ROOM, USER);
     expect(repository.history).toHaveBeenCalledWith(ROOM, 10, 20);
+  });
+
+  it('refuses the history to a non-member and to a call without a verified caller', async () => {
+    const { service, repository } = setup();
+    repository.membership.mockResolvedValue('not-member');
+
+    expect((await rejection(service.history(ROOM, 10, 0, MEMBER))).code).toBe(
+      GrpcStatus.PERMISSION_DENIED,
+    );
+    expect((await rejection(service.history(ROOM, 10, 0, undefined))).code).toBe(
+      GrpcStatus.UNAUTHENTICATED,
+    );
+    expect(repository.history).not.toHaveBeenCalled();
+  });
+
+  it('lets an admin read any known room', async () => {
+    const { service, repository } = setup();
+    repository.roomExists.mockResolvedValue(true);
+    repository.history.mockResolvedValue({ messages: [], total: 0 });
+    await expect(service.history(ROOM, 10, 0, ADMIN)).resolves.toEqual({ messages: [], total: 0 });
+    expect(repository.membership).not.toHaveBeenCalled();
   });
 
   it('creates rooms with ids in lower case', async () => {

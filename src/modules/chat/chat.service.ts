@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectChatServiceRealtime } from '../../gen/chatservice/chat-service.toolkit';
 import { RealtimePlugin } from '../../plugins/realtime';
+import { ADMIN_ROLE } from '../../toolkit/auth/admin-only.guard';
+import { CallerIdentity } from '../../toolkit/auth/caller-identity';
 import { ToolkitError } from '../../toolkit/errors';
 import { ChatFrameType, roomChannel } from './chat.channels';
 import { chatMessageJson } from './chat.message-mapper';
@@ -36,6 +38,18 @@ export class ChatService {
     );
     this.logger.log(`room ${room.id} created by ${room.creatorId}`);
     return room;
+  }
+
+  /**
+   * A call acts as its verified caller (the identity the gateway signed): naming another user
+   * needs the admin role. Nothing the request says about who is calling is trusted by itself.
+   * @throws ToolkitError UNAUTHENTICATED without a verified caller, PERMISSION_DENIED when
+   *   `userId` is someone else.
+   */
+  assertActsFor(caller: CallerIdentity | undefined, userId: string): void {
+    const verified = requireCaller(caller);
+    if (normalizeId(verified.subject) === normalizeId(userId) || isAdmin(verified)) return;
+    throw ToolkitError.permissionDenied(`the caller may not act for user ${normalizeId(userId)}`);
   }
 
   /**
@@ -78,10 +92,24 @@ export class ChatService {
     return stored;
   }
 
-  /** @throws ToolkitError NOT_FOUND for an unknown room. */
-  async history(roomId: string, limit: number, offset: number): Promise<MessagePage> {
+  /**
+   * A page of the room's messages, for a member (or an admin) only.
+   * @throws ToolkitError UNAUTHENTICATED without a verified caller, NOT_FOUND for an unknown
+   *   room, PERMISSION_DENIED for a caller who is not a member.
+   */
+  async history(
+    roomId: string,
+    limit: number,
+    offset: number,
+    caller: CallerIdentity | undefined,
+  ): Promise<MessagePage> {
+    const verified = requireCaller(caller);
     const room = normalizeId(roomId);
-    if (!(await this.repository.roomExists(room))) throw roomNotFound(room);
+    if (isAdmin(verified)) {
+      if (!(await this.repository.roomExists(room))) throw roomNotFound(room);
+    } else {
+      await this.assertMember(room, verified.subject);
+    }
     return this.repository.history(room, limit, offset);
   }
 }
@@ -89,6 +117,15 @@ export class ChatService {
 /** UUIDs are valid in either case; one spelling keeps channels and keys consistent. */
 export function normalizeId(id: string): string {
   return id.toLowerCase();
+}
+
+function requireCaller(caller: CallerIdentity | undefined): CallerIdentity {
+  if (caller === undefined) throw ToolkitError.unauthenticated('a verified caller is required');
+  return caller;
+}
+
+function isAdmin(caller: CallerIdentity): boolean {
+  return caller.roles.includes(ADMIN_ROLE);
 }
 
 function roomNotFound(roomId: string): ToolkitError {

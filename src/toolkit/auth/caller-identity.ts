@@ -1,8 +1,10 @@
 import { ExecutionContext } from '@nestjs/common';
 
 /**
- * Who is calling, as proven by a verified bearer token. Attached to the request (http) or to the
- * call's metadata object (rpc) by the `auth`, `validate_token` and `admin_only` middlewares.
+ * Who is calling, as proven by a verified bearer token (attached by the `auth`, `validate_token`
+ * and `admin_only` middlewares) or, on a backend, by the gateway's verified caller token
+ * (attached by the runtime's `CallerTokenGuard`). Kept for the request (http) or the call's
+ * metadata object (rpc); read it with `@Caller()` or `getCallerIdentity()`.
  * @publicApi
  */
 export interface CallerIdentity {
@@ -16,8 +18,17 @@ export interface CallerIdentity {
   expiresAt?: number;
 }
 
-/** Headers (and gRPC metadata keys) under which the gateway forwards the caller to backends. @publicApi */
-export const IDENTITY_HEADERS = { userId: 'x-user-id', userRoles: 'x-user-roles' } as const;
+/**
+ * Headers (and gRPC metadata keys) under which the gateway forwards the caller to backends:
+ * `x-caller-token` is the signed internal caller token (see `CallerTokens`), the only one a
+ * backend trusts; `x-user-id` / `x-user-roles` repeat it in clear, for logs and older readers.
+ * @publicApi
+ */
+export const IDENTITY_HEADERS = {
+  userId: 'x-user-id',
+  userRoles: 'x-user-roles',
+  callerToken: 'x-caller-token',
+} as const;
 
 /**
  * Identities are kept beside the carrier object (Fastify request or grpc-js Metadata) rather than

@@ -1,5 +1,7 @@
 import { ChannelOptions } from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
+import { IDENTITY_HEADERS } from '../auth/caller-identity';
+import type { CallerTokens } from '../auth/caller-tokens';
 import { MethodDescriptor, ProxyTarget, ServiceDescriptor } from '../descriptor';
 import { GrpcStatus, ToolkitError } from '../errors';
 import { createGrpcClient, GrpcClientOf } from '../grpc';
@@ -21,6 +23,11 @@ export interface BackendPoolOptions {
   maxReconnectBackoffMs: number;
   /** Deadline of each grpc.health.v1 check, ms. */
   healthTimeoutMs: number;
+  /**
+   * Signs the caller identity of each call for the backend it goes to (`x-caller-token`), so that
+   * backends can trust it. Without it, calls carry no caller token.
+   */
+  callerTokens?: CallerTokens;
 }
 
 /** The serving status of each backend name, as grpc.health.v1 spells it, or `UNAVAILABLE`. @publicApi */
@@ -117,11 +124,32 @@ export class BackendPool {
   ): Promise<unknown> {
     const resolved = this.target(target);
     const client = resolved.clients.pick();
+    const signed = await this.withCallerToken(resolved.service, metadata);
     try {
-      return await client[resolved.method.localName](request, { metadata });
+      return await client[resolved.method.localName](request, { metadata: signed });
     } catch (error) {
       throw this.backendError(resolved.service, error);
     }
+  }
+
+  /**
+   * `metadata` with the caller token for `service`: the identity `x-user-id` / `x-user-roles`
+   * assert (set by `forwardedMetadata` from the verified caller only) signed for that backend. A
+   * caller token already in `metadata` (a client's header) is always dropped.
+   */
+  async withCallerToken(
+    service: string,
+    metadata: Readonly<Record<string, string>>,
+  ): Promise<Record<string, string>> {
+    const signed: Record<string, string> = { ...metadata };
+    delete signed[IDENTITY_HEADERS.callerToken];
+    const subject = metadata[IDENTITY_HEADERS.userId];
+    const tokens = this.options.callerTokens;
+    if (tokens && subject !== undefined && subject !== '') {
+      const roles = (metadata[IDENTITY_HEADERS.userRoles] ?? '').split(',').filter(Boolean);
+      signed[IDENTITY_HEADERS.callerToken] = await tokens.sign({ subject, roles }, service);
+    }
+    return signed;
   }
 
   /** The next HTTP address (`host:port`) of a backend, for WebSocket relays. */

@@ -144,7 +144,10 @@ export class ProxySockets {
     return relaySocket(this.server, request.raw, socket, head, {
       url: `ws://${this.pool.httpAddress(target.service)}${path}${search ? `?${search}` : ''}`,
       headers: {
-        ...forwardedMetadata({ headers: request.headers, ip: socketRequest.ip, identity }),
+        ...(await this.pool.withCallerToken(
+          target.service,
+          forwardedMetadata({ headers: request.headers, ip: socketRequest.ip, identity }),
+        )),
         [REQUEST_ID_HEADER]: requestId,
       },
       handshakeTimeoutMs: this.options.handshakeTimeoutMs,

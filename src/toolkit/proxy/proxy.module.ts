@@ -10,6 +10,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { CallerTokens } from '../auth/caller-tokens';
 import { ProxyTarget, ServiceDescriptor } from '../descriptor';
 import { RouteMiddlewaresGuard } from '../middlewares/route-middlewares.guard';
 import { BackendPool, BackendPoolOptions } from './backend-pool';
@@ -82,12 +83,12 @@ export class ProxyModule {
         },
         {
           provide: BackendPool,
-          useFactory: (proxy: ProxyOptions) => {
-            const pool = new BackendPool({ ...proxy, backends: options.backends });
+          useFactory: (proxy: ProxyOptions, callerTokens: CallerTokens) => {
+            const pool = new BackendPool({ ...proxy, backends: options.backends, callerTokens });
             pool.resolve(targets);
             return pool;
           },
-          inject: [PROXY_OPTIONS],
+          inject: [PROXY_OPTIONS, CallerTokens],
         },
         {
           provide: ProxySockets,

@@ -8,6 +8,8 @@ import { ReflectionService } from '@grpc/reflection';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { PLUGIN_KINDS } from '../../plugins';
+import { internalAuthProblem } from '../auth/internal-auth.config';
+import { StartupError } from '../config';
 import { sendHttpError, toToolkitError, ToolkitExceptionFilter } from '../errors';
 import { BUILTIN_MIDDLEWARES, MiddlewareContext } from '../middlewares';
 import { PluginStatusRegistry } from '../plugins';
@@ -63,6 +65,12 @@ export async function bootstrapService(
   const env = options.env ?? process.env;
   const config = loadServiceConfig(definition, env, PLUGIN_KINDS);
   config.loader.assertValid();
+  const internalAuthProblemFound = internalAuthProblem(
+    definition.envPrefix,
+    config.internalAuth,
+    config.deployment.production,
+  );
+  if (internalAuthProblemFound) throw new StartupError(internalAuthProblemFound);
   const { runtime } = config;
 
   const pino = createPinoLogger({

@@ -2,6 +2,7 @@ import { DynamicModule } from '@nestjs/common';
 // Registers auth, validate_token, admin_only, rate_limit and cors for every app, so a proto may
 // name them without the service importing anything (the builtins come with '../middlewares').
 import '../auth/security.middlewares';
+import { InternalAuthConfig, internalAuthConfig } from '../auth/internal-auth.config';
 import { ConfigLoader } from '../config';
 import {
   MiddlewareDefinition,
@@ -25,6 +26,8 @@ export interface LoadedServiceConfig {
   /** Absent when the proto declares no GRPC server. */
   grpcServer?: GrpcServerConfig;
   settings: Readonly<Record<string, unknown>>;
+  /** The key of internal caller tokens (signed by gateways, verified by backends). */
+  internalAuth: InternalAuthConfig;
   deployment: DeploymentMode;
   middlewares: ServiceMiddlewares;
   middlewareConfig: ReadonlyMap<MiddlewareDefinition, Readonly<Record<string, unknown>>>;
@@ -51,6 +54,7 @@ export function loadServiceConfig(
     ? loader.load(grpcServerConfigSection(definition.defaultGrpcPort))
     : undefined;
   const settings = definition.settings ? loader.load(definition.settings) : {};
+  const internalAuth = loader.load(internalAuthConfig);
   const middlewares = resolveServiceMiddlewares(definition.name, definition.descriptor);
   const middlewareConfig = new Map<MiddlewareDefinition, Readonly<Record<string, unknown>>>();
   for (const middleware of middlewares.used.keys()) {
@@ -80,6 +84,7 @@ export function loadServiceConfig(
     runtime,
     grpcServer,
     settings,
+    internalAuth,
     deployment,
     middlewares,
     middlewareConfig,

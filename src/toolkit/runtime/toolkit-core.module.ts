@@ -1,5 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { CallerTokenGuard } from '../auth/caller-token.guard';
+import { CallerTokens } from '../auth/caller-tokens';
 import { RouteMiddlewaresGuard, SERVICE_MIDDLEWARES } from '../middlewares';
 import { PluginStatusRegistry } from '../plugins';
 import { RequestValidationGuard } from '../transport';
@@ -55,6 +57,11 @@ export class ToolkitCoreModule {
       { provide: PluginStatusRegistry, useValue: options.pluginStatus },
       { provide: HEALTH_STATE, useValue: options.health },
       { provide: TOOLKIT_METRICS, useValue: options.metrics },
+      {
+        provide: CallerTokens,
+        useValue: new CallerTokens(config.internalAuth.SECRET, definition.name),
+      },
+      CallerTokenGuard,
       RouteMiddlewaresGuard,
       RequestValidationGuard,
       ...middlewareProviders,

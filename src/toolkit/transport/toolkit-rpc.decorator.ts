@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { GrpcMethod, GrpcStreamMethod } from '@nestjs/microservices';
 import { RouteConfig } from '@nestjs/platform-fastify';
+import { CallerTokenGuard } from '../auth/caller-token.guard';
 import { FASTIFY_ROUTE_KEY, TOOLKIT_CONTROLLER, TOOLKIT_ROUTE } from '../constants';
 import { HttpRule, ServiceDescriptor } from '../descriptor';
 import { RouteMiddlewaresGuard } from '../middlewares/route-middlewares.guard';
@@ -30,7 +31,8 @@ const VERBS: Record<HttpRule['method'], (path: string) => MethodDecorator> = {
 /**
  * Exposes one controller method as the proto method `methodName` on gRPC and, when the method has
  * a google.api.http binding, as that HTTP route (200 on success, protojson response). Guards: the
- * route's middleware chain, then request transcoding and validation. A `(toolkit.route).websocket`
+ * internal caller token (a backend's verified caller), the route's middleware chain, then request
+ * transcoding, validation and the caller binding. A `(toolkit.route).websocket`
  * method gets no HTTP route: the runtime serves its GET binding as a WebSocket upgrade (see
  * `SocketUpgrade`), running the same guards and the same handler before the handshake.
  * @throws Error when the service has no such method.
@@ -55,7 +57,7 @@ export function ToolkitRpc(service: ServiceDescriptor, methodName: string): Meth
       ? GrpcStreamMethod(service.fullName, method.name)
       : GrpcMethod(service.fullName, method.name),
     SetMetadata(TOOLKIT_ROUTE, route),
-    UseGuards(RouteMiddlewaresGuard, RequestValidationGuard),
+    UseGuards(CallerTokenGuard, RouteMiddlewaresGuard, RequestValidationGuard),
   ];
   if (http && routePath) {
     decorators.push(

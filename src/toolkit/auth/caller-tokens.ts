@@ -1,0 +1,93 @@
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { CallerIdentity } from './caller-identity';
+import { InvalidTokenError } from './invalid-token.error';
+
+/** Lifetime of a caller token: long enough for one call's retries, too short to be worth stealing. */
+const TOKEN_LIFETIME_SECONDS = 60;
+/** A signed token is reused for this long, so a busy caller costs one HMAC per 30 s per backend. */
+const REUSE_SECONDS = 30;
+/** Clock skew allowed between gateway and backend. */
+const CLOCK_TOLERANCE_SECONDS = 5;
+/** Bound of the reuse cache; it is simply emptied when full (tokens are cheap to sign again). */
+const MAX_CACHED = 10_000;
+const ALGORITHM = 'HS256';
+
+/**
+ * Internal caller tokens: the credential with which a gateway tells a backend who the verified
+ * caller of a call is. A token is an HS256 JWT with `sub` and `roles` of the caller, `iss` the
+ * signing service, `aud` the backend service it is meant for, and `exp` at most 60 s after `iat`.
+ * A backend trusts a caller identity only from a token it verifies with `aud` = its own name, so
+ * a token captured for one backend is useless at another, and a caller that does not hold the
+ * deployment secret cannot assert any identity. One instance per service app.
+ * @publicApi
+ */
+export class CallerTokens {
+  private readonly key: Uint8Array;
+  private readonly cache = new Map<string, { token: string; renewAt: number }>();
+
+  /**
+   * @param secret the deployment's `<PREFIX>_INTERNAL_AUTH_SECRET`.
+   * @param serviceName this service: the `iss` of tokens it signs, the `aud` it accepts.
+   */
+  constructor(
+    secret: string,
+    readonly serviceName: string,
+  ) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  /** A token asserting `identity` to the backend `audience` (reused while fresh). */
+  async sign(identity: Pick<CallerIdentity, 'subject' | 'roles'>, audience: string): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    const key = `${audience}\n${identity.subject}\n${identity.roles.join(',')}`;
+    const cached = this.cache.get(key);
+    if (cached && cached.renewAt > now) return cached.token;
+    const token = await new SignJWT({ roles: [...identity.roles] })
+      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+      .setSubject(identity.subject)
+      .setIssuer(this.serviceName)
+      .setAudience(audience)
+      .setIssuedAt(now)
+      .setExpirationTime(now + TOKEN_LIFETIME_SECONDS)
+      .sign(this.key);
+    if (this.cache.size >= MAX_CACHED) this.cache.clear();
+    this.cache.set(key, { token, renewAt: now + REUSE_SECONDS });
+    return token;
+  }
+
+  /**
+   * The caller a token addressed to this service asserts.
+   * @throws InvalidTokenError when the signature, audience, lifetime or claims are wrong.
+   */
+  async verify(token: string): Promise<CallerIdentity> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: [ALGORITHM],
+        audience: this.serviceName,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        // A token signed with a longer life (or none) is refused, whatever its exp says.
+        maxTokenAge: TOKEN_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      const roles: unknown = payload.roles ?? [];
+      if (
+        typeof payload.sub !== 'string' ||
+        payload.sub === '' ||
+        !Array.isArray(roles) ||
+        !roles.every((role) => typeof role === 'string')
+      ) {
+        throw new InvalidTokenError('caller token claims are malformed');
+      }
+      return { subject: payload.sub, roles, expiresAt: payload.exp };
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw error;
+      throw new InvalidTokenError(
+        error instanceof errors.JWTExpired
+          ? 'caller token expired'
+          : error instanceof errors.JWTClaimValidationFailed
+            ? `caller token ${error.claim} claim not accepted`
+            : 'caller token invalid',
+      );
+    }
+  }
+}
