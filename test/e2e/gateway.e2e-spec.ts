@@ -55,12 +55,18 @@ describe('api-gateway through real backends', () => {
   beforeAll(async () => {
     user = await startUserApp('gateway_e2e', { USER_SERVICE_LOG_LEVEL: 'silent' });
     notification = await bootstrapService(notificationFixtureService, {
-      env: { NOTIFICATION_FIXTURE_LOG_LEVEL: 'silent' },
+      env: {
+        NOTIFICATION_FIXTURE_LOG_LEVEL: 'silent',
+        NOTIFICATION_FIXTURE_INTERNAL_AUTH_AUDIENCE: 'notification-service',
+      },
       httpPort: 0,
       grpcPort: 0,
     });
     chat = await bootstrapService(chatFixtureService, {
-      env: { CHAT_FIXTURE_LOG_LEVEL: 'silent' },
+      env: {
+        CHAT_FIXTURE_LOG_LEVEL: 'silent',
+        CHAT_FIXTURE_INTERNAL_AUTH_AUDIENCE: 'chat-service',
+      },
       httpPort: 0,
       grpcPort: 0,
     });
@@ -130,7 +136,9 @@ describe('api-gateway through real backends', () => {
 
     it('GetUser: the user with a valid token; 400 bad id; 404 unknown id', async () => {
       const id = await createUser();
-      const found = await call('GET', `/api/v1/users/${id}`, { headers: bearer(userToken) });
+      const found = await call('GET', `/api/v1/users/${id}`, {
+        headers: bearer(await token({ sub: id })),
+      });
       expect(found.status).toBe(200);
       expect(await found.json()).toMatchObject({
         user: { user_id: id, name: 'Ada', created_at: expect.stringMatching(/Z$/) },
@@ -139,7 +147,7 @@ describe('api-gateway through real backends', () => {
       expect(bad.status).toBe(400);
       expect(await violations(bad)).toEqual(['user_id']);
       const missing = await call('GET', `/api/v1/users/${randomUUID()}`, {
-        headers: bearer(userToken),
+        headers: bearer(adminToken),
       });
       expect(missing.status).toBe(404);
       expect(await missing.json()).toMatchObject({ code: 404, status: 'Not Found' });
@@ -201,19 +209,19 @@ describe('api-gateway through real backends', () => {
 
     it('SendNotification: sent; 400 from the gateway rules; backend violations kept; 401 without token', async () => {
       const sent = await call('POST', '/api/v1/notifications', {
-        headers: bearer(userToken),
+        headers: bearer(adminToken),
         body: notice(),
       });
       expect(sent.status).toBe(200);
       expect(await sent.json()).toEqual({ notification_id: expect.any(String), status: 'sent' });
       const invalid = await call('POST', '/api/v1/notifications', {
-        headers: bearer(userToken),
+        headers: bearer(adminToken),
         body: notice({ type: 'fax' }),
       });
       expect(invalid.status).toBe(400);
       expect(await violations(invalid)).toEqual(['type']);
       const refused = await call('POST', '/api/v1/notifications', {
-        headers: bearer(userToken),
+        headers: bearer(adminToken),
         body: notice({ subject: 'rejected' }),
       });
       expect(refused.status).toBe(400);
@@ -229,7 +237,7 @@ describe('api-gateway through real backends', () => {
     it('GetNotificationHistory: history, 400 bad limit, 404 unknown user', async () => {
       const id = randomUUID();
       const history = await call('GET', `/api/v1/notifications/history/${id}?limit=10`, {
-        headers: bearer(userToken),
+        headers: bearer(await token({ sub: id })),
       });
       expect(history.status).toBe(200);
       expect(await history.json()).toMatchObject({
@@ -237,11 +245,11 @@ describe('api-gateway through real backends', () => {
         total: 1,
       });
       const bad = await call('GET', `/api/v1/notifications/history/${id}?limit=500`, {
-        headers: bearer(userToken),
+        headers: bearer(adminToken),
       });
       expect(bad.status).toBe(400);
       const missing = await call('GET', `/api/v1/notifications/history/${UNKNOWN_USER}?limit=1`, {
-        headers: bearer(userToken),
+        headers: bearer(adminToken),
       });
       expect(missing.status).toBe(404);
     });
@@ -249,18 +257,18 @@ describe('api-gateway through real backends', () => {
     it('UpdateNotificationPreferences: updated, 400 bad id, 404 unknown user', async () => {
       const body = { preferences: { email_enabled: false, muted_types: ['marketing'] } };
       const updated = await call('PUT', `/api/v1/notifications/preferences/${randomUUID()}`, {
-        headers: bearer(userToken),
+        headers: bearer(adminToken),
         body,
       });
       expect(updated.status).toBe(200);
       expect(await updated.json()).toEqual({ status: 'updated' });
       const bad = await call('PUT', '/api/v1/notifications/preferences/nope', {
-        headers: bearer(userToken),
+        headers: bearer(adminToken),
         body,
       });
       expect(bad.status).toBe(400);
       const missing = await call('PUT', `/api/v1/notifications/preferences/${UNKNOWN_USER}`, {
-        headers: bearer(userToken),
+        headers: bearer(adminToken),
         body,
       });
       expect(missing.status).toBe(404);
@@ -277,7 +285,7 @@ describe('api-gateway through real backends', () => {
           'grpc-metadata-trace-flags': '01',
           cookie: 'session=secret',
         },
-        body: notice(),
+        body: notice({ user_id: subject }),
       });
       expect(response.status).toBe(200);
       expect(response.headers.get('x-request-id')).toBe('gw-e2e-request-1');
@@ -292,7 +300,7 @@ describe('api-gateway through real backends', () => {
       expect(seen?.headers).not.toHaveProperty('cookie');
 
       const generated = await call('POST', '/api/v1/notifications', {
-        headers: bearer(userToken),
+        headers: bearer(adminToken),
         body: notice(),
       });
       const id = generated.headers.get('x-request-id');
@@ -303,7 +311,7 @@ describe('api-gateway through real backends', () => {
     it('a client grpc-timeout shorter than the backend work is 504', async () => {
       const started = Date.now();
       const response = await call('POST', '/api/v1/notifications', {
-        headers: { ...bearer(userToken), 'grpc-timeout': '200m' },
+        headers: { ...bearer(adminToken), 'grpc-timeout': '200m' },
         body: notice({ metadata: { delay_ms: '1500' } }),
       });
       expect(response.status).toBe(504);
@@ -526,8 +534,8 @@ describe('api-gateway through real backends', () => {
       const first = await bootstrapService(apiGatewayDefinition, { env: limitedEnv, httpPort: 0 });
       const second = await bootstrapService(apiGatewayDefinition, { env: limitedEnv, httpPort: 0 });
       try {
-        const caller = bearer(await token());
         const id = await createUser();
+        const caller = bearer(await token({ sub: id }));
         const statuses: number[] = [];
         let last: Response | undefined;
         for (const target of [first, second, first, second]) {
@@ -551,7 +559,7 @@ describe('api-gateway through real backends', () => {
       await notification.close();
       const started = Date.now();
       const response = await call('POST', '/api/v1/notifications', {
-        headers: bearer(userToken),
+        headers: bearer(adminToken),
         body: { user_id: randomUUID(), type: 'email', subject: 'Hi', message: 'Hello' },
       });
       expect(response.status).toBe(503);

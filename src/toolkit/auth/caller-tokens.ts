@@ -27,7 +27,8 @@ export class CallerTokens {
 
   /**
    * @param secret the deployment's `<PREFIX>_INTERNAL_AUTH_SECRET`.
-   * @param serviceName this service: the `iss` of tokens it signs, the `aud` it accepts.
+   * @param serviceName this service as others address it: the `iss` of tokens it signs, the
+   *   `aud` it accepts.
    */
   constructor(
     secret: string,
@@ -37,7 +38,10 @@ export class CallerTokens {
   }
 
   /** A token asserting `identity` to the backend `audience` (reused while fresh). */
-  async sign(identity: Pick<CallerIdentity, 'subject' | 'roles'>, audience: string): Promise<string> {
+  async sign(
+    identity: Pick<CallerIdentity, 'subject' | 'roles'>,
+    audience: string,
+  ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const key = `${audience}\n${identity.subject}\n${identity.roles.join(',')}`;
     const cached = this.cache.get(key);

@@ -5,7 +5,8 @@ import { ConfigValues, defineConfig } from '../config';
  * shares it, so `npm start` works without configuration. Production refuses to start with it.
  * @publicApi
  */
-export const DEVELOPMENT_INTERNAL_AUTH_SECRET = 'development-internal-auth-secret-not-for-production';
+export const DEVELOPMENT_INTERNAL_AUTH_SECRET =
+  'development-internal-auth-secret-not-for-production';
 
 /**
  * `<ENV_PREFIX>_INTERNAL_AUTH_*`: the key of the internal caller tokens a gateway signs for each
@@ -20,6 +21,11 @@ export const internalAuthConfig = defineConfig('internal_auth', {
     default: DEVELOPMENT_INTERNAL_AUTH_SECRET,
     description:
       'HMAC key (HS256, at least 32 bytes) of the caller tokens gateway -> backend; the embedded default is refused in production',
+  },
+  AUDIENCE: {
+    type: 'string',
+    description:
+      'Name under which gateways address this service (the aud its caller tokens must carry); default the service name',
   },
 });
 

@@ -59,7 +59,10 @@ export class ToolkitCoreModule {
       { provide: TOOLKIT_METRICS, useValue: options.metrics },
       {
         provide: CallerTokens,
-        useValue: new CallerTokens(config.internalAuth.SECRET, definition.name),
+        useValue: new CallerTokens(
+          config.internalAuth.SECRET,
+          config.internalAuth.AUDIENCE ?? definition.name,
+        ),
       },
       CallerTokenGuard,
       RouteMiddlewaresGuard,
