@@ -11,8 +11,8 @@ export interface UserContact {
 }
 
 /**
- * PostgreSQL access for `notification_contacts`: where email notifications go when the request
- * names no `metadata.email`. Filled from `user.created` and `user.updated`.
+ * PostgreSQL access for `notification_contacts`: the only addresses email notifications go to.
+ * Filled from `user.created` and `user.updated`.
  */
 @Injectable()
 export class ContactRepository {

@@ -48,7 +48,7 @@ export class NotificationEventsConsumer {
 
   /**
    * No notification (the seed only logs it): the user's new name and email replace the known
-   * contact, so later emails without `metadata.email` (order confirmations) reach the new address.
+   * contact, so later emails (order confirmations) reach the new address.
    */
   @QueueSubscribe(USER_UPDATED)
   async onUserUpdated(payload: unknown, message: QueueMessageInfo): Promise<void> {

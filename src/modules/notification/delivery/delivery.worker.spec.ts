@@ -59,28 +59,18 @@ beforeEach(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => u
 afterEach(() => jest.restoreAllMocks());
 
 describe('DeliveryWorker', () => {
-  it('sends to metadata.email when given, and marks the notification sent', async () => {
+  it('sends only to the address user-service announced, whatever metadata.email says', async () => {
     const { worker, repository, transport, contacts } = setup([
-      notification({ metadata: { email: 'given@example.com' } }),
+      notification({ metadata: { email: 'x@a.org, y@b.org' } }),
     ]);
 
     await pass(worker);
 
+    expect(contacts.email).toHaveBeenCalledWith(expect.any(String));
     expect(transport.deliver).toHaveBeenCalledWith(
-      expect.objectContaining({ notificationId: 'n-1', recipient: 'given@example.com' }),
+      expect.objectContaining({ notificationId: 'n-1', recipient: 'known@example.com' }),
     );
-    expect(contacts.email).not.toHaveBeenCalled();
     expect(repository.markSent).toHaveBeenCalledWith('n-1');
-  });
-
-  it('falls back to the email user-service announced', async () => {
-    const { worker, transport } = setup([notification()]);
-
-    await pass(worker);
-
-    expect(transport.deliver).toHaveBeenCalledWith(
-      expect.objectContaining({ recipient: 'known@example.com' }),
-    );
   });
 
   it('schedules a retry with doubling backoff after a transient failure', async () => {
@@ -109,17 +99,17 @@ describe('DeliveryWorker', () => {
     expect(repository.markRetry).not.toHaveBeenCalled();
   });
 
-  it('retries an email while no address is known', async () => {
+  it('fails an email at once, without retries, when no address is known', async () => {
     const { worker, repository, contacts, transport } = setup([notification()]);
     contacts.email.mockResolvedValue(null);
 
     await pass(worker);
 
     expect(transport.deliver).not.toHaveBeenCalled();
-    expect(repository.markRetry).toHaveBeenCalledWith(
+    expect(repository.markRetry).not.toHaveBeenCalled();
+    expect(repository.markFailed).toHaveBeenCalledWith(
       'n-1',
-      100,
-      expect.stringContaining('no email address known'),
+      expect.stringContaining('no e-mail address known'),
     );
   });
 });

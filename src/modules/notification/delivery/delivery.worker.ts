@@ -117,13 +117,12 @@ export class DeliveryWorker
       metadata: notification.metadata,
     };
     if (notification.channel !== 'email') return delivery;
-    const { email } = notification.metadata;
-    const recipient =
-      email !== undefined && email !== '' ? email : await this.contacts.email(notification.userId);
-    // Retried like a transport failure: an order.completed may overtake its user's user.created.
+    // Only the address user-service announced for the user: whatever a request's metadata says,
+    // it never chooses where an e-mail goes (no open relay).
+    const recipient = await this.contacts.email(notification.userId);
     if (recipient === null) {
-      throw new Error(
-        `no email address known for user ${notification.userId} (no metadata.email, no user.created/user.updated seen)`,
+      throw new PermanentDeliveryError(
+        `no e-mail address known for user ${notification.userId} (no user.created or user.updated seen)`,
       );
     }
     return { ...delivery, recipient };

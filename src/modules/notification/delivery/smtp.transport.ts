@@ -39,9 +39,12 @@ export class SmtpTransport implements NotificationTransport {
       throw new PermanentDeliveryError(`no email address known for user ${delivery.userId}`);
     }
     try {
+      // One address object and an explicit envelope: the recipient is never parsed as a list,
+      // so an address string can never fan out to several mailboxes.
       await this.transporter.sendMail({
         from: this.options.from,
-        to: delivery.recipient,
+        to: { name: '', address: delivery.recipient },
+        envelope: { from: this.options.from, to: [delivery.recipient] },
         subject: delivery.subject,
         text: delivery.message,
         headers: { 'X-Notification-Id': delivery.notificationId },
