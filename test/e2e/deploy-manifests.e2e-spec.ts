@@ -226,6 +226,84 @@ describe('deploy/k8s manifests', () => {
   });
 });
 
+interface PolicyPeer {
+  podSelector?: { matchLabels?: Record<string, string> };
+  namespaceSelector?: { matchLabels?: Record<string, string> };
+}
+interface NetworkPolicySpec {
+  podSelector: { matchLabels: Record<string, string> };
+  policyTypes: string[];
+  ingress: { from?: PolicyPeer[]; ports?: { port: string | number }[] }[];
+}
+
+describe('deploy/k8s NetworkPolicies', () => {
+  const manifests = loadManifests();
+  const GATEWAY = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api-gateway' } } };
+  const backends = SERVICE_DEFINITIONS.filter(
+    (definition) =>
+      definition.name !== 'api-gateway' && definition.descriptor.servers.includes('GRPC'),
+  ).map((definition) => definition.name);
+
+  it('labels the gateway pods as its policies expect', () => {
+    const gateway = find(manifests, 'Deployment', 'api-gateway');
+    const labels = (gateway.spec as { template: { metadata: { labels: object } } }).template
+      .metadata.labels;
+    expect(labels).toMatchObject(GATEWAY.podSelector.matchLabels);
+  });
+
+  it.each(backends)(
+    '%s: only the gateway reaches the gRPC port; nothing reaches the pods without a rule',
+    (name) => {
+      const deployment = find(manifests, 'Deployment', name);
+      const labels = (
+        deployment.spec as { template: { metadata: { labels: Record<string, string> } } }
+      ).template.metadata.labels;
+      const policies = manifests
+        .filter((manifest) => manifest.kind === 'NetworkPolicy')
+        .map((manifest) => manifest.spec as NetworkPolicySpec)
+        .filter((spec) =>
+          Object.entries(spec.podSelector.matchLabels).every(
+            ([key, value]) => labels[key] === value,
+          ),
+        );
+      expect(policies).toHaveLength(1);
+      const [policy] = policies;
+      // Selecting the pods with an Ingress policy denies every source no rule allows.
+      expect(policy.policyTypes).toContain('Ingress');
+      for (const rule of policy.ingress) {
+        // No rule opens a port to every source, and none opens every port.
+        expect(rule.from?.length).toBeGreaterThan(0);
+        expect(rule.ports?.length).toBeGreaterThan(0);
+        if (rule.ports?.some((port) => port.port === 'grpc')) {
+          expect(rule.from).toEqual([GATEWAY]);
+        }
+        // Sources other than the gateway pods (monitoring) get the HTTP port at most.
+        if (JSON.stringify(rule.from) !== JSON.stringify([GATEWAY])) {
+          expect(rule.ports).toEqual([{ port: 'http' }]);
+          for (const peer of rule.from ?? []) {
+            expect(peer.namespaceSelector?.matchLabels).toBeDefined();
+            expect(peer.podSelector?.matchLabels).toBeDefined();
+          }
+        }
+      }
+      expect(policy.ingress.some((rule) => rule.ports?.some((port) => port.port === 'grpc'))).toBe(
+        true,
+      );
+    },
+  );
+
+  it.each(SERVICE_DEFINITIONS.map((definition) => [definition.name, definition] as const))(
+    '%s: takes the caller-token key from its Secret, so production never runs on the development key',
+    (name, definition) => {
+      const [container] = podSpec(find(manifests, 'Deployment', name)).containers;
+      const variable = `${definition.envPrefix}_INTERNAL_AUTH_SECRET`;
+      expect(
+        container.env?.find((entry) => entry.name === variable)?.valueFrom?.secretKeyRef,
+      ).toEqual({ name: `${name}-secrets`, key: variable, optional: true });
+    },
+  );
+});
+
 describe('deploy/Dockerfile', () => {
   const dockerfile = readFileSync(join(ROOT, 'deploy', 'Dockerfile'), 'utf8');
 
