@@ -73,6 +73,10 @@ export class CallerTokens {
         maxTokenAge: TOKEN_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ['sub', 'exp', 'iat'],
       });
+      // maxTokenAge bounds iat's age; this bounds the lifetime the signer chose.
+      if ((payload.exp ?? 0) - (payload.iat ?? 0) > TOKEN_LIFETIME_SECONDS) {
+        throw new InvalidTokenError('caller token lifetime too long');
+      }
       const roles: unknown = payload.roles ?? [];
       if (
         typeof payload.sub !== 'string' ||
