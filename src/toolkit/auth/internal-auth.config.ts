@@ -20,12 +20,12 @@ export const internalAuthConfig = defineConfig('internal_auth', {
     secret: true,
     default: DEVELOPMENT_INTERNAL_AUTH_SECRET,
     description:
-      'HMAC key (HS256, at least 32 bytes) of the caller tokens gateway -> backend; the embedded default is refused in production',
+      'Caller-token key (HS256, 32+ bytes), same in every service; default refused in production',
   },
   AUDIENCE: {
     type: 'string',
     description:
-      'Name under which gateways address this service (the aud its caller tokens must carry); default the service name',
+      'aud its caller tokens must carry (how gateways name it); default the service name',
   },
 });
 
