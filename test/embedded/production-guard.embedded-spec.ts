@@ -30,6 +30,8 @@ describe('production guard', () => {
       USER_SERVICE_SERVER_PORT: '0',
       USER_SERVICE_GRPC_SERVER_PORT: '0',
       USER_SERVICE_PGSQL_DATABASE: ':memory:',
+      // Embedded backends may be allowed; the development caller-token key never is.
+      USER_SERVICE_INTERNAL_AUTH_SECRET: 'a-deployment-internal-auth-secret-for-the-demo',
     });
     try {
       const deadline = Date.now() + 90_000;
