@@ -159,6 +159,8 @@ function parseBody(body: Buffer): unknown {
 /** 1005 (no code), 1006 (abnormal) and 1015 (TLS) are observed, never sent: send none for them. */
 function closeWith(socket: WebSocket, code: number, reason: Buffer): void {
   if (socket.readyState === WebSocket.CLOSED || socket.readyState === WebSocket.CLOSING) return;
+  // A socket paused for backpressure must still read the peer's close frame.
+  if (socket.isPaused) socket.resume();
   if (code === 1005 || code === 1006 || code === 1015) socket.close();
   else socket.close(code, reason);
 }
