@@ -326,6 +326,22 @@ describe('security of the api-gateway', () => {
       expect(collateral.length).toBeGreaterThan(0);
       expect(collateral.filter((status) => status !== 200)).toEqual([]);
     });
+    it('metadata over the backend limit (many large X-* headers): no 5xx, concurrent calls unaffected', async () => {
+      const id = await createUser();
+      const reader = await token();
+      const large = Object.fromEntries(
+        Array.from({ length: 4 }, (_value, index) => [`x-large-${index}`, 'v'.repeat(3_500)]),
+      );
+      const reads = Array.from({ length: 20 }, () =>
+        call('GET', `/api/v1/users/${id}`, { headers: bearer(reader) }),
+      );
+      const [oversized, ...others] = await Promise.all([
+        call('GET', `/api/v1/users/${id}`, { headers: { ...bearer(await token()), ...large } }),
+        ...reads,
+      ]);
+      expect(oversized.status).toBeLessThan(500);
+      expect(others.map((response) => response.status)).toEqual(others.map(() => 200));
+    });
   });
 
   describe('tokens on every authenticated route', () => {
