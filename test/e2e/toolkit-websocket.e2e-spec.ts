@@ -20,7 +20,7 @@ interface LobbyClient {
 }
 
 function token(subject: string): Promise<string> {
-  return new SignJWT({ sub: subject })
+  return new SignJWT({ sub: subject, jti: `${subject}-${Math.random()}` })
     .setProtectedHeader({ alg: 'HS256' })
     .setExpirationTime('5m')
     .sign(new TextEncoder().encode(SECRET));

@@ -5,7 +5,9 @@ import { NotificationServiceDescriptor } from '../../gen/notificationservice/not
 import { UserServiceDescriptor } from '../../gen/userservice/user-service.toolkit';
 import { tokenRevocationProvider } from '../../toolkit/auth/security.middlewares';
 import { parseResolverEndpoints, ProxyModule, ProxyOptions } from '../../toolkit/proxy';
+import { AuthConfig } from '../../toolkit/auth/auth.config';
 import { RuntimeConfig, RUNTIME_CONFIG, SERVICE_SETTINGS } from '../../toolkit/runtime';
+import { getMiddlewareConfigToken } from '../../toolkit/runtime/tokens';
 import { GatewayController } from './gateway.controller';
 import { GatewaySettings } from './gateway.settings';
 
@@ -13,6 +15,7 @@ import { GatewaySettings } from './gateway.settings';
 export function gatewayProxyOptions(
   settings: GatewaySettings,
   runtime: RuntimeConfig,
+  auth: AuthConfig,
 ): ProxyOptions {
   return {
     grpcEndpoints: parseResolverEndpoints(settings.RESOLVER_ENDPOINTS),
@@ -26,6 +29,13 @@ export function gatewayProxyOptions(
       handshakeTimeoutMs: settings.WEBSOCKET_HANDSHAKE_TIMEOUT,
       requestTimeoutMs: runtime.REQUEST_TIMEOUT,
       maxPayload: settings.WEBSOCKET_MAX_PAYLOAD,
+      maxConnections: settings.WEBSOCKET_MAX_CONNECTIONS,
+      allowedOrigins: settings.WEBSOCKET_ALLOWED_ORIGINS,
+      maxBufferedBytes: settings.WEBSOCKET_MAX_BUFFERED,
+      stallTimeoutMs: settings.WEBSOCKET_STALL_TIMEOUT,
+      pingIntervalMs: settings.WEBSOCKET_PING_INTERVAL,
+      idleTimeoutMs: settings.WEBSOCKET_IDLE_TIMEOUT,
+      tokenRecheckIntervalMs: auth.SOCKET_RECHECK_INTERVAL,
     },
   };
 }
@@ -40,7 +50,7 @@ export function gatewayProxyOptions(
       descriptor: ApiGatewayDescriptor,
       backends: [UserServiceDescriptor, NotificationServiceDescriptor, ChatServiceDescriptor],
       useFactory: gatewayProxyOptions,
-      inject: [SERVICE_SETTINGS, RUNTIME_CONFIG],
+      inject: [SERVICE_SETTINGS, RUNTIME_CONFIG, getMiddlewareConfigToken('auth')],
     }),
   ],
   controllers: [GatewayController],

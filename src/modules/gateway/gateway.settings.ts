@@ -52,6 +52,40 @@ export const gatewaySettingsSection = defineConfig('', {
     min: 1024,
     description: 'Largest client WebSocket frame, in bytes (larger: close 1009)',
   },
+  WEBSOCKET_MAX_CONNECTIONS: {
+    type: 'int',
+    default: 10_000,
+    min: 1,
+    description: 'Open WebSockets accepted by one gateway instance; past it upgrades get 503',
+  },
+  WEBSOCKET_ALLOWED_ORIGINS: {
+    type: 'list',
+    default: [],
+    description:
+      'Origins allowed to open a WebSocket (* for any); other Origins get 403, an upgrade without Origin passes',
+  },
+  WEBSOCKET_MAX_BUFFERED: {
+    type: 'int',
+    default: 1_048_576,
+    min: 1024,
+    description:
+      'Bytes a socket may queue for a slow reader (each direction) before its source is paused',
+  },
+  WEBSOCKET_STALL_TIMEOUT: {
+    type: 'duration',
+    default: '10s',
+    description: 'How long a reader may stay over WEBSOCKET_MAX_BUFFERED before close 1013',
+  },
+  WEBSOCKET_PING_INTERVAL: {
+    type: 'duration',
+    default: '30s',
+    description: 'Ping interval; a client not answering within one interval is dropped (0: off)',
+  },
+  WEBSOCKET_IDLE_TIMEOUT: {
+    type: 'duration',
+    default: '10m',
+    description: 'Close 1001 after this long without a data frame either way (0: never)',
+  },
 });
 
 /** Parsed api-gateway settings (inject with `@InjectServiceSettings()`). */

@@ -2,7 +2,9 @@ import { ConfigValues, defineConfig } from '../config';
 
 /**
  * `<ENV_PREFIX>_AUTH_*`: how bearer tokens are verified. Exactly one key source must be
- * set (secret, public key, or key set); the accepted algorithms are pinned from it.
+ * set (secret, public key, or key set); the accepted algorithms are pinned from it. Every token
+ * must carry `exp`, `sub` and `jti` (a token without `jti` could never be revoked), and is
+ * checked against the revocation deny-list in the service's redis plugin `cache`.
  * @publicApi
  */
 export const authConfig = defineConfig('auth', {
@@ -25,11 +27,27 @@ export const authConfig = defineConfig('auth', {
     description:
       'Accepted algorithms; default HS256 with a secret, RS256 with a public key or key set',
   },
-  JWT_ISSUER: { type: 'string', description: 'Required iss claim; not checked when unset' },
+  JWT_ISSUER: {
+    type: 'string',
+    description:
+      'Required iss claim: set, a token without this exact iss is refused; unset, not checked',
+  },
   JWT_AUDIENCE: {
     type: 'list',
     default: [],
-    description: 'Accepted aud values (any one must match); not checked when unset',
+    description:
+      'Required aud: set, a token must name one of these audiences; unset, aud is not checked',
+  },
+  JWT_MAX_LIFETIME: {
+    type: 'duration',
+    description:
+      'Longest a token is accepted after its iat (tokens then need iat, not in the future); unset: exp alone bounds it',
+  },
+  SOCKET_RECHECK_INTERVAL: {
+    type: 'duration',
+    default: '5s',
+    description:
+      'How often an open WebSocket re-reads the deny-list (revoked: close 1008); sockets also close at token expiry',
   },
   JWT_CLOCK_TOLERANCE: {
     type: 'duration',

@@ -2,7 +2,8 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { CallerAuthenticator } from './caller-authenticator';
 
 /**
- * The `auth` middleware: the call must carry a valid bearer token (401 UNAUTHENTICATED otherwise).
+ * The `auth` middleware: the call must carry a valid bearer token, unexpired and not revoked
+ * (401 UNAUTHENTICATED otherwise; deny-list unreadable: 503).
  * Only `http` and `rpc` calls carry one; other context types (queue handlers) pass untouched.
  * @publicApi
  */

@@ -5,21 +5,39 @@ import { attachCallerIdentity, CallerIdentity, identityCarrier } from './caller-
 import { extractBearerToken } from './bearer-token';
 import { InvalidTokenError } from './invalid-token.error';
 import { JwtVerifier } from './jwt-verifier';
+import { TokenRevocationService } from './token-revocation.service';
+
+/** One call's token checks: the signature and claims, then the deny-list. */
+interface Verification {
+  /** Signature and claims verified (what `rate_limit` keys its budget by). */
+  verified: Promise<CallerIdentity>;
+  /** Also not revoked: what every authenticated route requires. */
+  admitted: Promise<CallerIdentity>;
+  revocations?: TokenRevocationService;
+}
 
 /**
  * One verification per call, shared by every authenticator: each middleware's guard holds its own
  * instance, and a call belongs to exactly one app, so keying by the call's carrier is enough.
  */
-const verifications = new WeakMap<object, Promise<CallerIdentity>>();
+const verifications = new WeakMap<object, Verification>();
 
 /**
  * Authenticates a call from its bearer token (`Authorization` header, or `authorization` gRPC
  * metadata) once per call: `auth`, `validate_token`, `admin_only` and `rate_limit` all ask, in
- * whatever order the proto lists them, and share the one verification.
+ * whatever order the proto lists them, and share the one verification, deny-list read included.
+ *
+ * The deny-list read is issued as soon as the signature is verified, in the same event-loop turn
+ * in which `rate_limit` sends its counter script, so ioredis' auto-pipelining writes both in one
+ * round trip: one Redis read per request, whichever guards ask.
  * @publicApi
  */
 export class CallerAuthenticator {
-  constructor(private readonly verifier: JwtVerifier) {}
+  constructor(
+    private readonly verifier: JwtVerifier,
+    /** The deny-list; without it (tests, a service without `auth`) tokens are never revoked. */
+    private readonly revocations?: TokenRevocationService,
+  ) {}
 
   /**
    * The verified caller, also attached for `getCallerIdentity`. Throws a 401 UNAUTHENTICATED
@@ -27,34 +45,59 @@ export class CallerAuthenticator {
    */
   async authenticate(context: ExecutionContext): Promise<CallerIdentity> {
     try {
-      return await this.verification(context);
+      return await this.verification(context).admitted;
     } catch (error) {
       if (error instanceof InvalidTokenError) throw unauthenticated(error);
       throw error;
     }
   }
 
-  /** The verified caller, or undefined when the call has no valid token (never throws for that). */
+  /**
+   * The caller whose token's signature and claims are valid, or undefined when the call has none
+   * (never throws for that). Revocation is not awaited here: `rate_limit` only needs whom to count.
+   */
   async identify(context: ExecutionContext): Promise<CallerIdentity | undefined> {
     try {
-      return await this.verification(context);
+      return await this.verification(context).verified;
     } catch (error) {
       if (error instanceof InvalidTokenError) return undefined;
       throw error;
     }
   }
 
-  private verification(context: ExecutionContext): Promise<CallerIdentity> {
+  private verification(context: ExecutionContext): Verification {
     const carrier = identityCarrier(context);
     if (carrier === undefined) {
-      return Promise.reject(new InvalidTokenError('no bearer token on this transport', false));
+      const refused = Promise.reject(
+        new InvalidTokenError('no bearer token on this transport', false),
+      );
+      refused.catch(() => undefined);
+      return { verified: refused, admitted: refused };
     }
     let pending = verifications.get(carrier);
     if (pending === undefined) {
-      pending = this.verify(carrier, authorizationOf(carrier));
+      pending = this.start(carrier);
       verifications.set(carrier, pending);
     }
     return pending;
+  }
+
+  private start(carrier: object): Verification {
+    const verified = this.verify(carrier, authorizationOf(carrier));
+    const revocations = this.revocations;
+    const admitted =
+      revocations === undefined
+        ? verified
+        : verified.then(async (identity) => {
+            if (await revocations.isRevoked(identity)) {
+              throw new InvalidTokenError('token revoked');
+            }
+            return identity;
+          });
+    // Either may be left unawaited (a public route only identifies): never an unhandled rejection.
+    verified.catch(() => undefined);
+    admitted.catch(() => undefined);
+    return { verified, admitted, revocations };
   }
 
   private async verify(
@@ -68,6 +111,47 @@ export class CallerAuthenticator {
     attachCallerIdentity(carrier, identity);
     return identity;
   }
+}
+
+/** What an open socket needs to keep honouring its caller's token after the upgrade. @publicApi */
+export interface TokenWatch {
+  identity: CallerIdentity;
+  /** Epoch ms after which the token is refused (its `exp`, or max lifetime, plus clock tolerance). */
+  acceptedUntil: number;
+  /**
+   * Re-reads the deny-list: rejects with `InvalidTokenError` once the token is revoked, with an
+   * UNAVAILABLE `ToolkitError` when Redis cannot say.
+   */
+  recheck(): Promise<void>;
+}
+
+/**
+ * The token watch of a carrier (a socket's stand-in request) that an authenticated middleware
+ * chain admitted; undefined when no token was verified on it (a public socket).
+ * @publicApi
+ */
+export async function watchToken(carrier: object): Promise<TokenWatch | undefined> {
+  const pending = verifications.get(carrier);
+  if (pending === undefined) return undefined;
+  let identity: CallerIdentity;
+  try {
+    identity = await pending.admitted;
+  } catch {
+    return undefined;
+  }
+  const { revocations } = pending;
+  return {
+    identity,
+    acceptedUntil:
+      identity.expiresAt === undefined
+        ? Infinity
+        : identity.expiresAt * 1000 + (revocations?.clockToleranceMs ?? 0),
+    async recheck() {
+      if (revocations !== undefined && (await revocations.isRevoked(identity))) {
+        throw new InvalidTokenError('token revoked');
+      }
+    },
+  };
 }
 
 function authorizationOf(carrier: object): string | undefined {

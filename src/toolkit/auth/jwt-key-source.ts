@@ -30,6 +30,8 @@ export interface JwtVerifierOptions {
   audience?: readonly string[];
   clockToleranceSeconds: number;
   rolesClaim: string;
+  /** Longest a token is accepted after its `iat`; undefined: only `exp` bounds it. */
+  maxLifetimeSeconds?: number;
 }
 
 /**
@@ -73,7 +75,14 @@ export function resolveJwtVerifierOptions(
     audience: config.JWT_AUDIENCE.length > 0 ? config.JWT_AUDIENCE : undefined,
     clockToleranceSeconds: Math.floor(config.JWT_CLOCK_TOLERANCE / 1000),
     rolesClaim: config.JWT_ROLES_CLAIM,
+    maxLifetimeSeconds: maxLifetime(config.JWT_MAX_LIFETIME, name('JWT_MAX_LIFETIME')),
   };
+}
+
+function maxLifetime(ms: number | undefined, variable: string): number | undefined {
+  if (ms === undefined) return undefined;
+  if (ms < 1000) throw new Error(`${variable} must be at least 1s`);
+  return Math.floor(ms / 1000);
 }
 
 function fixedKey(key: KeyObject | Uint8Array): JWTVerifyGetKey {

@@ -54,6 +54,40 @@ async function rejection(promise: Promise<unknown>): Promise<string> {
   throw new Error('the token was accepted');
 }
 
+describe('JwtVerifier with a maximum token lifetime', () => {
+  const capped = verifier({ GW_AUTH_JWT_SECRET: SECRET, GW_AUTH_JWT_MAX_LIFETIME: '15m' });
+
+  it('accepts a fresh token and ends it at iat + lifetime when exp is later', async () => {
+    const iat = now() - 60;
+    const identity = await capped.verify(await hs256(claims({ iat, exp: now() + 86_400 })));
+    expect(identity.expiresAt).toBe(iat + 900);
+  });
+
+  it('keeps exp when it comes first', async () => {
+    const exp = now() + 60;
+    expect((await capped.verify(await hs256(claims({ iat: now(), exp })))).expiresAt).toBe(exp);
+  });
+
+  it('refuses a token older than the lifetime, one without iat, and one issued in the future', async () => {
+    expect(
+      await rejection(capped.verify(await hs256(claims({ iat: now() - 3600, exp: now() + 600 })))),
+    ).toBe('token expired');
+    expect(await rejection(capped.verify(await hs256(claims())))).toBe('token has no iat claim');
+    expect(
+      await rejection(capped.verify(await hs256(claims({ iat: now() + 3600, exp: now() + 7200 })))),
+    ).toBe('token iat claim not accepted');
+  });
+
+  it('refuses a lifetime under one second at start-up', () => {
+    expect(() =>
+      resolveJwtVerifierOptions(
+        config({ GW_AUTH_JWT_SECRET: SECRET, GW_AUTH_JWT_MAX_LIFETIME: '500ms' }),
+        'GW',
+      ),
+    ).toThrow('GW_AUTH_JWT_MAX_LIFETIME must be at least 1s');
+  });
+});
+
 describe('JwtVerifier with an HS256 secret', () => {
   const hs = verifier({ GW_AUTH_JWT_SECRET: SECRET });
 
@@ -67,10 +101,21 @@ describe('JwtVerifier with an HS256 secret', () => {
     });
   });
 
-  it('gives no roles and no token id when the claims are absent', async () => {
-    const identity = await hs.verify(await hs256({ sub: 'user-2', exp: now() + 60 }));
+  it('gives no roles when the claim is absent', async () => {
+    const identity = await hs.verify(await hs256({ sub: 'user-2', jti: 'j', exp: now() + 60 }));
     expect(identity.roles).toEqual([]);
-    expect(identity.tokenId).toBeUndefined();
+    expect(identity.tokenId).toBe('j');
+  });
+
+  it('refuses a token without jti, or with an empty or non-string one: it could never be revoked', async () => {
+    expect(await rejection(hs.verify(await hs256(claims({ jti: undefined }))))).toBe(
+      'token has no jti claim',
+    );
+    for (const jti of ['', 42]) {
+      expect(
+        await rejection(hs.verify(await hs256(claims({ jti } as unknown as JWTPayload)))),
+      ).toMatch(/jti claim/);
+    }
   });
 
   it('rejects malformed tokens', async () => {
@@ -128,10 +173,10 @@ describe('JwtVerifier with an HS256 secret', () => {
   });
 
   it('rejects tokens without exp or sub', async () => {
-    expect(await rejection(hs.verify(await hs256({ sub: 'user-1' })))).toBe(
+    expect(await rejection(hs.verify(await hs256({ sub: 'user-1', jti: 'j' })))).toBe(
       'token has no exp claim',
     );
-    expect(await rejection(hs.verify(await hs256({ exp: now() + 60 })))).toBe(
+    expect(await rejection(hs.verify(await hs256({ exp: now() + 60, jti: 'j' })))).toBe(
       'token has no sub claim',
     );
   });

@@ -5,7 +5,9 @@ import { JwtVerifierOptions } from './jwt-key-source';
 
 /**
  * Verifies compact JWS bearer tokens with jose: signature with the configured key, algorithm
- * pinned, `exp` required and checked, `nbf`, issuer and audience checked, with clock tolerance.
+ * pinned, `exp`, `sub` and `jti` required (a token without `jti` could never be revoked), `exp`,
+ * `nbf`, issuer and audience checked with clock tolerance, and with a maximum lifetime `iat`
+ * required and the token's age bounded.
  * @publicApi
  */
 export class JwtVerifier {
@@ -20,7 +22,11 @@ export class JwtVerifier {
         issuer: this.options.issuer,
         audience: this.options.audience === undefined ? undefined : [...this.options.audience],
         clockTolerance: this.options.clockToleranceSeconds,
-        requiredClaims: ['exp', 'sub'],
+        maxTokenAge: this.options.maxLifetimeSeconds,
+        requiredClaims:
+          this.options.maxLifetimeSeconds === undefined
+            ? ['exp', 'sub', 'jti']
+            : ['exp', 'sub', 'jti', 'iat'],
       }));
     } catch (error) {
       throw new InvalidTokenError(rejectionReason(error));
@@ -38,12 +44,17 @@ export class JwtVerifier {
         `token claim ${this.options.rolesClaim} is not a list of strings`,
       );
     }
-    return {
-      subject: payload.sub,
-      roles,
-      tokenId: typeof payload.jti === 'string' && payload.jti.length > 0 ? payload.jti : undefined,
-      expiresAt: payload.exp,
-    };
+    if (typeof payload.jti !== 'string' || payload.jti.length === 0) {
+      throw new InvalidTokenError('token jti claim not accepted');
+    }
+    const { maxLifetimeSeconds } = this.options;
+    // The moment the token stops being accepted, whichever of exp and the lifetime comes first:
+    // open sockets close then, and a revocation need not outlive it.
+    const expiresAt =
+      maxLifetimeSeconds === undefined || payload.iat === undefined
+        ? payload.exp
+        : Math.min(payload.exp ?? Infinity, payload.iat + maxLifetimeSeconds);
+    return { subject: payload.sub, roles, tokenId: payload.jti, expiresAt };
   }
 }
 

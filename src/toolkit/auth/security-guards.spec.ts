@@ -9,17 +9,19 @@ import { ToolkitError } from '../errors/toolkit-error';
 import { GrpcStatus } from '../errors/grpc-status';
 import { AdminOnlyGuard } from './admin-only.guard';
 import { AuthGuard } from './auth.guard';
-import { CallerAuthenticator } from './caller-authenticator';
+import { CallerAuthenticator, watchToken } from './caller-authenticator';
 import { getCallerIdentity, getRequestIdentity } from './caller-identity';
 import { JwtVerifier } from './jwt-verifier';
 import { TokenRevocationService } from './token-revocation.service';
+import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
+import { RateLimiter } from '../rate-limit/rate-limiter';
 import { ValidateTokenGuard } from './validate-token.guard';
 
 const SECRET = new TextEncoder().encode('a-test-secret-that-is-long-enough-for-hs256');
 const now = () => Math.floor(Date.now() / 1000);
 
 function sign(payload: JWTPayload): Promise<string> {
-  return new SignJWT({ exp: now() + 300, ...payload })
+  return new SignJWT({ exp: now() + 300, jti: randomUUID(), ...payload })
     .setProtectedHeader({ alg: 'HS256' })
     .sign(SECRET);
 }
@@ -161,11 +163,22 @@ describe('AdminOnlyGuard', () => {
   });
 });
 
-describe('ValidateTokenGuard and TokenRevocationService (real Redis)', () => {
+describe('revocation on every authenticated guard, and TokenRevocationService (real Redis)', () => {
   const keyPrefix = `test:security-guards:${randomUUID()}:`;
-  const redis = new Redis({ host: '127.0.0.1', port: 6379, keyPrefix, lazyConnect: true });
+  const redis = new Redis({
+    host: '127.0.0.1',
+    port: 6379,
+    keyPrefix,
+    lazyConnect: true,
+    enableAutoPipelining: true,
+  });
   const revocations = new TokenRevocationService(new RedisCachePlugin(redis), 30_000);
-  const guard = new ValidateTokenGuard(new CallerAuthenticator(verifier), revocations);
+  const authenticator = () => new CallerAuthenticator(verifier, revocations);
+  const guards = {
+    auth: () => new AuthGuard(authenticator()),
+    validate_token: () => new ValidateTokenGuard(authenticator()),
+    admin_only: () => new AdminOnlyGuard(authenticator()),
+  };
 
   beforeAll(() => redis.connect());
   afterAll(async () => {
@@ -176,22 +189,78 @@ describe('ValidateTokenGuard and TokenRevocationService (real Redis)', () => {
     redis.disconnect();
   });
 
-  it('lets a valid, unrevoked token through', async () => {
-    const context = httpContext(`Bearer ${await sign({ sub: 'u', jti: randomUUID() })}`);
-    await expect(guard.canActivate(context)).resolves.toBe(true);
+  async function revokedToken(): Promise<string> {
+    const token = await sign({ sub: 'u', roles: ['admin'] });
+    const context = httpContext(`Bearer ${token}`);
+    await guards.auth().canActivate(context);
+    await revocations.revoke(getCallerIdentity(context)!);
+    return token;
+  }
+
+  it('lets a valid, unrevoked token through every guard', async () => {
+    for (const make of Object.values(guards)) {
+      const context = httpContext(`Bearer ${await sign({ sub: 'u', roles: ['admin'] })}`);
+      await expect(make().canActivate(context)).resolves.toBe(true);
+    }
   });
 
-  it('refuses a revoked token with 401, on both transports', async () => {
-    const token = await sign({ sub: 'u', jti: randomUUID() });
-    const context = httpContext(`Bearer ${token}`);
-    await guard.canActivate(context);
-    await revocations.revoke(getCallerIdentity(context)!);
-    const error = await refusal(guard.canActivate(httpContext(`Bearer ${token}`)));
-    expect(error.code).toBe(GrpcStatus.UNAUTHENTICATED);
-    expect(error.message).toBe('token revoked');
-    expect((await refusal(guard.canActivate(rpcContext(`Bearer ${token}`)))).message).toBe(
-      'token revoked',
-    );
+  it('refuses a revoked token with 401 on auth, validate_token and admin_only, both transports', async () => {
+    const token = await revokedToken();
+    for (const [name, make] of Object.entries(guards)) {
+      for (const context of [httpContext(`Bearer ${token}`), rpcContext(`Bearer ${token}`)]) {
+        const error = await refusal(make().canActivate(context));
+        expect({ name, code: error.code, message: error.message }).toEqual({
+          name,
+          code: GrpcStatus.UNAUTHENTICATED,
+          message: 'token revoked',
+        });
+      }
+    }
+  });
+
+  it('reads the deny-list once per call, in the same pipeline as the rate limit script', async () => {
+    const shared = authenticator();
+    const chain = [
+      new RateLimitGuard(
+        new RateLimiter(redis, { enabled: true, limit: 100, windowMs: 60_000 }),
+        shared,
+      ),
+      new AuthGuard(shared),
+      new ValidateTokenGuard(shared),
+      new AdminOnlyGuard(shared),
+    ];
+    const context = httpContext(`Bearer ${await sign({ sub: 'u', roles: ['admin'] })}`);
+    (context.switchToHttp().getResponse() as { headers?: () => void }).headers = () => undefined;
+    const stream = (redis as unknown as { stream: { write: (chunk: unknown) => boolean } }).stream;
+    const sent: string[] = [];
+    const write = stream.write.bind(stream);
+    const spy = jest.spyOn(stream, 'write').mockImplementation((chunk: unknown, ...rest) => {
+      sent.push(String(chunk));
+      return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
+    });
+    const get = jest.spyOn(redis, 'get');
+    // In order, each awaited, as the route's middleware chain runs them.
+    for (const guard of chain) await guard.canActivate(context);
+    spy.mockRestore();
+    expect(get).toHaveBeenCalledTimes(1);
+    get.mockRestore();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toContain('auth:revoked:');
+    expect(sent[0]).toContain('rate-limit:sub:u');
+  });
+
+  it('watchToken: the deadline of an admitted token, and a recheck that sees a later revocation', async () => {
+    const exp = now() + 120;
+    const request = { headers: { authorization: `Bearer ${await sign({ sub: 'w', exp })}` } };
+    const context = new ExecutionContextHost([request, {}]);
+    context.setType('http');
+    expect(await watchToken(request)).toBeUndefined();
+    await guards.auth().canActivate(context);
+    const watch = await watchToken(request);
+    expect(watch?.acceptedUntil).toBe(exp * 1000 + 30_000);
+    await expect(watch!.recheck()).resolves.toBeUndefined();
+    await revocations.revoke(watch!.identity);
+    await expect(watch!.recheck()).rejects.toThrow('token revoked');
   });
 
   it('keeps the deny-list entry exactly until the token can no longer be accepted', async () => {
@@ -209,20 +278,24 @@ describe('ValidateTokenGuard and TokenRevocationService (real Redis)', () => {
     expect(await redis.exists(`auth:revoked:${jti}`)).toBe(0);
   });
 
-  it('refuses to revoke, and to validate, a token without jti', async () => {
+  it('refuses a token without jti on every guard (it could never be revoked)', async () => {
     const error = await refusal(
       revocations.revoke({ subject: 'u', roles: [], expiresAt: now() + 60 }),
     );
     expect(error.code).toBe(GrpcStatus.FAILED_PRECONDITION);
-    const refused = await refusal(
-      guard.canActivate(httpContext(`Bearer ${await sign({ sub: 'u' })}`)),
-    );
-    expect(refused.code).toBe(GrpcStatus.UNAUTHENTICATED);
-    expect(refused.message).toBe('token has no jti claim');
+    for (const make of Object.values(guards)) {
+      const refused = await refusal(
+        make().canActivate(httpContext(`Bearer ${await sign({ sub: 'u', jti: undefined })}`)),
+      );
+      expect(refused.code).toBe(GrpcStatus.UNAUTHENTICATED);
+      expect(refused.message).toBe('token has no jti claim');
+    }
   });
 
   it('still refuses a missing token with 401', async () => {
-    expect((await refusal(guard.canActivate(httpContext()))).code).toBe(GrpcStatus.UNAUTHENTICATED);
+    expect((await refusal(guards.auth().canActivate(httpContext()))).code).toBe(
+      GrpcStatus.UNAUTHENTICATED,
+    );
   });
 
   it('fails closed with 503 when Redis is unreachable', async () => {
@@ -233,9 +306,8 @@ describe('ValidateTokenGuard and TokenRevocationService (real Redis)', () => {
       enableOfflineQueue: false,
       retryStrategy: () => null,
     });
-    const offline = new ValidateTokenGuard(
-      new CallerAuthenticator(verifier),
-      new TokenRevocationService(new RedisCachePlugin(dead), 0),
+    const offline = new AuthGuard(
+      new CallerAuthenticator(verifier, new TokenRevocationService(new RedisCachePlugin(dead), 0)),
     );
     const error = await refusal(
       offline.canActivate(httpContext(`Bearer ${await sign({ sub: 'u', jti: 'x' })}`)),

@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional, Provider } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { CachePlugin } from '../../plugins/cache/cache.plugin';
 import { getCacheToken } from '../../plugins/cache/cache.tokens';
+import { StartupError } from '../config/startup-error';
 import { FASTIFY_ROUTE_KEY } from '../constants';
 import { corsConfig, CorsConfig } from '../cors/cors.config';
 import { installCors } from '../cors/install-cors';
@@ -33,14 +34,33 @@ export const SECURITY_MIDDLEWARES = {
 /** `validate_token` and `admin_only` authenticate by themselves, so they read the same section. */
 const InjectAuthConfig = (name: string) => Inject(getMiddlewareConfigToken(name));
 const InjectService = () => Inject(SERVICE_DEFINITION);
+const InjectCache = () => Inject(getCacheToken());
 
-function authenticator(config: AuthConfig, service: ServiceDefinition): CallerAuthenticator {
+/**
+ * Every authenticator checks the deny-list, so each guard needs the service's redis plugin
+ * `cache`; a service naming a token middleware without one cannot start.
+ */
+function authenticator(
+  config: AuthConfig,
+  service: ServiceDefinition,
+  cache: CachePlugin | undefined,
+): CallerAuthenticator {
   return new CallerAuthenticator(
     new JwtVerifier(resolveJwtVerifierOptions(config, service.envPrefix)),
+    revocations(config, cache, service),
   );
 }
 
-function revocations(config: AuthConfig, cache: CachePlugin): TokenRevocationService {
+function revocations(
+  config: AuthConfig,
+  cache: CachePlugin | undefined,
+  service: ServiceDefinition,
+): TokenRevocationService {
+  if (cache === undefined) {
+    throw new StartupError(
+      `${service.name}: auth, validate_token and admin_only read the token deny-list from a redis plugin with prefix "cache"; declare one in the proto`,
+    );
+  }
   return new TokenRevocationService(cache, config.JWT_CLOCK_TOLERANCE);
 }
 
@@ -49,8 +69,9 @@ class AuthMiddlewareGuard extends AuthGuard {
   constructor(
     @InjectAuthConfig('auth') config: AuthConfig,
     @InjectService() service: ServiceDefinition,
+    @Optional() @InjectCache() cache?: CachePlugin,
   ) {
-    super(authenticator(config, service));
+    super(authenticator(config, service, cache));
   }
 }
 
@@ -59,9 +80,9 @@ class ValidateTokenMiddlewareGuard extends ValidateTokenGuard {
   constructor(
     @InjectAuthConfig('validate_token') config: AuthConfig,
     @InjectService() service: ServiceDefinition,
-    @Inject(getCacheToken()) cache: CachePlugin,
+    @Optional() @InjectCache() cache?: CachePlugin,
   ) {
-    super(authenticator(config, service), revocations(config, cache));
+    super(authenticator(config, service, cache));
   }
 }
 
@@ -70,8 +91,9 @@ class AdminOnlyMiddlewareGuard extends AdminOnlyGuard {
   constructor(
     @InjectAuthConfig('admin_only') config: AuthConfig,
     @InjectService() service: ServiceDefinition,
+    @Optional() @InjectCache() cache?: CachePlugin,
   ) {
-    super(authenticator(config, service));
+    super(authenticator(config, service, cache));
   }
 }
 
@@ -89,7 +111,7 @@ class RateLimitMiddlewareGuard extends RateLimitGuard {
         limit: config.REQUESTS,
         windowMs: config.WINDOW,
       }),
-      auth === undefined ? undefined : authenticator(auth, service),
+      auth === undefined ? undefined : authenticator(auth, service, cache),
     );
   }
 }
@@ -102,18 +124,19 @@ class RateLimitMiddlewareGuard extends RateLimitGuard {
 export const tokenRevocationProvider: Provider = {
   provide: TokenRevocationService,
   useFactory: revocations,
-  inject: [getMiddlewareConfigToken('validate_token'), getCacheToken()],
+  inject: [getMiddlewareConfigToken('validate_token'), getCacheToken(), SERVICE_DEFINITION],
 };
 
 registerMiddleware({
   name: SECURITY_MIDDLEWARES.auth,
-  description: 'bearer JWT required (401 UNAUTHENTICATED otherwise)',
+  description:
+    'bearer JWT required: signed, unexpired, with jti, not revoked (401 UNAUTHENTICATED otherwise; Redis down: 503)',
   config: authConfig,
   guard: AuthMiddlewareGuard,
 });
 registerMiddleware({
   name: SECURITY_MIDDLEWARES.validateToken,
-  description: 'bearer JWT required and not revoked (Redis deny-list by jti; Redis down: 503)',
+  description: 'same checks as auth (kept for protos that name it; one verification per call)',
   config: authConfig,
   guard: ValidateTokenMiddlewareGuard,
 });

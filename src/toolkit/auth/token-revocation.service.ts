@@ -16,7 +16,8 @@ const REVOKED_KEY = 'auth:revoked:';
 export class TokenRevocationService {
   constructor(
     private readonly cache: CachePlugin,
-    private readonly clockToleranceMs: number,
+    /** Clock skew allowed on `exp`: a token stays acceptable, and its entry lives, that much longer. */
+    readonly clockToleranceMs: number,
   ) {}
 
   /**
@@ -38,7 +39,8 @@ export class TokenRevocationService {
 
   /** Whether the token `identity` was proven by is revoked; UNAVAILABLE when Redis cannot say. */
   async isRevoked(identity: CallerIdentity): Promise<boolean> {
-    if (identity.tokenId === undefined) return false;
+    // Verified tokens always carry jti; an identity without one cannot be cleared.
+    if (identity.tokenId === undefined) return true;
     try {
       return (await this.cache.get(REVOKED_KEY + identity.tokenId)) !== null;
     } catch (error) {

@@ -27,6 +27,7 @@ export class ConfigValidationError extends StartupError {
 export class ConfigLoader {
   private readonly problems: string[] = [];
   private readonly rows: EnvVarRow[] = [];
+  private readonly secrets = new Map<string, string>();
 
   constructor(
     readonly envPrefix: string,
@@ -48,6 +49,7 @@ export class ConfigLoader {
         values[field] = defaultValue(spec);
         continue;
       }
+      if (spec.secret) this.secrets.set(name, raw);
       const parsed = parseValue(spec, raw);
       if (parsed.ok) values[field] = parsed.value;
       else this.report(`${name}: ${parsed.error}`);
@@ -60,7 +62,13 @@ export class ConfigLoader {
     return this.rows;
   }
 
-  private report(problem: string): void {
+  /** Variables declared `secret` that the environment sets, with their raw values. */
+  secretValues(): ReadonlyMap<string, string> {
+    return this.secrets;
+  }
+
+  /** Adds a problem found outside the sections (e.g. a deployment rule); reported by `assertValid`. */
+  report(problem: string): void {
     if (!this.problems.includes(problem)) this.problems.push(problem);
   }
 

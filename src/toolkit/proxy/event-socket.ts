@@ -9,6 +9,13 @@ import { acceptRequestId, runInRequestContext } from '../runtime/request-context
 import { BackendPool } from './backend-pool';
 import { forwardedMetadata } from './forwarded-metadata';
 import { SocketAuthorizer, SocketRequest } from './socket-authorizer';
+import {
+  BoundedSender,
+  MAX_QUEUED_FRAMES,
+  ReadValve,
+  SendBound,
+  SOCKET_CLOSE,
+} from './socket-policy';
 
 /** What an event socket needs from the gateway. @internal */
 export interface EventSocketDeps {
@@ -20,6 +27,8 @@ export interface EventSocketDeps {
   methods: readonly MethodDescriptor[];
   subjectField?: string;
   requestTimeoutMs: number;
+  /** The client's send buffer bound: past it the socket is not read, and closed 1013 if it stays. */
+  bound: SendBound;
   logger: LoggerService;
 }
 
@@ -35,16 +44,27 @@ export interface EventFrame {
  * decoded as its request message (protojson), run through the method's middleware guards,
  * validated, and sent to the backend with a deadline; the answer is `{type, payload: <response>}`,
  * a failure `{type: "error", payload: {code, message, type}}` (code as in google.rpc.Code names).
- * Frames of one socket are answered in arrival order.
+ * Frames of one socket are answered in arrival order, each through the method's guards (so the
+ * rate limit counts frames like requests). At most `MAX_QUEUED_FRAMES` frames wait for their turn:
+ * past that the socket is not read; a client that does not read its answers is not read either
+ * while its send buffer is over the bound, and is closed with 1013 if it stays over it.
  * @internal
  */
 export class EventSocket {
   private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private readonly valve: ReadValve;
+  private readonly sender: BoundedSender;
 
   constructor(
     private readonly socket: WebSocket,
     private readonly deps: EventSocketDeps,
-  ) {}
+  ) {
+    this.valve = new ReadValve(socket);
+    this.sender = new BoundedSender(socket, this.valve, deps.bound, () =>
+      socket.close(SOCKET_CLOSE.tryAgainLater, 'reader too slow'),
+    );
+  }
 
   start(socketMethod: MethodDescriptor, connectionId: string): void {
     this.send({
@@ -52,7 +72,14 @@ export class EventSocket {
       payload: { status: 'connected', connection_id: connectionId },
     });
     this.socket.on('message', (data, isBinary) => {
-      this.queue = this.queue.then(() => this.handle(data, isBinary));
+      this.queued += 1;
+      if (this.queued >= MAX_QUEUED_FRAMES) this.valve.hold('queued');
+      this.queue = this.queue
+        .then(() => this.handle(data, isBinary))
+        .finally(() => {
+          this.queued -= 1;
+          if (this.queued < MAX_QUEUED_FRAMES) this.valve.release('queued');
+        });
     });
   }
 
@@ -118,7 +145,7 @@ export class EventSocket {
   }
 
   private send(frame: EventFrame): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(frame));
+    this.sender.send(JSON.stringify(frame));
   }
 }
 

@@ -64,3 +64,78 @@ describe('forwardedMetadata', () => {
     ).toEqual({ 'x-list': 'a, b' });
   });
 });
+
+describe('forwardedMetadata header hygiene', () => {
+  // Every name a client could use to break the shared backend channel, or to pose as someone.
+  const forbidden = [
+    'connection',
+    'keep-alive',
+    'proxy-connection',
+    'transfer-encoding',
+    'upgrade',
+    'te',
+    'trailer',
+    'http2-settings',
+    'host',
+    'content-length',
+    'content-type',
+    'user-agent',
+    'authorization',
+    'proxy-authorization',
+    'cookie',
+    'grpc-timeout',
+    'grpc-status',
+    'x-user-id',
+    'x-user-roles',
+    'x-user-tenant',
+    ':authority',
+    ':path',
+    'trace-bin',
+    'Upper',
+    'with space',
+    '',
+  ];
+
+  it.each(forbidden)('drops Grpc-Metadata-%p and never throws', (name) => {
+    const metadata = forwardedMetadata({
+      headers: { [`grpc-metadata-${name}`]: 'x', [`x-${name}`]: 'y' },
+    });
+    expect(Object.keys(metadata)).not.toContain(name);
+    expect(Object.keys(metadata)).not.toContain(name.toLowerCase());
+  });
+
+  it('keeps ordinary keys, and x-* forms of forbidden names are plain custom headers', () => {
+    expect(
+      forwardedMetadata({
+        headers: { 'grpc-metadata-tenant': 'acme', 'x-connection': 'ok', 'x-te': 'ok' },
+      }),
+    ).toEqual({ tenant: 'acme', 'x-connection': 'ok', 'x-te': 'ok' });
+  });
+
+  it('drops values grpc-js would refuse: control bytes, tabs, non-ASCII', () => {
+    expect(
+      forwardedMetadata({
+        headers: {
+          'grpc-metadata-a': 'tab\there',
+          'grpc-metadata-b': 'nul\0',
+          'grpc-metadata-c': 'caf\xe9',
+          'grpc-metadata-d': 'fine value',
+        },
+      }),
+    ).toEqual({ d: 'fine value' });
+  });
+
+  it('every key it returns is one grpc-js Metadata accepts', () => {
+    const { Metadata } = jest.requireActual<typeof import('@grpc/grpc-js')>('@grpc/grpc-js');
+    const headers = Object.fromEntries(
+      forbidden.flatMap((name) => [
+        [`grpc-metadata-${name}`, 'v'],
+        [`x-${name}`, 'v'],
+      ]),
+    );
+    const metadata = new Metadata();
+    for (const [key, value] of Object.entries(forwardedMetadata({ headers, ip: '10.0.0.1' }))) {
+      expect(() => metadata.set(key, value)).not.toThrow();
+    }
+  });
+});

@@ -16,7 +16,43 @@ const RESERVED = new Set<string>([
   'x-forwarded-host',
 ]);
 
+/**
+ * Names that must never become metadata of a backend call. grpc-js writes metadata as HTTP/2
+ * headers on the channel it shares among all callers: Node refuses the connection-specific ones
+ * (RFC 9113 §8.2.2: connection, keep-alive, proxy-connection, transfer-encoding, upgrade, te other
+ * than "trailers", http2-settings) by failing the stream and, in grpc-js, the whole session, so
+ * one client header would knock out every call in flight on that channel. The others are headers
+ * grpc-js or HTTP/2 set themselves (host is :authority; content-type, user-agent, grpc-*), or
+ * credentials that stay at the gateway.
+ */
+const FORBIDDEN = new Set<string>([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'http2-settings',
+  'host',
+  'content-length',
+  'content-type',
+  'content-encoding',
+  'accept-encoding',
+  'user-agent',
+  'expect',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+]);
+
+/** Prefixes of names a client can never set: gRPC's own keys, and every identity header. */
+const FORBIDDEN_PREFIXES = ['grpc-', 'x-user-', ':'];
+
+/** grpc-js' rule for a metadata key (`isLegalKey`): anything else makes `Metadata.set` throw. */
 const METADATA_KEY = /^[a-z0-9_.-]+$/;
+/** Printable ASCII, grpc-js' rule for a non-binary value; tabs and control bytes are refused. */
 const ASCII_VALUE = /^[\x20-\x7e]*$/;
 
 /** The parts of an incoming HTTP request that decide what a backend call carries. @publicApi */
@@ -32,8 +68,10 @@ export interface ForwardedRequest {
 /**
  * The metadata of a proxied call, after the Go toolkit's rule (every `X-*` header goes to the
  * backend as it is) combined with grpc-gateway's (`Grpc-Metadata-<key>` goes as `<key>`):
- * - `x-*` headers and `grpc-metadata-*` keys are forwarded, except the reserved ones above,
- *   `grpc-*` keys, binary (`-bin`) keys and values that are not printable ASCII;
+ * - `x-*` headers and `grpc-metadata-*` keys are forwarded, except the reserved and forbidden
+ *   names above (hop-by-hop, connection-specific, `host`, `authorization`, `x-user-*`,
+ *   `grpc-*`), binary (`-bin`) keys, keys grpc-js would refuse and values that are not
+ *   printable ASCII: such an entry is dropped, never an error, and never reaches grpc-js;
  * - `x-user-id` / `x-user-roles` are set from the verified identity only;
  * - `x-forwarded-for` gets the client address appended, `x-forwarded-host` the original host;
  * - everything else (`authorization`, `cookie`, ...) stays at the gateway: backends trust the
@@ -65,12 +103,18 @@ export function forwardedMetadata(request: ForwardedRequest): Record<string, str
   return metadata;
 }
 
-function forwardable(key: string): boolean {
+/**
+ * Whether a client-chosen key may reach a backend. Binary (`-bin`) keys are refused too: their
+ * value would have to be base64, and a wrong one fails inside grpc-js rather than here.
+ * @internal
+ */
+export function forwardable(key: string): boolean {
   return (
+    key.length > 0 &&
     METADATA_KEY.test(key) &&
     !RESERVED.has(key) &&
-    !key.startsWith('grpc-') &&
-    !key.endsWith('-bin') &&
-    !key.startsWith(':')
+    !FORBIDDEN.has(key) &&
+    !FORBIDDEN_PREFIXES.some((prefix) => key.startsWith(prefix)) &&
+    !key.endsWith('-bin')
   );
 }

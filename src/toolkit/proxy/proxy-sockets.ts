@@ -9,13 +9,15 @@ import { rejectUpgrade } from '../../plugins/realtime/upgrade/upgrade-response';
 import { UpgradeRequest } from '../../plugins/realtime/realtime.types';
 import { CallerIdentity } from '../auth/caller-identity';
 import { MethodDescriptor, ServiceDescriptor } from '../descriptor';
-import { httpErrorBody, toToolkitError } from '../errors';
+import { watchToken } from '../auth/caller-authenticator';
+import { httpErrorBody, toToolkitError, ToolkitError } from '../errors';
 import { RouteMiddlewaresGuard } from '../middlewares/route-middlewares.guard';
 import { acceptRequestId, REQUEST_ID_HEADER } from '../runtime/request-context';
 import { BackendPool } from './backend-pool';
 import { EventSocket } from './event-socket';
 import { forwardedMetadata } from './forwarded-metadata';
 import { ACCESS_TOKEN_PARAM, SocketAuthorizer, SocketRequest } from './socket-authorizer';
+import { holdToToken, keepAlive, originAllowed } from './socket-policy';
 import { backendSocketPath, relaySocket, UpstreamRefusal } from './socket-relay';
 
 /** Settings of a gateway's sockets. @publicApi */
@@ -31,6 +33,29 @@ export interface ProxySocketOptions {
   requestTimeoutMs: number;
   /** Largest accepted client frame, bytes (larger: close 1009). */
   maxPayload: number;
+  /** Open (and opening) sockets the gateway accepts; past it upgrades get 503. */
+  maxConnections: number;
+  /** `Origin`s allowed to open a socket (`*`: any); an upgrade without `Origin` passes. */
+  allowedOrigins: readonly string[];
+  /** Per socket and direction: bytes queued for a slow reader before its source is paused. */
+  maxBufferedBytes: number;
+  /** How long a reader may stay over `maxBufferedBytes` before the socket closes with 1013. */
+  stallTimeoutMs: number;
+  /** Ping interval (unanswered for a whole interval: dropped); 0 disables pings. */
+  pingIntervalMs: number;
+  /** Close 1001 after this long without a data frame; 0 disables it. */
+  idleTimeoutMs: number;
+  /** How often an open socket's token is re-read from the deny-list (revoked: close 1008). */
+  tokenRecheckIntervalMs: number;
+}
+
+/** A socket the gateway accepted, and how to end it (a relay closes both of its sockets). */
+interface Accepted {
+  client: WebSocket;
+  /** Sockets whose data frames count as activity (the client, and a relay's backend socket). */
+  sources: readonly WebSocket[];
+  request: SocketRequest;
+  close(code: number, reason: string): void;
 }
 
 /**
@@ -40,7 +65,10 @@ export interface ProxySocketOptions {
  *   socket (which must be `websocket: true`), on the backend's HTTP address;
  * - a `websocket: true` method of the gateway is its event socket, where a `{type, payload}` frame
  *   whose type names a `websocket_proxy` method WITHOUT an HTTP binding is a backend gRPC call.
- * Every upgrade runs the method's middleware chain first (401/403/429 answered as HTTP).
+ * Every upgrade is checked first: shutting down or at `maxConnections` 503, an `Origin` not
+ * allowed 403, then the method's middleware chain (401/403/429 answered as HTTP). An accepted
+ * socket is pinged, closed when idle, held to its token (1008 at expiry or within
+ * `tokenRecheckIntervalMs` of a revocation), and bounded both ways (see `relaySocket`).
  * @publicApi
  */
 export class ProxySockets {
@@ -49,6 +77,8 @@ export class ProxySockets {
   private readonly authorizer: SocketAuthorizer;
   private readonly registered: { dispatcher: UpgradeDispatcher; target: UpgradeTarget }[] = [];
   private readonly sockets = new Set<WebSocket>();
+  /** Upgrades past the gate and not yet open: they count against the connection cap. */
+  private opening = 0;
   private shuttingDown = false;
 
   constructor(
@@ -100,26 +130,24 @@ export class ProxySockets {
   private register(
     dispatcher: UpgradeDispatcher,
     method: MethodDescriptor,
-    serve: (request: UpgradeRequest, socket: Duplex, head: Buffer) => Promise<WebSocket>,
+    serve: (request: UpgradeRequest, socket: Duplex, head: Buffer) => Promise<Accepted>,
   ): void {
     const target: UpgradeTarget = {
       template: compilePathTemplate(method.http!.path),
       serve: async (request, socket, head) => {
-        if (this.shuttingDown) {
-          rejectUpgrade(socket, 503, {
-            code: 503,
-            status: 'Service Unavailable',
-            message: 'shutting down',
-            details: [],
-          });
+        const refusal = this.gate(request);
+        if (refusal !== undefined) {
+          this.refuse(socket, refusal);
           return;
         }
+        this.opening += 1;
         try {
-          const client = await serve(request, socket, head);
-          this.sockets.add(client);
-          client.once('close', () => this.sockets.delete(client));
+          const accepted = await serve(request, socket, head);
+          this.watch(accepted);
         } catch (error) {
           this.refuse(socket, error);
+        } finally {
+          this.opening -= 1;
         }
       },
     };
@@ -127,12 +155,39 @@ export class ProxySockets {
     this.registered.push({ dispatcher, target });
   }
 
+  /** Why an upgrade is refused before any guard runs, if it is. */
+  private gate(request: UpgradeRequest): ToolkitError | undefined {
+    if (this.shuttingDown) return ToolkitError.unavailable('shutting down');
+    if (this.sockets.size + this.opening >= this.options.maxConnections) {
+      return ToolkitError.unavailable('too many WebSocket connections', {
+        headers: { 'retry-after': '1' },
+      });
+    }
+    const origin = request.headers.origin;
+    if (!originAllowed(origin, this.options.allowedOrigins)) {
+      return ToolkitError.permissionDenied(`origin ${origin ?? ''} is not allowed`);
+    }
+    return undefined;
+  }
+
+  /** Liveness and token checks of an accepted socket, until it closes. */
+  private watch({ client, sources, request, close }: Accepted): void {
+    this.sockets.add(client);
+    client.once('close', () => this.sockets.delete(client));
+    const activity = keepAlive(client, this.options);
+    for (const source of sources) source.on('message', activity.touch);
+    void watchToken(request).then((watch) => {
+      if (watch === undefined || client.readyState !== WebSocket.OPEN) return;
+      holdToToken(close, client, watch, this.options.tokenRecheckIntervalMs, this.logger);
+    });
+  }
+
   private async relay(
     method: MethodDescriptor,
     request: UpgradeRequest,
     socket: Duplex,
     head: Buffer,
-  ): Promise<WebSocket> {
+  ): Promise<Accepted> {
     const { socketRequest, identity, requestId } = await this.admit(method, request);
     const target = method.websocketProxy!;
     const query = new URLSearchParams(request.query);
@@ -141,18 +196,38 @@ export class ProxySockets {
       query.set(this.options.subjectField, identity.subject);
     const path = backendSocketPath(this.pool.backendMethod(target), request.params);
     const search = query.toString();
-    return relaySocket(this.server, request.raw, socket, head, {
-      url: `ws://${this.pool.httpAddress(target.service)}${path}${search ? `?${search}` : ''}`,
-      headers: {
-        ...(await this.pool.withCallerToken(
-          target.service,
-          forwardedMetadata({ headers: request.headers, ip: socketRequest.ip, identity }),
-        )),
-        [REQUEST_ID_HEADER]: requestId,
+    const relay = await relaySocket(
+      this.server,
+      request.raw,
+      socket,
+      head,
+      {
+        url: `ws://${this.pool.httpAddress(target.service)}${path}${search ? `?${search}` : ''}`,
+        headers: {
+          ...(await this.pool.withCallerToken(
+            target.service,
+            forwardedMetadata({ headers: request.headers, ip: socketRequest.ip, identity }),
+          )),
+          [REQUEST_ID_HEADER]: requestId,
+        },
+        handshakeTimeoutMs: this.options.handshakeTimeoutMs,
+        service: target.service,
       },
-      handshakeTimeoutMs: this.options.handshakeTimeoutMs,
-      service: target.service,
-    });
+      {
+        maxBufferedBytes: this.options.maxBufferedBytes,
+        stallTimeoutMs: this.options.stallTimeoutMs,
+        // Each client frame goes through the method's chain again: the rate limit counts it
+        // against the caller's budget, exactly like a request (token checks reuse the upgrade's).
+        admitFrame: () => this.authorizer.authorize(method, socketRequest).then(() => undefined),
+      },
+    );
+    // Frames from the backend count as activity too: a listening client is not idle.
+    return {
+      client: relay.client,
+      sources: [relay.client, relay.upstream],
+      request: socketRequest,
+      close: relay.close,
+    };
   }
 
   private async events(
@@ -161,7 +236,7 @@ export class ProxySockets {
     request: UpgradeRequest,
     socket: Duplex,
     head: Buffer,
-  ): Promise<WebSocket> {
+  ): Promise<Accepted> {
     const { socketRequest, identity } = await this.admit(method, request);
     const client = await new Promise<WebSocket>((resolve) =>
       this.server.handleUpgrade(request.raw, socket, head, resolve),
@@ -174,9 +249,15 @@ export class ProxySockets {
       methods: frameMethods,
       subjectField: this.options.subjectField,
       requestTimeoutMs: this.options.requestTimeoutMs,
+      bound: this.options,
       logger: this.logger,
     }).start(method, randomUUID());
-    return client;
+    return {
+      client,
+      sources: [client],
+      request: socketRequest,
+      close: (code, reason) => client.close(code, reason),
+    };
   }
 
   private async admit(

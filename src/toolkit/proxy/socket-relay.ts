@@ -3,6 +3,13 @@ import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { MethodDescriptor } from '../descriptor';
 import { ToolkitError } from '../errors';
+import {
+  BoundedSender,
+  MAX_QUEUED_FRAMES,
+  ReadValve,
+  SendBound,
+  SOCKET_CLOSE,
+} from './socket-policy';
 
 /** Where and how a relayed socket reaches its backend. @internal */
 export interface RelayTarget {
@@ -25,11 +32,35 @@ export class UpstreamRefusal extends Error {
   }
 }
 
+/** How a relay treats frames: the client's are admitted one by one, both ways are bounded. @internal */
+export interface RelayFlow extends SendBound {
+  /**
+   * Runs before each client frame is forwarded, in arrival order (the method's middleware chain:
+   * rate limit). A rejection closes both sockets: 1008 for a refusal, 1011 for anything else.
+   */
+  admitFrame(): Promise<void>;
+}
+
+/** A client socket relayed to its backend socket. @internal */
+export interface Relay {
+  client: WebSocket;
+  upstream: WebSocket;
+  /** Closes both sockets with the same code and reason. */
+  close(code: number, reason: string): void;
+}
+
 /**
  * Opens the backend socket first, so that its refusal (bad id 400, not a member 403, unknown room
  * 404) reaches the client as that HTTP answer; only then is the client's upgrade completed and the
  * two sockets relayed: frames both ways as they are (text stays text, binary stays binary), and a
  * close on either side closes the other with the same code and reason.
+ *
+ * Flow: client frames wait in order for `admitFrame` (at most `MAX_QUEUED_FRAMES` of them: past
+ * that the client socket is not read); each direction's sender pauses its source while the
+ * reader's send buffer is over `maxBufferedBytes`, and closes both with 1013 when the reader stays
+ * over it for `stallTimeoutMs`. Per direction the gateway so holds at most `maxBufferedBytes` plus
+ * the frames in flight (`MAX_QUEUED_FRAMES` of at most `maxPayload` bytes from the client; one
+ * read chunk from the backend).
  * @internal
  */
 export async function relaySocket(
@@ -38,21 +69,52 @@ export async function relaySocket(
   socket: Duplex,
   head: Buffer,
   target: RelayTarget,
-): Promise<WebSocket> {
+  flow: RelayFlow,
+): Promise<Relay> {
   const early: { data: WebSocket.RawData; isBinary: boolean }[] = [];
   const hold = (data: WebSocket.RawData, isBinary: boolean) => early.push({ data, isBinary });
   const upstream = await connectUpstream(target, hold);
   return new Promise((resolve) => {
     server.handleUpgrade(raw, socket, head, (client) => {
+      const close = (code: number, reason: string) => {
+        closeWith(client, code, Buffer.from(reason));
+        closeWith(upstream, code, Buffer.from(reason));
+      };
+      const stalled = () => close(SOCKET_CLOSE.tryAgainLater, 'reader too slow');
+      const clientValve = new ReadValve(client);
+      const upstreamValve = new ReadValve(upstream);
+      const toClient = new BoundedSender(client, upstreamValve, flow, stalled);
+      const toUpstream = new BoundedSender(upstream, clientValve, flow, stalled);
       upstream.off('message', hold);
-      for (const frame of early) client.send(frame.data, { binary: frame.isBinary });
-      client.on('message', (data, isBinary) => upstream.send(data, { binary: isBinary }));
-      upstream.on('message', (data, isBinary) => client.send(data, { binary: isBinary }));
+      for (const frame of early) toClient.send(frame.data, frame.isBinary);
+      let queued = 0;
+      let turn = Promise.resolve();
+      client.on('message', (data, isBinary) => {
+        queued += 1;
+        if (queued >= MAX_QUEUED_FRAMES) clientValve.hold('queued');
+        turn = turn
+          .then(() => flow.admitFrame())
+          .then(
+            () => toUpstream.send(data, isBinary),
+            (error: unknown) => {
+              const refused = error instanceof ToolkitError;
+              close(
+                refused ? SOCKET_CLOSE.policyViolation : SOCKET_CLOSE.internalError,
+                refused ? error.message : 'internal error',
+              );
+            },
+          )
+          .finally(() => {
+            queued -= 1;
+            if (queued < MAX_QUEUED_FRAMES) clientValve.release('queued');
+          });
+      });
+      upstream.on('message', (data, isBinary) => toClient.send(data, isBinary));
       client.on('close', (code, reason) => closeWith(upstream, code, reason));
       upstream.on('close', (code, reason) => closeWith(client, code, reason));
       client.on('error', () => upstream.terminate());
       upstream.on('error', () => client.terminate());
-      resolve(client);
+      resolve({ client, upstream, close });
     });
   });
 }
@@ -97,6 +159,8 @@ function parseBody(body: Buffer): unknown {
 /** 1005 (no code), 1006 (abnormal) and 1015 (TLS) are observed, never sent: send none for them. */
 function closeWith(socket: WebSocket, code: number, reason: Buffer): void {
   if (socket.readyState === WebSocket.CLOSED || socket.readyState === WebSocket.CLOSING) return;
+  // A socket paused for backpressure must still read the peer's close frame.
+  if (socket.isPaused) socket.resume();
   if (code === 1005 || code === 1006 || code === 1015) socket.close();
   else socket.close(code, reason);
 }

@@ -34,7 +34,7 @@ const authenticator = new CallerAuthenticator(
 );
 
 function token(sub: string): Promise<string> {
-  return new SignJWT({ sub, exp: Math.floor(Date.now() / 1000) + 300 })
+  return new SignJWT({ sub, jti: randomUUID(), exp: Math.floor(Date.now() / 1000) + 300 })
     .setProtectedHeader({ alg: 'HS256' })
     .sign(SECRET);
 }

@@ -11,8 +11,11 @@ function findRepositoryRoot(): string {
   return process.cwd();
 }
 
+/** The app's root directory: the one holding package.json and proto/ (from src/ and dist/ alike). @publicApi */
+export const APP_ROOT = findRepositoryRoot();
+
 /** The repository's `proto/` directory (found from this file, so it works from src/ and dist/). @publicApi */
-export const PROTO_ROOT = join(findRepositoryRoot(), 'proto');
+export const PROTO_ROOT = join(APP_ROOT, 'proto');
 
 /** google/api and google/protobuf protos, from the `google-proto-files` package. @publicApi */
 export const GOOGLE_PROTOS_ROOT = dirname(require.resolve('google-proto-files/package.json'));

@@ -3,7 +3,7 @@ import { DynamicModule } from '@nestjs/common';
 // name them without the service importing anything (the builtins come with '../middlewares').
 import '../auth/security.middlewares';
 import { InternalAuthConfig, internalAuthConfig } from '../auth/internal-auth.config';
-import { ConfigLoader } from '../config';
+import { ConfigLoader, repositorySecretProblems } from '../config';
 import {
   MiddlewareDefinition,
   resolveServiceMiddlewares,
@@ -12,6 +12,7 @@ import {
 import { ToolkitPluginKind } from '../plugins';
 import { ServiceDefinition } from './define-service';
 import { DeploymentMode, readDeploymentMode } from './deployment-mode';
+import { APP_ROOT } from './proto-paths';
 import {
   GrpcServerConfig,
   grpcServerConfigSection,
@@ -36,7 +37,9 @@ export interface LoadedServiceConfig {
 
 /**
  * Loads the runtime section, the service's settings, each used middleware's section and each
- * plugin's module (the plugin kind loads its own section), in that order. Does not throw on bad
+ * plugin's module (the plugin kind loads its own section), in that order. With
+ * `NODE_ENV=production`, a secret variable set to a value found in the app's `.env` or
+ * `.env.example` is a problem too. Does not throw on bad
  * values: call `loader.assertValid()` (bootstrap) or `loader.describe()` (`--help`).
  * @throws Error for an unknown plugin kind or middleware name (a programming error, not config).
  * @internal
@@ -45,6 +48,8 @@ export function loadServiceConfig(
   definition: ServiceDefinition,
   env: Readonly<Record<string, string | undefined>>,
   pluginKinds: readonly ToolkitPluginKind[],
+  /** Where `.env` and `.env.example` are looked for (production secret check). */
+  appRoot: string = APP_ROOT,
 ): LoadedServiceConfig {
   const loader = new ConfigLoader(definition.envPrefix, env);
   const runtime = loader.load(
@@ -79,6 +84,12 @@ export function loadServiceConfig(
       options: definition.plugins?.[plugin.prefix],
     });
   });
+  // A secret committed to the repository is known to everyone: production refuses to run on one.
+  if (deployment.production) {
+    for (const problem of repositorySecretProblems(loader.secretValues(), appRoot)) {
+      loader.report(problem);
+    }
+  }
   return {
     loader,
     runtime,
