@@ -314,17 +314,6 @@ function buildBinding(
     );
   }
   if (
-    rule.body !== '' &&
-    rule.body !== '*' &&
-    parsed.template.variables.some((variable) => variable.fieldPath.split('.')[0] === rule.body)
-  ) {
-    throw new GeneratorError(
-      file,
-      where,
-      `${option} body "${rule.body}" is also bound by the path "${path}"`,
-    );
-  }
-  if (
     rule.responseBody !== '' &&
     !method.output.fields.some((field) => field.name === rule.responseBody)
   ) {
