@@ -84,15 +84,14 @@ export function parsePathTemplate(template: string): PathTemplate {
     if (got !== token)
       fail(`expected "${token}" but got ${got === undefined ? 'the end' : `"${got}"`}`);
   };
-  const literalOrWildcard = (inVariable: boolean): void => {
+  const segment = (): void => {
     const token = next();
     if (token === undefined) return fail('ends where a segment is expected');
     if (token === '*') segments.push({ kind: 'single' });
     else if (token === '**') segments.push({ kind: 'multi' });
-    else if (token === '{') {
-      if (inVariable) fail('nests variables');
-      variable();
-    } else if (token === '/' || token === '}' || token === '=' || token === '.')
+    // Inside a variable `{` is no token (grpc-gateway's tokenizer): `{a={b}}` fails as a literal.
+    else if (token === '{') variable();
+    else if (token === '/' || token === '}' || token === '=' || token === '.')
       fail(`has an empty segment before "${token}"`);
     else if (!PCHARS.test(token)) fail(`has an invalid literal "${token}"`);
     else segments.push({ kind: 'literal', value: token });
@@ -113,10 +112,10 @@ export function parsePathTemplate(template: string): PathTemplate {
     const start = segments.length;
     if (peek() === '=') {
       next();
-      literalOrWildcard(true);
+      segment();
       while (peek() === '/') {
         next();
-        literalOrWildcard(true);
+        segment();
       }
     } else {
       segments.push({ kind: 'single' });
@@ -126,10 +125,10 @@ export function parsePathTemplate(template: string): PathTemplate {
     const multiSegment = end - start > 1 || segments[start].kind === 'multi';
     variables.push({ fieldPath, start, end, multiSegment });
   };
-  literalOrWildcard(false);
+  segment();
   while (peek() === '/') {
     next();
-    literalOrWildcard(false);
+    segment();
   }
   if (position < tokens.length) fail(`has "${peek()}" where "/" or the end is expected`);
   const multi = segments.filter((segment) => segment.kind === 'multi').length;
