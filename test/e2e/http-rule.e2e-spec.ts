@@ -237,6 +237,19 @@ describe('google.api.http forms on HTTP and gRPC (httprule.Library)', () => {
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
+  it("serves the Go toolkit's HTTP_PROXY server value as the HTTP server", () => {
+    expect(LibraryDescriptor.servers).toEqual(['GRPC', 'HTTP']);
+  });
+
+  it('answers HEAD on a GET binding and serves long multi-segment values', async () => {
+    const head = await send('HEAD', '/v1/operations/42');
+    expect(head.status).toBe(200);
+    const long = 'a'.repeat(300);
+    const response = await send('GET', `/v1/buckets/b/objects/${long}/${long}`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ object: `${long}/${long}` });
+  });
+
   it("takes a verb-less template's whole last segment, colons included", async () => {
     const response = await send('GET', '/v1/operations/42:cancel');
     expect(response.status).toBe(200);
