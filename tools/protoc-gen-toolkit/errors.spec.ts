@@ -35,6 +35,10 @@ describe('protoc-gen-toolkit errors', () => {
       'errors/overlapping_bindings.proto: method Books.Get: (google.api.http) binds GET "/v1/shelves/{id}" and "/v1/{name=shelves/*}", which match the same requests',
     ],
     [
+      'errors/overlapping_methods.proto',
+      'errors/overlapping_methods.proto: method Books.GetShelf: (google.api.http) GET "/v1/shelves/{id}" matches the same requests as Get "/v1/{name=shelves/*}"',
+    ],
+    [
       'errors/bad_template.proto',
       'errors/bad_template.proto: method Files.Get: (google.api.http) path template "/v1/{path=**}/{other=**}" has more than one "**"',
     ],

@@ -45,7 +45,8 @@ interface Entry<Key> {
  * whatever order they were declared in. A template is more specific than another when it has a
  * verb and the other does not, then at the first segment where they differ: a literal beats `*`,
  * which beats `**`; then the one with more segments; then the one declared first. The candidate
- * lists are sorted once, at start-up; a request only splits its path and walks them.
+ * lists are sorted once per method (on its first request after routes were added); a request only
+ * splits its path and walks them. No regular expression is built per request.
  * @publicApi
  */
 export class HttpRouter<Key> {

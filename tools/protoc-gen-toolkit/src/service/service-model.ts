@@ -119,8 +119,33 @@ export function buildServiceModel(service: DescService): ServiceModel {
       service: dependency.service,
       package: dependency.package,
     })),
-    methods: service.methods.map(buildMethodModel),
+    methods: checkRouteConflicts(file.proto.name, service.methods.map(buildMethodModel)),
   };
+}
+
+/**
+ * Two HTTP bindings of one service with the same verb and template shape match the same requests:
+ * the router could only pick one by declaration order, so the proto is refused instead.
+ */
+function checkRouteConflicts(file: string, methods: MethodModel[]): MethodModel[] {
+  const seen = new Map<string, string>();
+  for (const method of methods) {
+    if (!method.http || method.websocket) continue;
+    for (const binding of [method.http, ...(method.http.additionalBindings ?? [])]) {
+      const parsed = parsePathTemplate(binding.path);
+      if ('error' in parsed) continue;
+      const key = `${binding.method} ${parsed.template.shape}`;
+      const previous = seen.get(key);
+      if (previous !== undefined && !previous.startsWith(`${method.name} `))
+        throw new GeneratorError(
+          file,
+          `method ${method.desc.parent.name}.${method.name}`,
+          `(google.api.http) ${binding.method} "${binding.path}" matches the same requests as ${previous}`,
+        );
+      seen.set(key, `${method.name} "${binding.path}"`);
+    }
+  }
+  return methods;
 }
 
 /** File-level plugins of a file without services still get checked. */
