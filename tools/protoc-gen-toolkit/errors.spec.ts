@@ -38,6 +38,30 @@ describe('protoc-gen-toolkit errors', () => {
       'errors/caller_not_string.proto',
       'errors/caller_not_string.proto: method Users.Get: (toolkit.route).caller.field "user_id" is not a singular string field of errors.caller_not_string.GetRequest',
     ],
+    [
+      'errors/overlapping_bindings.proto',
+      'errors/overlapping_bindings.proto: method Books.Get: (google.api.http) binds GET "/v1/shelves/{id}" and "/v1/{name=shelves/*}", which match the same requests',
+    ],
+    [
+      'errors/overlapping_methods.proto',
+      'errors/overlapping_methods.proto: method Books.GetShelf: (google.api.http) GET "/v1/shelves/{id}" matches the same requests as Get "/v1/{name=shelves/*}"',
+    ],
+    [
+      'errors/bad_template.proto',
+      'errors/bad_template.proto: method Files.Get: (google.api.http) path template "/v1/{path=**}/{other=**}" has more than one "**"',
+    ],
+    [
+      'errors/multi_segment_int.proto',
+      'errors/multi_segment_int.proto: method Books.Get: (google.api.http) path "/v1/{id=books/*}" binds "id", which is not a string; a variable of several segments (with "/" or "**") binds a string',
+    ],
+    [
+      'errors/nested_additional_bindings.proto',
+      'errors/nested_additional_bindings.proto: method Books.Get: (google.api.http) additional_bindings[0] has additional_bindings of its own (http.proto allows one level)',
+    ],
+    [
+      'errors/websocket_verb.proto',
+      'errors/websocket_verb.proto: method Chat.Join: (toolkit.route).websocket upgrades are served on one plain path (literal and {field} segments); "/rooms/{room}:join" is not one',
+    ],
   ];
 
   it.each(cases)(

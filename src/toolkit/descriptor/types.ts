@@ -90,17 +90,22 @@ export interface PluginDescriptor {
 /** @publicApi */
 export type ServerKind = 'GRPC' | 'HTTP' | 'WEBSOCKET_PROXY' | 'WEBSOCKET';
 
-/** The google.api.http binding of a method. @publicApi */
+/** The google.api.http rule of a method (or one of its additional bindings). @publicApi */
 export interface HttpRule {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Path template exactly as in the proto, e.g. `/users/{user_id}`. */
+  /**
+   * Path template exactly as in the proto: `/users/{user_id}`, `/v1/{name=shelves/*}`,
+   * `/v1/{name=operations/*}:cancel`, `/files/{path=**}`.
+   */
   path: string;
   /** `*`, a top-level field name, or undefined (no body). */
   body?: string;
-  /** `response_body` of the rule, if any. */
+  /** `response_body`: the top-level response field sent as the HTTP body instead of the message. */
   responseBody?: string;
-  /** Field paths bound by the template, in order, e.g. [`user_id`]. */
+  /** Field paths bound by the template, in order, e.g. [`user_id`] or [`book.id`]. */
   pathParams: readonly string[];
+  /** `additional_bindings` (only on the method's rule; they have none of their own). */
+  additionalBindings?: readonly HttpRule[];
 }
 
 /** @publicApi */

@@ -1,6 +1,6 @@
 import { REQUEST } from './descriptors.mocks';
 import { decodeJson } from './decode';
-import { applyPathAndQuery } from './path-query';
+import { applyPathAndQuery, applyQueryParameters } from './path-query';
 import { ProtoJsonError } from './protojson-error';
 
 function request(body: unknown = {}): Record<string, unknown> {
@@ -126,6 +126,26 @@ describe('applyPathAndQuery', () => {
   it('treats a path parameter that names no field as a route table bug', () => {
     expect(() => applyPathAndQuery(REQUEST, request(), { missing: 'x' }, {})).toThrow(
       'path parameter missing is not a field of codec_test.UpdateRequest',
+    );
+  });
+});
+
+describe('applyQueryParameters', () => {
+  it('sets map entries given as field[key]', () => {
+    const target = request();
+    applyQueryParameters(REQUEST, target, { 'labels[team]': 'core', 'labels[a b]': '' });
+    expect(target.labels).toEqual({ team: 'core', 'a b': '' });
+  });
+
+  it('skips parameters under an excluded field path', () => {
+    const target = request();
+    applyQueryParameters(REQUEST, target, { 'nested.name': 'n', limit: '2' }, ['nested']);
+    expect(target).toMatchObject({ nested: undefined, limit: 2 });
+  });
+
+  it('refuses a parameter that goes on through a scalar field', () => {
+    expect(() => applyQueryParameters(REQUEST, request(), { 'limit.x': '1' })).toThrow(
+      ProtoJsonError,
     );
   });
 });

@@ -1,5 +1,5 @@
 import { FieldDescriptor, ValueType } from '../descriptor/types';
-import { decodeEnum, defaultMessage } from './decode';
+import { decodeEnum, defaultMessage, setOwn } from './decode';
 import { messagePlan } from './plan';
 import { ProtoJsonError } from './protojson-error';
 import { parseScalarText } from './scalars';
@@ -14,10 +14,8 @@ type ResolvedPath = readonly FieldDescriptor[];
  * Applies the URL parts of a google.api.http request to `target` (the message decoded from the
  * body, or the defaults when there is none):
  * - every path parameter (`user_id`, or dotted `user.id`) is converted from text and set;
- * - every query parameter names a field by proto name or jsonName (dotted for nested messages)
- *   and is set the same way, repeated parameters making arrays - except that with `body: "*"`
- *   there are no query parameters, fields bound by the path or by the body field are left alone,
- *   and names that match no field (or a map field) are ignored.
+ * - unless the body is `*`, the query parameters are applied as `applyQueryParameters` says,
+ *   leaving alone the fields bound by the path and the body field.
  *
  * @throws ProtoJsonError for text that does not convert to the field's type.
  * @throws Error when a path parameter names no field (the route table and descriptors disagree).
@@ -30,22 +28,55 @@ export function applyPathAndQuery(
   query: Record<string, string | string[]>,
   bodyField?: string,
 ): void {
-  const boundPaths: string[] = [];
+  const bound: string[] = [];
   for (const [name, text] of Object.entries(pathParams)) {
     const { resolved, protoPath } = pathParameter(messageType, name);
     setResolved(target, resolved, [text], protoPath);
-    boundPaths.push(protoPath);
+    bound.push(protoPath);
   }
   if (bodyField === '*') return;
+  if (bodyField !== undefined) bound.push(bodyField);
+  applyQueryParameters(messageType, target, query, bound);
+}
+
+/**
+ * Sets query parameters on `target` the way grpc-gateway does: each name is a field path, by
+ * proto name or jsonName (`nested.string_value`, `nested.stringValue`), a repeated field takes
+ * every value of its parameter (`?tags=a&tags=b`), an enum takes a name or a number, a map entry
+ * is `map_field[key]`. Names under an `excluded` field path (bound by the path or the body), and
+ * names that match no field, are ignored; a name that goes on through a field that is not a
+ * message (`string_value.x`) is an error, as is a second value for a singular field or a second
+ * member of a oneof.
+ *
+ * @throws ProtoJsonError naming the parameter.
+ * @publicApi
+ */
+export function applyQueryParameters(
+  messageType: string,
+  target: Record<string, unknown>,
+  query: Record<string, string | string[]>,
+  excluded: readonly string[] = [],
+): void {
   for (const [name, raw] of Object.entries(query)) {
-    const resolved = resolvePath(messageType, name);
-    if (!resolved || resolved[resolved.length - 1].cardinality === 'map') continue;
+    const texts = Array.isArray(raw) ? raw : [raw];
+    const mapEntry = MAP_ENTRY.exec(name);
+    const fieldName = mapEntry ? mapEntry[1] : name;
+    const resolved = resolveQueryPath(messageType, fieldName, name);
+    if (!resolved) continue;
     const protoPath = resolved.map((field) => field.name).join('.');
-    if (bodyField !== undefined && resolved[0].name === bodyField) continue;
-    if (boundPaths.some((bound) => overlaps(bound, protoPath))) continue;
-    setResolved(target, resolved, Array.isArray(raw) ? raw : [raw], protoPath);
+    if (excluded.some((bound) => overlaps(bound, protoPath))) continue;
+    const leaf = resolved[resolved.length - 1];
+    if (mapEntry) {
+      if (leaf.cardinality !== 'map') continue;
+      setMapEntry(target, resolved, mapEntry[2], texts, `${protoPath}["${mapEntry[2]}"]`);
+    } else if (leaf.cardinality !== 'map') {
+      setResolved(target, resolved, texts, protoPath);
+    }
   }
 }
+
+/** `map_value[key]`: the map field's path and the key text. */
+const MAP_ENTRY = /^([^[\]]+)\[(.*)\]$/s;
 
 interface PathParameter {
   resolved: ResolvedPath;
@@ -80,6 +111,41 @@ function overlaps(first: string, second: string): boolean {
   return first === second || first.startsWith(`${second}.`) || second.startsWith(`${first}.`);
 }
 
+/**
+ * Resolves a query parameter's field path: undefined when a name matches no field (ignored),
+ * an error when the path goes on through a field that is not a singular message.
+ */
+function resolveQueryPath(
+  messageType: string,
+  dotted: string,
+  parameter: string,
+): ResolvedPath | undefined {
+  const resolved: FieldDescriptor[] = [];
+  let currentType: string | undefined = messageType;
+  for (const segment of dotted.split('.')) {
+    if (currentType === undefined) {
+      const through = resolved.map((field) => field.name).join('.');
+      throw new ProtoJsonError(
+        parameter,
+        `query parameter ${parameter} goes through ${through}, which is not a message field`,
+      );
+    }
+    const field = messagePlan(currentType).byKey.get(segment);
+    if (!field) return undefined;
+    resolved.push(field);
+    currentType = nestedMessageType(field);
+  }
+  return resolved;
+}
+
+function nestedMessageType(field: FieldDescriptor): string | undefined {
+  return field.cardinality === 'singular' &&
+    field.type.kind === 'message' &&
+    !isTextMessage(field.type.messageType)
+    ? field.type.messageType
+    : undefined;
+}
+
 /** Follows dotted names through singular message fields; undefined when any step is not a field. */
 function resolvePath(messageType: string, dotted: string): ResolvedPath | undefined {
   const resolved: FieldDescriptor[] = [];
@@ -89,12 +155,7 @@ function resolvePath(messageType: string, dotted: string): ResolvedPath | undefi
     const field = messagePlan(currentType).byKey.get(segment);
     if (!field) return undefined;
     resolved.push(field);
-    currentType =
-      field.cardinality === 'singular' &&
-      field.type.kind === 'message' &&
-      !isTextMessage(field.type.messageType)
-        ? field.type.messageType
-        : undefined;
+    currentType = nestedMessageType(field);
   }
   return resolved;
 }
@@ -104,12 +165,8 @@ function isTextMessage(messageType: string): boolean {
   return messageType === TIMESTAMP || messageType === DURATION || WRAPPER_SCALARS.has(messageType);
 }
 
-function setResolved(
-  target: Message,
-  resolved: ResolvedPath,
-  texts: readonly string[],
-  protoPath: string,
-): void {
+/** The message holding the leaf of `resolved`, creating the messages on the way. */
+function leafContainer(target: Message, resolved: ResolvedPath, protoPath: string): Message {
   let container = target;
   for (const field of resolved.slice(0, -1)) {
     const existing = container[field.name];
@@ -121,6 +178,34 @@ function setResolved(
       container = existing as Message;
     }
   }
+  return container;
+}
+
+function setMapEntry(
+  target: Message,
+  resolved: ResolvedPath,
+  keyText: string,
+  texts: readonly string[],
+  path: string,
+): void {
+  const container = leafContainer(target, resolved, path);
+  const leaf = resolved[resolved.length - 1];
+  if (texts.length !== 1) throw new ProtoJsonError(path, `expected one value, got ${texts.length}`);
+  const key = String(parseScalarText(leaf.mapKey!, keyText, path));
+  const existing = container[leaf.name];
+  const map =
+    typeof existing === 'object' && existing !== null ? (existing as Message) : ({} as Message);
+  setOwn(map, key, parseText(leaf.type, texts[0], path));
+  container[leaf.name] = map;
+}
+
+function setResolved(
+  target: Message,
+  resolved: ResolvedPath,
+  texts: readonly string[],
+  protoPath: string,
+): void {
+  const container = leafContainer(target, resolved, protoPath);
   const leaf = resolved[resolved.length - 1];
   if (leaf.cardinality === 'repeated') {
     container[leaf.name] = texts.map((text, index) =>

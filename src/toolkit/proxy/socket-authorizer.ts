@@ -56,7 +56,7 @@ export class SocketAuthorizer {
     let handler = this.handlers.get(method.name);
     if (!handler) {
       handler = () => undefined;
-      const route: RouteMetadata = { service: this.descriptor, method, routeParams: {} };
+      const route: RouteMetadata = { service: this.descriptor, method, bindings: [] };
       Reflect.defineMetadata(TOOLKIT_ROUTE, route, handler);
       this.handlers.set(method.name, handler);
     }

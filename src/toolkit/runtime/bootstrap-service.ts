@@ -13,6 +13,7 @@ import { StartupError } from '../config';
 import { sendHttpError, toToolkitError, ToolkitExceptionFilter } from '../errors';
 import { BUILTIN_MIDDLEWARES, MiddlewareContext } from '../middlewares';
 import { PluginStatusRegistry } from '../plugins';
+import { installHttpRouting } from '../transport/http-routing';
 import { ServiceDefinition } from './define-service';
 import { addGrpcHealthService } from './grpc-health';
 import { reflectionDefinition } from './reflection';
@@ -133,6 +134,7 @@ async function startService(
   app.useGlobalFilters(new ToolkitExceptionFilter());
 
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
+  installHttpRouting(fastify);
   installHttpPlumbing(fastify, plumbing);
   installHttpEndpoints(fastify, health, plumbing.metrics);
   const contexts = new Map<string, MiddlewareContext>();

@@ -2,8 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { FASTIFY_ROUTE_KEY } from '../constants';
 import { ToolkitError, sendHttpError } from '../errors';
-import { encodeJson } from '../protojson';
+import { httpRouteMatch } from '../transport/http-routing';
 import { RouteMetadata } from '../transport/route-metadata';
+import { encodeHttpResponse } from '../transport/transcode';
 import {
   acceptRequestId,
   parseGrpcTimeout,
@@ -97,7 +98,8 @@ export function installHttpPlumbing(fastify: FastifyInstance, options: HttpPlumb
       const route = routeOf(request);
       if (!route || reply.statusCode >= 300) return done(null, payload);
       try {
-        done(null, encodeJson(route.method.responseType, payload as Record<string, unknown>));
+        const rule = httpRouteMatch(request)?.binding.rule;
+        done(null, encodeHttpResponse(route.method, rule, payload as Record<string, unknown>));
       } catch (error) {
         done(error instanceof Error ? error : new Error(String(error)));
       }
@@ -127,7 +129,7 @@ export function installHttpPlumbing(fastify: FastifyInstance, options: HttpPlumb
         request_id: state.context.requestId,
         transport: 'http',
         method: request.method,
-        route: request.routeOptions.url,
+        route: httpRouteMatch(request)?.binding.rule.path ?? request.routeOptions.url,
         rpc: state.context.rpc,
         status,
         duration_ms: Math.round(seconds * 1e6) / 1e3,

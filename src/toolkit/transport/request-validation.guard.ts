@@ -3,12 +3,13 @@ import type { FastifyRequest } from 'fastify';
 import { assertCallerBinding } from '../auth/caller-binding';
 import { getCallerIdentity } from '../auth/caller-identity';
 import { REQUEST_MESSAGE } from '../constants';
-import { getMessageDescriptor } from '../descriptor';
+import { getMessageDescriptor, MethodDescriptor } from '../descriptor';
 import { ToolkitError } from '../errors';
 import { isUndecodableRequest, undecodableReason } from '../runtime/undecodable-request';
+import { httpRouteMatch } from './http-routing';
 import { nulViolations } from '../validation/nul-characters';
 import { routeOfHandler } from './route-metadata';
-import { transcodeHttpRequest } from './transcode';
+import { decodePathVariables, transcodeHttpRequest } from './transcode';
 
 type RequestWithMessage = FastifyRequest & { [REQUEST_MESSAGE]?: Record<string, unknown> };
 
@@ -28,7 +29,7 @@ export class RequestValidationGuard implements CanActivate {
     let message: unknown;
     if (context.getType() === 'http') {
       const request = context.switchToHttp().getRequest<RequestWithMessage>();
-      message = transcodeHttpRequest(route.method, route.routeParams, request);
+      message = transcodeRequest(route.method, request);
       request[REQUEST_MESSAGE] = message as Record<string, unknown>;
     } else if (context.getType() === 'rpc') {
       message = context.switchToRpc().getData();
@@ -61,6 +62,30 @@ export class RequestValidationGuard implements CanActivate {
     if (binding) assertCallerBinding(binding, record, getCallerIdentity(context));
     return true;
   }
+}
+
+/**
+ * A routed HTTP request carries the binding the toolkit's router matched; a WebSocket upgrade
+ * request (matched by the realtime plugin) carries its path parameters, decoded, by field path.
+ */
+function transcodeRequest(
+  method: MethodDescriptor,
+  request: RequestWithMessage,
+): Record<string, unknown> {
+  const match = request.raw ? httpRouteMatch(request) : undefined;
+  if (match) {
+    const pathParams = decodePathVariables(match.raw);
+    return transcodeHttpRequest(method, match.binding.rule, pathParams, request);
+  }
+  const rule = method.http;
+  if (!rule) throw new Error(`${method.grpcPath} has no HTTP binding`);
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  const pathParams: Record<string, string> = {};
+  for (const field of rule.pathParams) {
+    const value = params[field];
+    if (typeof value === 'string') pathParams[field] = value;
+  }
+  return transcodeHttpRequest(method, rule, pathParams, request);
 }
 
 /** The transcoded message of an HTTP request, once `RequestValidationGuard` ran. @internal */

@@ -1,12 +1,13 @@
 import { TOOLKIT_ROUTE } from '../constants';
 import { MethodDescriptor, ServiceDescriptor } from '../descriptor';
+import { HttpBinding } from './http-router';
 
 /** What `ToolkitRpc` records on a controller method, for guards, hooks and the bootstrap. @publicApi */
 export interface RouteMetadata {
   service: ServiceDescriptor;
   method: MethodDescriptor;
-  /** Fastify param name → proto field path, for transcoding. Empty without an HTTP binding. */
-  routeParams: Readonly<Record<string, string>>;
+  /** The method's HTTP bindings, compiled; empty without an HTTP route (gRPC only, WebSocket). */
+  bindings: readonly HttpBinding[];
 }
 
 const routesByHandler = new WeakMap<object, RouteMetadata>();

@@ -17,8 +17,8 @@ import { FASTIFY_ROUTE_KEY, TOOLKIT_CONTROLLER, TOOLKIT_ROUTE } from '../constan
 import { HttpRule, ServiceDescriptor } from '../descriptor';
 import { RouteMiddlewaresGuard } from '../middlewares/route-middlewares.guard';
 import { RequestValidationGuard } from './request-validation.guard';
+import { compileHttpBindings } from './http-router';
 import { RouteMetadata } from './route-metadata';
-import { toFastifyRoutePath } from './route-path';
 
 const VERBS: Record<HttpRule['method'], (path: string) => MethodDecorator> = {
   GET: Get,
@@ -30,9 +30,10 @@ const VERBS: Record<HttpRule['method'], (path: string) => MethodDecorator> = {
 
 /**
  * Exposes one controller method as the proto method `methodName` on gRPC and, when the method has
- * a google.api.http binding, as that HTTP route (200 on success, protojson response). Guards: the
- * internal caller token (a backend's verified caller), the route's middleware chain, then request
- * transcoding, validation and the caller binding. A `(toolkit.route).websocket`
+ * a google.api.http rule, on each of its bindings (the rule and its additional_bindings; 200 on
+ * success, protojson response, or its `response_body` field). Guards: the internal caller token
+ * (a backend's verified caller), the route's middleware chain, then request transcoding,
+ * validation and the caller binding. A `(toolkit.route).websocket`
  * method gets no HTTP route: the runtime serves its GET binding as a WebSocket upgrade (see
  * `SocketUpgrade`), running the same guards and the same handler before the handshake.
  * @throws Error when the service has no such method.
@@ -42,16 +43,8 @@ export function ToolkitRpc(service: ServiceDescriptor, methodName: string): Meth
   const method = service.methods.find((candidate) => candidate.name === methodName);
   if (!method) throw new Error(`${service.fullName} has no method ${methodName}`);
   const http = method.http && !method.websocket ? method.http : undefined;
-  const routePath = http ? toFastifyRoutePath(http.path) : undefined;
-  // Upgrade routes are matched by the realtime plugin, whose params are named by field path.
-  const upgradeParams = method.websocket
-    ? Object.fromEntries((method.http?.pathParams ?? []).map((field) => [field, field]))
-    : {};
-  const route: RouteMetadata = {
-    service,
-    method,
-    routeParams: routePath?.params ?? upgradeParams,
-  };
+  // Compiled once here, at start-up; requests are matched by `installHttpRouting`'s router.
+  const route: RouteMetadata = { service, method, bindings: compileHttpBindings(http) };
   const decorators: MethodDecorator[] = [
     method.clientStreaming
       ? GrpcStreamMethod(service.fullName, method.name)
@@ -59,9 +52,11 @@ export function ToolkitRpc(service: ServiceDescriptor, methodName: string): Meth
     SetMetadata(TOOLKIT_ROUTE, route),
     UseGuards(CallerTokenGuard, RouteMiddlewaresGuard, RequestValidationGuard),
   ];
-  if (http && routePath) {
+  if (http) {
+    // The path given to Nest is only a label (Nest's route log, `routeOptions.url`): the route is
+    // re-registered on `/*` for every binding's method and matched by the toolkit's router.
     decorators.push(
-      VERBS[http.method](routePath.path),
+      VERBS[http.method](http.path),
       HttpCode(200),
       RouteConfig({ [FASTIFY_ROUTE_KEY]: route }),
     );

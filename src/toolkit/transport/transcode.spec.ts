@@ -17,15 +17,17 @@ const method = (body: string | undefined): MethodDescriptor => ({
   excludeGlobalMiddlewares: [],
 });
 
-const routeParams = { user_id: 'user_id' };
-
 describe('transcodeHttpRequest', () => {
   it('puts a named body field under that field and ignores query values for it', () => {
-    const message = transcodeHttpRequest(method('nested'), routeParams, {
-      params: { user_id: 'u-1' },
-      query: { 'nested.name': 'from-query', limit: '3' },
-      body: { name: 'from-body' },
-    });
+    const message = transcodeHttpRequest(
+      method('nested'),
+      method('nested').http!,
+      { user_id: 'u-1' },
+      {
+        query: { 'nested.name': 'from-query', limit: '3' },
+        body: { name: 'from-body' },
+      },
+    );
     expect(message).toMatchObject({
       user_id: 'u-1',
       limit: 3,
@@ -34,39 +36,55 @@ describe('transcodeHttpRequest', () => {
   });
 
   it('reads the other fields from the query when the body is absent', () => {
-    const message = transcodeHttpRequest(method('nested'), routeParams, {
-      params: { user_id: 'u-1' },
-      query: { limit: '4' },
-      body: undefined,
-    });
+    const message = transcodeHttpRequest(
+      method('nested'),
+      method('nested').http!,
+      { user_id: 'u-1' },
+      {
+        query: { limit: '4' },
+        body: undefined,
+      },
+    );
     expect(message).toMatchObject({ user_id: 'u-1', limit: 4 });
   });
 
   it('takes no query parameters with body "*", the path still wins', () => {
-    const message = transcodeHttpRequest(method('*'), routeParams, {
-      params: { user_id: 'from-path' },
-      query: { limit: '9', search: 's' },
-      body: { user_id: 'from-body', limit: 5 },
-    });
+    const message = transcodeHttpRequest(
+      method('*'),
+      method('*').http!,
+      { user_id: 'from-path' },
+      {
+        query: { limit: '9', search: 's' },
+        body: { user_id: 'from-body', limit: 5 },
+      },
+    );
     expect(message).toMatchObject({ user_id: 'from-path', limit: 5, search: undefined });
   });
 
   it('reads every field from path and query without a body', () => {
-    const message = transcodeHttpRequest(method(undefined), routeParams, {
-      params: { user_id: 'u-2' },
-      query: { tags: ['a', 'b'], color: 'RED' },
-      body: { limit: 7 },
-    });
+    const message = transcodeHttpRequest(
+      method(undefined),
+      method(undefined).http!,
+      { user_id: 'u-2' },
+      {
+        query: { tags: ['a', 'b'], color: 'RED' },
+        body: { limit: 7 },
+      },
+    );
     expect(message).toMatchObject({ user_id: 'u-2', tags: ['a', 'b'], color: 'RED', limit: 0 });
   });
 
   it('turns a bad value into INVALID_ARGUMENT naming the field', () => {
     const act = () =>
-      transcodeHttpRequest(method('nested'), routeParams, {
-        params: { user_id: 'u-1' },
-        query: { limit: 'ten' },
-        body: { name: 'n' },
-      });
+      transcodeHttpRequest(
+        method('nested'),
+        method('nested').http!,
+        { user_id: 'u-1' },
+        {
+          query: { limit: 'ten' },
+          body: { name: 'n' },
+        },
+      );
     expect(act).toThrow(ToolkitError);
     try {
       act();

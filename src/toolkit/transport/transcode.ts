@@ -1,38 +1,58 @@
-import { MethodDescriptor } from '../descriptor';
+import { HttpRule, MethodDescriptor } from '../descriptor';
 import { ToolkitError } from '../errors';
-import { applyPathAndQuery, decodeJson } from '../protojson';
+import { applyPathAndQuery, decodeJson, encodeJson } from '../protojson';
 import { ProtoJsonError } from '../protojson/protojson-error';
+import { decodeVariable, RawBindings } from './path-template';
 
-/** The parts of an HTTP request transcoding reads (Fastify's parsed params, query and body). */
+/** The parts of an HTTP request transcoding reads (Fastify's parsed query and body). */
 export interface HttpRequestParts {
-  params: unknown;
   query: unknown;
   body: unknown;
 }
 
 /**
- * Builds the request message of `method` from an HTTP request as google.api.http specifies:
- * the body (the whole message for `body: "*"`, or the named field), then path params, then the
- * query for every field not bound by the body. `routeParams` maps Fastify param names to field paths
- * (`toFastifyRoutePath`). Bad values become INVALID_ARGUMENT with the field.
+ * Decodes the variables a binding's template captured, as http.proto specifies (see
+ * `decodeVariable`): field path → text.
+ * @throws ToolkitError INVALID_ARGUMENT for malformed percent-encoding.
+ * @publicApi
+ */
+export function decodePathVariables(raw: RawBindings): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [fieldPath, text, multiSegment] of raw) {
+    try {
+      values[fieldPath] = decodeVariable(text, multiSegment);
+    } catch {
+      throw ToolkitError.invalidArgument(
+        `path parameter ${fieldPath} is not valid percent-encoding`,
+        {
+          violations: [
+            { field: fieldPath, description: 'malformed percent-encoding in the URL path' },
+          ],
+        },
+      );
+    }
+  }
+  return values;
+}
+
+/**
+ * Builds the request message of `method` from an HTTP request as google.api.http specifies for
+ * `rule` (the binding the request matched): the body (the whole message for `body: "*"`, or the
+ * named field), then the path variables (`pathParams`, field path → decoded text), then the query
+ * for every field not bound by the path or the body. Bad values become INVALID_ARGUMENT with the
+ * field.
  * @publicApi
  */
 export function transcodeHttpRequest(
   method: MethodDescriptor,
-  routeParams: Readonly<Record<string, string>>,
+  rule: HttpRule,
+  pathParams: Readonly<Record<string, string>>,
   request: HttpRequestParts,
 ): Record<string, unknown> {
-  const rule = method.http;
-  if (!rule) throw new Error(`${method.grpcPath} has no HTTP binding`);
   try {
     const body = request.body ?? undefined;
     const json = rule.body === '*' ? (body ?? {}) : rule.body ? bodyField(rule.body, body) : {};
     const message = decodeJson(method.requestType, json);
-    const pathParams: Record<string, string> = {};
-    for (const [name, value] of Object.entries(asRecord(request.params))) {
-      const fieldPath = routeParams[name];
-      if (fieldPath !== undefined && typeof value === 'string') pathParams[fieldPath] = value;
-    }
     applyPathAndQuery(
       method.requestType,
       message,
@@ -50,6 +70,21 @@ export function transcodeHttpRequest(
     }
     throw error;
   }
+}
+
+/**
+ * The HTTP body of a response: the protojson message, or only its `response_body` field when the
+ * binding names one (`null` when that field is an unset message or oneof member).
+ * @publicApi
+ */
+export function encodeHttpResponse(
+  method: MethodDescriptor,
+  rule: HttpRule | undefined,
+  response: Record<string, unknown>,
+): unknown {
+  const json = encodeJson(method.responseType, response) as Record<string, unknown>;
+  const field = rule?.responseBody;
+  return field === undefined ? json : (json[field] ?? null);
 }
 
 function bodyField(field: string, body: unknown): Record<string, unknown> {

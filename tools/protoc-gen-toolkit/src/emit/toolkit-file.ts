@@ -4,7 +4,7 @@ import { ImportCollector } from '../code/imports';
 import { Code, Literal, quote, renderLiteral } from '../code/literal';
 import { pascalCase, toolkitModule, tsProtoModule, tsProtoName } from '../code/names';
 import { PLUGIN_KINDS } from '../service/plugin-kinds';
-import { ServiceModel } from '../service/service-model';
+import { HttpRuleModel, ServiceModel } from '../service/service-model';
 import { EmitContext } from '../validation/emit-context';
 import { emitMessageValidator, validatorName } from '../validation/message-validator';
 import { allMessages, ValidatorIndex } from '../validation/validator-index';
@@ -82,7 +82,7 @@ function serviceDescriptorLiteral(file: DescFile, service: ServiceModel): Litera
       responseType: method.responseType,
       clientStreaming: method.clientStreaming,
       serverStreaming: method.serverStreaming,
-      http: method.http && { ...method.http },
+      http: method.http && httpRuleLiteral(method.http),
       websocket: method.websocket,
       httpProxy: method.httpProxy && { ...method.httpProxy },
       websocketProxy: method.websocketProxy && { ...method.websocketProxy },
@@ -179,4 +179,11 @@ function emitService(
     () =>
       w.line(`return ${createGrpcClient}<${name}GrpcClient>(${name}Descriptor, target, options);`),
   );
+}
+
+function httpRuleLiteral(rule: HttpRuleModel): Literal {
+  const { additionalBindings, ...binding } = rule;
+  return additionalBindings
+    ? { ...binding, additionalBindings: additionalBindings.map(httpRuleLiteral) }
+    : { ...binding };
 }

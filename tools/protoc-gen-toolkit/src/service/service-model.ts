@@ -1,5 +1,6 @@
 import { ScalarType } from '@bufbuild/protobuf';
 import type { DescField, DescFile, DescMessage, DescMethod, DescService } from '@bufbuild/protobuf';
+import type { HttpRule } from '../../gen/google/api/http_pb';
 import { Runtime_Server } from '../../gen/toolkit/options/annotations_pb';
 import type { Plugin } from '../../gen/toolkit/options/annotations_pb';
 import { lowerFirst } from '../code/names';
@@ -28,6 +29,7 @@ export interface HttpRuleModel {
   body?: string;
   responseBody?: string;
   pathParams: string[];
+  additionalBindings?: HttpRuleModel[];
 }
 
 /** Mirrors src/toolkit/descriptor ProxyTarget. */
@@ -97,7 +99,8 @@ export function buildServiceModel(service: DescService): ServiceModel {
       plugins: runtime?.plugins ?? [],
     },
   ]);
-  const servers = (runtime?.servers ?? []).map((server) => {
+  const servers: string[] = [];
+  for (const server of runtime?.servers ?? []) {
     const name = Runtime_Server[server];
     if (name === undefined)
       throw new GeneratorError(
@@ -105,8 +108,11 @@ export function buildServiceModel(service: DescService): ServiceModel {
         where,
         `(toolkit.runtime).servers has unknown value ${server}`,
       );
-    return name;
-  });
+    // Older Go toolkit releases named the gateway's HTTP server HTTP_PROXY; here one HTTP server
+    // serves the http_proxy routes and the others alike.
+    const kind = name === 'HTTP_PROXY' ? 'HTTP' : name;
+    if (!servers.includes(kind)) servers.push(kind);
+  }
   return {
     desc: service,
     name: service.name,
@@ -120,8 +126,33 @@ export function buildServiceModel(service: DescService): ServiceModel {
       service: dependency.service,
       package: dependency.package,
     })),
-    methods: service.methods.map(buildMethodModel),
+    methods: checkRouteConflicts(file.proto.name, service.methods.map(buildMethodModel)),
   };
+}
+
+/**
+ * Two HTTP bindings of one service with the same verb and template shape match the same requests:
+ * the router could only pick one by declaration order, so the proto is refused instead.
+ */
+function checkRouteConflicts(file: string, methods: MethodModel[]): MethodModel[] {
+  const seen = new Map<string, string>();
+  for (const method of methods) {
+    if (!method.http || method.websocket) continue;
+    for (const binding of [method.http, ...(method.http.additionalBindings ?? [])]) {
+      const parsed = parsePathTemplate(binding.path);
+      if ('error' in parsed) continue;
+      const key = `${binding.method} ${parsed.template.shape}`;
+      const previous = seen.get(key);
+      if (previous !== undefined && !previous.startsWith(`${method.name} `))
+        throw new GeneratorError(
+          file,
+          `method ${method.desc.parent.name}.${method.name}`,
+          `(google.api.http) ${binding.method} "${binding.path}" matches the same requests as ${previous}`,
+        );
+      seen.set(key, `${method.name} "${binding.path}"`);
+    }
+  }
+  return methods;
 }
 
 /** File-level plugins of a file without services still get checked. */
@@ -189,6 +220,16 @@ function buildMethodModel(method: DescMethod): MethodModel {
       where,
       '(toolkit.route).websocket needs a (google.api.http) GET binding for the upgrade request',
     );
+  }
+  if (websocket && http) {
+    // Upgrades are matched by the realtime plugin, which knows literal and `{field}` segments only.
+    const simple = http.path.split('/').every((segment) => !/[*:=]/.test(segment));
+    if (!simple || http.additionalBindings)
+      throw new GeneratorError(
+        file,
+        where,
+        `(toolkit.route).websocket upgrades are served on one plain path (literal and {field} segments); "${http.path}"${http.additionalBindings ? ' with additional_bindings' : ''} is not one`,
+      );
   }
   const proxy = (option: string, value: { service: string; method: string }): ProxyTargetModel => {
     if (value.service === '') throw new GeneratorError(file, where, `${option}.service is empty`);
@@ -279,9 +320,48 @@ function checkStringField(message: DescMessage, fieldPath: string): string | und
 function buildHttpRule(method: DescMethod, file: string, where: string): HttpRuleModel | undefined {
   const rule = methodHttpRule(method);
   if (!rule) return undefined;
-  const option = '(google.api.http)';
-  if (rule.additionalBindings.length > 0)
-    throw new GeneratorError(file, where, `${option} additional_bindings are not supported`);
+  const primary = buildBinding(method, rule, file, where, '(google.api.http)');
+  const additional = rule.additionalBindings.map((binding, index) => {
+    const option = `(google.api.http) additional_bindings[${index}]`;
+    if (binding.additionalBindings.length > 0)
+      throw new GeneratorError(
+        file,
+        where,
+        `${option} has additional_bindings of its own (http.proto allows one level)`,
+      );
+    return buildBinding(method, binding, file, where, option);
+  });
+  const seen = new Map<string, string>();
+  for (const binding of [primary, ...additional]) {
+    const key = `${binding.method} ${binding.shape}`;
+    const previous = seen.get(key);
+    if (previous !== undefined)
+      throw new GeneratorError(
+        file,
+        where,
+        `(google.api.http) binds ${binding.method} "${binding.model.path}" and "${previous}", which match the same requests`,
+      );
+    seen.set(key, binding.model.path);
+  }
+  return additional.length > 0
+    ? { ...primary.model, additionalBindings: additional.map((binding) => binding.model) }
+    : primary.model;
+}
+
+interface BuiltBinding {
+  model: HttpRuleModel;
+  method: string;
+  /** The template with variable names erased: equal shapes of one verb match the same requests. */
+  shape: string;
+}
+
+function buildBinding(
+  method: DescMethod,
+  rule: HttpRule,
+  file: string,
+  where: string,
+  option: string,
+): BuiltBinding {
   const pattern = rule.pattern;
   if (pattern.case === undefined)
     throw new GeneratorError(
@@ -293,18 +373,18 @@ function buildHttpRule(method: DescMethod, file: string, where: string): HttpRul
     throw new GeneratorError(
       file,
       where,
-      `${option} custom verb "${pattern.value.kind}" is not supported`,
+      `${option} custom HTTP method "${pattern.value.kind}" is not supported (use get, post, put, patch or delete; a custom verb goes in the path, as in "/v1/{name=*}:cancel")`,
     );
   const path = pattern.value;
   const parsed = parsePathTemplate(path);
   if ('error' in parsed) throw new GeneratorError(file, where, `${option} ${parsed.error}`);
-  for (const param of parsed.params) {
-    const problem = checkFieldPath(method.input, param);
+  for (const variable of parsed.template.variables) {
+    const problem = checkFieldPath(method.input, variable.fieldPath, variable.multiSegment);
     if (problem)
       throw new GeneratorError(
         file,
         where,
-        `${option} path "${path}" binds "${param}", ${problem}`,
+        `${option} path "${path}" binds "${variable.fieldPath}", ${problem}`,
       );
   }
   if (
@@ -315,7 +395,7 @@ function buildHttpRule(method: DescMethod, file: string, where: string): HttpRul
     throw new GeneratorError(
       file,
       where,
-      `${option} body "${rule.body}" is not a field of ${method.input.typeName}`,
+      `${option} body "${rule.body}" is not a top-level field of ${method.input.typeName}`,
     );
   }
   if (
@@ -325,20 +405,33 @@ function buildHttpRule(method: DescMethod, file: string, where: string): HttpRul
     throw new GeneratorError(
       file,
       where,
-      `${option} response_body "${rule.responseBody}" is not a field of ${method.output.typeName}`,
+      `${option} response_body "${rule.responseBody}" is not a top-level field of ${method.output.typeName}`,
     );
   }
+  const verb = HTTP_VERBS[pattern.case];
   return {
-    method: HTTP_VERBS[pattern.case],
-    path,
-    body: rule.body === '' ? undefined : rule.body,
-    responseBody: rule.responseBody === '' ? undefined : rule.responseBody,
-    pathParams: parsed.params,
+    model: {
+      method: verb,
+      path,
+      body: rule.body === '' ? undefined : rule.body,
+      responseBody: rule.responseBody === '' ? undefined : rule.responseBody,
+      pathParams: parsed.template.variables.map((variable) => variable.fieldPath),
+    },
+    method: verb,
+    shape: parsed.template.shape,
   };
 }
 
-/** Why `fieldPath` cannot be bound from a URL path of `message`, or undefined when it can. */
-function checkFieldPath(message: DescMessage, fieldPath: string): string | undefined {
+/**
+ * Why `fieldPath` cannot be bound from a URL path of `message`, or undefined when it can: a
+ * singular scalar or enum, reached through singular message fields; a string when the variable
+ * spans several segments (its value holds `/`).
+ */
+function checkFieldPath(
+  message: DescMessage,
+  fieldPath: string,
+  multiSegment: boolean,
+): string | undefined {
   const segments = fieldPath.split('.');
   let current = message;
   for (const [index, segment] of segments.entries()) {
@@ -348,9 +441,11 @@ function checkFieldPath(message: DescMessage, fieldPath: string): string | undef
     if (!field) return `which is not a field of ${message.typeName}`;
     const last = index === segments.length - 1;
     if (last) {
-      return field.fieldKind === 'scalar' || field.fieldKind === 'enum'
-        ? undefined
-        : `which is a ${field.fieldKind} field; path parameters must be singular scalars or enums`;
+      if (field.fieldKind !== 'scalar' && field.fieldKind !== 'enum')
+        return `which is a ${field.fieldKind} field; path parameters must be singular scalars or enums`;
+      if (multiSegment && !(field.fieldKind === 'scalar' && field.scalar === ScalarType.STRING))
+        return 'which is not a string; a variable of several segments (with "/" or "**") binds a string';
+      return undefined;
     }
     if (field.fieldKind !== 'message')
       return `but "${segment}" is not a singular message field of ${current.typeName}`;

@@ -1,0 +1,63 @@
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import { FASTIFY_ROUTE_KEY } from '../constants';
+import { HttpRouteMatch, HttpRouter } from './http-router';
+import { RouteMetadata } from './route-metadata';
+
+/** Name of the Fastify route constraint that toolkit routes are told apart by. @internal */
+export const HTTP_ROUTE_CONSTRAINT = 'toolkitRoute';
+
+const MATCH = Symbol('toolkit:http-route-match');
+type MatchedRequest = IncomingMessage & { [MATCH]?: HttpRouteMatch<string> };
+
+/**
+ * Routes the app's google.api.http bindings with the toolkit's own matcher instead of Fastify's:
+ * find-my-way cannot express custom verbs after a variable, multi-segment variables, `**`
+ * followed by more segments, or http.proto's decoding of `%2F`. Each `ToolkitRpc` route is
+ * re-registered (in `onRoute`) on `/*` for the HTTP methods of its bindings, under a route
+ * constraint whose value the matcher derives from the request: find-my-way still dispatches
+ * (static routes such as `/health` keep winning), the matcher decides which toolkit route a
+ * request belongs to and remembers the match for transcoding. Must be installed before the
+ * routes are registered (before `app.init()`).
+ * @internal
+ */
+export function installHttpRouting(fastify: FastifyInstance): void {
+  const router = new HttpRouter<string>();
+  fastify.addConstraintStrategy({
+    name: HTTP_ROUTE_CONSTRAINT,
+    mustMatchWhenDerived: true,
+    storage() {
+      const stores = new Map<string, unknown>();
+      return {
+        get: (value: string) => (stores.get(value) ?? null) as never,
+        set: (value: string, store: unknown) => void stores.set(value, store),
+      };
+    },
+    deriveConstraint(request: MatchedRequest) {
+      const method = request.method === 'HEAD' ? 'GET' : (request.method ?? '');
+      const match = router.match(method, request.url ?? '');
+      if (!match) return undefined as unknown as string;
+      request[MATCH] = match;
+      return match.key;
+    },
+  });
+  fastify.addHook('onRoute', (options: RouteOptions) => {
+    const config = options.config as Record<string, unknown> | undefined;
+    const route = config?.[FASTIFY_ROUTE_KEY] as RouteMetadata | undefined;
+    if (!route || route.bindings.length === 0) return;
+    const key = route.method.grpcPath;
+    // Fastify registers a GET route's HEAD twin through this hook again: route it, don't re-add.
+    if (options.method !== 'HEAD') {
+      router.add(key, route.bindings);
+      options.method = [...new Set(route.bindings.map((binding) => binding.rule.method))];
+    }
+    options.url = '/*';
+    (options as { path?: string }).path = '/*';
+    options.constraints = { ...options.constraints, [HTTP_ROUTE_CONSTRAINT]: key };
+  });
+}
+
+/** The binding and raw variables the router matched for a request, if it is a toolkit route. @internal */
+export function httpRouteMatch(request: FastifyRequest): HttpRouteMatch<string> | undefined {
+  return (request.raw as MatchedRequest)[MATCH];
+}
