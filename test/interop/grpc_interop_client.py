@@ -284,11 +284,18 @@ def check_already_exists(client):
     other = client.user("CreateUser", {"name": "Other", "email": other_email})
     other_id = other.get("response", {}).get("user_id", "")
     update_to_taken = client.user("UpdateUser", {"user_id": other_id, "email": email})
+    # The error message carries the email: non-ASCII and '%' must survive grpc-message's
+    # percent-encoding between the two implementations.
+    unicode_email = f"zoë-100%-{uuid.uuid4().hex[:8]}@exämple.com"
+    client.user("CreateUser", {"name": "Zoë", "email": unicode_email})
+    unicode_second = client.user("CreateUser", {"name": "Zoë again", "email": unicode_email})
     return {
         "email": email,
         "first": first_create,
         "second": second_create,
         "update_to_taken_email": update_to_taken,
+        "unicode_email": unicode_email,
+        "unicode_second": unicode_second,
     }
 
 
