@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { TEST_PG } from '../support/pg';
+import { closedPort } from '../support/redis';
 import { startUserApp, UserApp } from '../support/user-app';
 
 /**
@@ -345,6 +346,37 @@ if (UNAVAILABLE !== undefined) {
         code: 'INTERNAL',
         details: 'internal error',
       });
+    });
+  });
+
+  describe('user-service with Redis unreachable, from the C core', () => {
+    let app: UserApp;
+    let report: Report;
+
+    beforeAll(async () => {
+      app = await startUserApp('grpc_interop_degraded', {
+        USER_SERVICE_CACHE_PORT: String(await closedPort()),
+        USER_SERVICE_CACHE_CONNECT_TIMEOUT: '200ms',
+      });
+      report = await runClient(app.running.grpcTarget!, ['health', 'crud']);
+    }, 60_000);
+
+    afterAll(async () => {
+      await app?.close();
+    });
+
+    it('reports NOT_SERVING through grpc.health.v1 Check', () => {
+      const health = observed(report, 'health');
+      expect(health.server).toMatchObject({ code: 'OK', response: { status: 'NOT_SERVING' } });
+      expect(health.service).toMatchObject({ code: 'OK', response: { status: 'NOT_SERVING' } });
+    });
+
+    it('still serves users from PostgreSQL', () => {
+      const crud = observed(report, 'crud');
+      expect(crud.create.code).toBe('OK');
+      expect(crud.get.code).toBe('OK');
+      expect(crud.delete.code).toBe('OK');
+      expect(crud.get_after_delete.code).toBe('NOT_FOUND');
     });
   });
 }
