@@ -36,6 +36,7 @@ export function grpcPlumbingInterceptor(options: GrpcPlumbingOptions): ServerInt
     let context: RequestContext | undefined;
     let timer: NodeJS.Timeout | undefined;
     let finished = false;
+    let metadataSent = false;
     const abort = new RequestCancellation();
     const intercepted: ServerInterceptingCall = new ServerInterceptingCall(call, {
       start(next) {
@@ -85,6 +86,7 @@ export function grpcPlumbingInterceptor(options: GrpcPlumbingOptions): ServerInt
         });
       },
       sendMetadata(metadata, next) {
+        metadataSent = true;
         if (options.echoRequestId && context) metadata.set(REQUEST_ID_HEADER, context.requestId);
         next(metadata);
       },
@@ -92,6 +94,13 @@ export function grpcPlumbingInterceptor(options: GrpcPlumbingOptions): ServerInt
         clearTimeout(timer);
         if (finished) return;
         finished = true;
+        // A failure before any response goes out as trailers only, without sendMetadata: the echo
+        // then rides with the status, so callers see their id on errors too (as on HTTP).
+        if (options.echoRequestId && context && !metadataSent) {
+          const metadata = status.metadata?.clone() ?? new Metadata();
+          metadata.set(REQUEST_ID_HEADER, context.requestId);
+          status = { ...status, metadata };
+        }
         const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
         const code = grpcCodeName(status.code);
         options.metrics?.observe({
