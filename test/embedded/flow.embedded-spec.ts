@@ -8,7 +8,8 @@ import {
 } from '../deploy/system';
 
 // `npm start` on a bare machine: no backend variable at all, so every plugin runs embedded
-// (PGlite per service, in-process cache, broker and fan-out), all four services in one process.
+// (one PostgreSQL server for the process, a database per service; in-process cache, broker and
+// fan-out), all four services in one process.
 describe('embedded mode: the four services in one process, no backend configured', () => {
   let main: MainProcess;
   let gatewayPort: number;
@@ -35,7 +36,7 @@ describe('embedded mode: the four services in one process, no backend configured
     const output = main.output();
     for (const service of ['user-service', 'notification-service', 'chat-service']) {
       expect(output).toContain(
-        `"name":"${service}","context":"${service}","msg":"plugin pgsql (postgres_gorm): embedded PGlite (in memory)"`,
+        `"name":"${service}","context":"${service}","msg":"plugin pgsql (postgres_gorm): embedded PostgreSQL (in memory: a temporary cluster), database ${service.replace('-', '_')}"`,
       );
     }
     expect(output).toContain('plugin queue (rabbitmq): embedded in-process broker');

@@ -7,7 +7,7 @@ describe('production guard', () => {
     const code = await main.exited;
     expect(code).not.toBe(0);
     expect(main.output()).toMatch(
-      /user-service: USER_SERVICE_PGSQL_HOST is not set, and the embedded PostgreSQL \(PGlite\) is refused in production; set USER_SERVICE_PGSQL_HOST \(or TOOLKIT_ALLOW_EMBEDDED=true to allow it\)/,
+      /user-service: USER_SERVICE_PGSQL_HOST is not set, and the embedded PostgreSQL is refused in production; set USER_SERVICE_PGSQL_HOST \(or TOOLKIT_ALLOW_EMBEDDED=true to allow it\)/,
     );
     expect(main.output()).not.toContain('listening');
     expect(main.output()).not.toMatch(/^\s+at /m);

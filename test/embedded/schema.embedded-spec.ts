@@ -12,8 +12,8 @@ interface Schemas {
 }
 
 // The embedded database must be the same schema as production's: every service's migrations
-// applied to PGlite and to PostgreSQL give identical columns, indexes and constraints.
-describe('PGlite runs the same migrations as PostgreSQL', () => {
+// applied to the embedded server and to the shared PostgreSQL give identical columns, indexes and constraints.
+describe('the embedded PostgreSQL runs the same migrations as the production one', () => {
   const services = SERVICE_DEFINITIONS.filter((definition) => definition.plugins?.pgsql).map(
     (definition) => definition.name,
   );

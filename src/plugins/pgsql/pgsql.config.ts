@@ -12,14 +12,15 @@ export const PGSQL_SSL_MODES = [
 
 /**
  * The variables of one pgsql instance: `<ENV_PREFIX>_<PREFIX>_*`, e.g. `USER_SERVICE_PGSQL_HOST`.
- * Neither HOST nor DSN set → embedded PGlite.
+ * Neither HOST nor DSN set → the process's embedded PostgreSQL (a database of its own on it).
  * @publicApi
  */
 export function pgsqlConfigSection(prefix: string) {
   return defineConfig(prefix, {
     HOST: {
       type: 'string',
-      description: 'PostgreSQL host; with neither HOST nor DSN set, an embedded PGlite is used',
+      description:
+        'PostgreSQL host; with neither HOST nor DSN set, an embedded PostgreSQL server is started',
     },
     PORT: { type: 'port', default: 5432, description: 'PostgreSQL port' },
     USERNAME: { type: 'string', default: 'postgres', description: 'PostgreSQL user' },
@@ -27,7 +28,8 @@ export function pgsqlConfigSection(prefix: string) {
     DATABASE: {
       type: 'string',
       default: 'postgres',
-      description: 'Database name; `:memory:` keeps the embedded PGlite in memory',
+      description:
+        'Database name; `:memory:` makes the embedded PostgreSQL a temporary cluster, removed at exit',
     },
     SSL_MODE: {
       type: 'enum',

@@ -3,6 +3,7 @@ import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConne
 import { PgsqlConfig } from './pgsql.config';
 import { PgsqlTypeOrmLogger } from './pgsql.logger';
 import { PgsqlModuleOptions } from './pgsql.options';
+import { DEFAULT_PGSQL_PREFIX } from './pgsql.tokens';
 
 /** Where one pgsql instance connects, as the plugin decided from its variables. */
 export interface PgsqlBackend {
@@ -10,13 +11,15 @@ export interface PgsqlBackend {
   dataSourceOptions: PostgresConnectionOptions;
   /** One line for logs and probes; never contains the password. */
   description: string;
-  /** An embedded PGlite serves the instance (see `createEmbeddedPgsqlDataSource`). */
+  /** The embedded PostgreSQL of the process serves the instance (see `createEmbeddedPgsqlDataSource`). */
   embedded: boolean;
-  /** Embedded only: PGlite's directory; undefined keeps the database in memory. */
+  /** Embedded only: the cluster directory; undefined: a temporary one, removed when it stops. */
   embeddedDataDir?: string;
+  /** Embedded only: the instance's own database on the shared cluster. */
+  embeddedDatabase?: string;
 }
 
-/** No HOST and no DSN: the instance runs on an embedded PGlite. @publicApi */
+/** No HOST and no DSN: the instance runs on the process's embedded PostgreSQL. @publicApi */
 export function isEmbeddedPgsql(config: PgsqlConfig): boolean {
   return !config.HOST && !config.DSN;
 }
@@ -24,6 +27,16 @@ export function isEmbeddedPgsql(config: PgsqlConfig): boolean {
 /** `user-service` + `pgsql` → `user_service_pgsql_migrations`: services sharing a database never share it. */
 export function pgsqlMigrationsTableName(serviceName: string, prefix: string): string {
   return `${serviceName}_${prefix}_migrations`.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+}
+
+/**
+ * The database of one instance on the shared embedded cluster: `user-service` → `user_service`,
+ * a second prefix `audit` → `user_service_audit`.
+ * @publicApi
+ */
+export function embeddedPgsqlDatabaseName(serviceName: string, prefix: string): string {
+  const name = prefix === DEFAULT_PGSQL_PREFIX ? serviceName : `${serviceName}_${prefix}`;
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '_');
 }
 
 /** node-postgres' `ssl` option, as far as sslmode needs it. */
@@ -72,13 +85,19 @@ export function buildPgsqlBackend(options: PgsqlModuleOptions): PgsqlBackend {
   };
   if (isEmbeddedPgsql(config)) {
     const inMemory = config.DATABASE === ':memory:' || process.env.NODE_ENV === 'test';
-    const dataDir = inMemory ? undefined : join(process.cwd(), 'data', serviceName);
+    const dataDir = inMemory ? undefined : join(process.cwd(), 'data', 'postgres');
+    const database = embeddedPgsqlDatabaseName(serviceName, prefix);
     return {
       embedded: true,
       embeddedDataDir: dataDir,
-      description: inMemory ? 'embedded PGlite (in memory)' : `embedded PGlite ${dataDir}`,
-      // The connection target is filled in once the embedded server has a port.
-      dataSourceOptions: connection,
+      embeddedDatabase: database,
+      description: inMemory
+        ? `embedded PostgreSQL (in memory: a temporary cluster), database ${database}`
+        : `embedded PostgreSQL ${dataDir}, database ${database}`,
+      // The connection target is filled in once the embedded server has a port. Idle
+      // connections close after 2 s (pg's default is 10 s): each holds a server process of its
+      // own (10-20 MB), and on a developer's machine reopening one on loopback is cheap.
+      dataSourceOptions: { ...connection, extra: { ...extra, idleTimeoutMillis: 2000 } },
     };
   }
   if (config.DSN) {

@@ -1,12 +1,15 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { envName } from '../../toolkit/config';
+import { StartupError, envName } from '../../toolkit/config';
 import { PluginContext, PluginStatusRegistry } from '../../toolkit/plugins';
 import { assertEmbeddedAllowed, withTimeout } from '../shared';
 import { pgsqlConfigSection } from './pgsql.config';
-import { createEmbeddedPgsqlDataSource } from './embedded-pgsql.data-source';
-import { buildPgsqlBackend } from './pgsql.data-source';
+import { createEmbeddedPgsqlDataSource } from './embedded/embedded-pgsql.data-source';
+import { EmbeddedPostgresUnavailableError } from './embedded/embedded-postgres-binaries';
+import { EmbeddedPostgresStartError } from './embedded/embedded-postgres-cluster';
+import { EmbeddedPostgresClusters } from './embedded/embedded-postgres-clusters';
+import { PgsqlBackend, buildPgsqlBackend } from './pgsql.data-source';
 import { PgsqlModuleOptions, parsePgsqlServiceOptions } from './pgsql.options';
 import { PgsqlPlugin, TypeOrmPgsqlPlugin } from './pgsql.plugin';
 import { getPgsqlToken } from './pgsql.tokens';
@@ -28,13 +31,14 @@ export class PgsqlModule {
     const scope = context.prefix.toUpperCase();
     const hostVariable = envName(context.envPrefix, scope, 'HOST');
     if (!config.HOST && !config.DSN) {
-      assertEmbeddedAllowed(context, 'PostgreSQL (PGlite)', hostVariable);
+      assertEmbeddedAllowed(context, 'PostgreSQL', hostVariable);
     }
     return PgsqlModule.register({
       ...service,
       prefix: context.prefix,
       serviceName: context.serviceName,
       config,
+      hostVariable,
     });
   }
 
@@ -78,24 +82,57 @@ export class PgsqlModule {
           useFactory: () => ({
             ...backend.dataSourceOptions,
             name,
-            // A database that is down at start fails the start quickly and clearly.
+            // A database that is down at start fails the start quickly and clearly. Retrying
+            // an embedded start would only repeat a server start that failed.
             retryAttempts: 2,
             retryDelay: 1000,
+            toRetry: () => !backend.embedded,
           }),
-          // Embedded: each instance starts its own PGlite and reaches it through the same
-          // `postgres` driver as a real server.
+          // Embedded: every instance of the process shares one PostgreSQL server (its own
+          // database on it), reached through the same `postgres` driver as a real server.
           dataSourceFactory: backend.embedded
-            ? () =>
-                createEmbeddedPgsqlDataSource(
-                  { ...backend.dataSourceOptions, name },
-                  backend.embeddedDataDir,
-                )
+            ? () => startEmbedded(options, { ...backend.dataSourceOptions, name }, backend)
             : undefined,
         }),
       ],
       providers: [pluginProvider, statusProvider],
       exports: [token],
     };
+  }
+}
+
+/**
+ * The embedded PostgreSQL servers of this process, shared by every pgsql instance of every
+ * service in it (see {@link EmbeddedPostgresClusters} for why a ref-counted owner per process).
+ */
+const EMBEDDED_CLUSTERS = new EmbeddedPostgresClusters();
+
+/** Starts (or joins) the embedded server; platform problems name the variable to set instead. */
+async function startEmbedded(
+  options: PgsqlModuleOptions,
+  dataSourceOptions: PgsqlBackend['dataSourceOptions'],
+  backend: PgsqlBackend,
+): Promise<DataSource> {
+  const instead = `set ${options.hostVariable ?? 'the pgsql HOST variable'} to use a PostgreSQL server`;
+  try {
+    return await createEmbeddedPgsqlDataSource(dataSourceOptions, {
+      clusters: options.embeddedClusters ?? EMBEDDED_CLUSTERS,
+      dataDir: backend.embeddedDataDir,
+      database: backend.embeddedDatabase ?? options.serviceName,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof EmbeddedPostgresUnavailableError) {
+      throw new StartupError(
+        `${options.serviceName}: no embedded PostgreSQL on this machine: ${message}; ${instead}`,
+      );
+    }
+    if (error instanceof EmbeddedPostgresStartError) {
+      throw new StartupError(
+        `${options.serviceName}: the embedded PostgreSQL did not start: ${message}\n(or ${instead})`,
+      );
+    }
+    throw error;
   }
 }
 

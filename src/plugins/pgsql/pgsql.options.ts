@@ -1,4 +1,5 @@
 import { DataSourceOptions } from 'typeorm';
+import type { EmbeddedPostgresClusters } from './embedded/embedded-postgres-clusters';
 import { PgsqlConfig } from './pgsql.config';
 
 /**
@@ -25,8 +26,10 @@ export interface PgsqlModuleOptions extends PgsqlServiceOptions {
   /** e.g. `user-service`: names the migrations table and the embedded data directory. */
   serviceName: string;
   config: PgsqlConfig;
-  /** Env names of HOST and DSN, for messages (e.g. `USER_SERVICE_PGSQL_HOST`). */
+  /** Env name of HOST, for messages (e.g. `USER_SERVICE_PGSQL_HOST`). */
   hostVariable?: string;
+  /** Embedded only: who owns the servers; default the process's own (tests pass theirs). */
+  embeddedClusters?: EmbeddedPostgresClusters;
 }
 
 /** Narrows the `options` a service passes for a pgsql prefix; throws a message naming the service. */

