@@ -54,11 +54,11 @@ export class UserRepository {
   }
 
   findById(id: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ id });
+    return this.pgsql.read(() => this.users.findOneBy({ id }));
   }
 
   findByEmail(email: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ email });
+    return this.pgsql.read(() => this.users.findOneBy({ email }));
   }
 
   /** The updated user, or null when no user has this id (then no event is written). */
@@ -80,12 +80,16 @@ export class UserRepository {
 
   /** True when a user was deleted. */
   async delete(id: string): Promise<boolean> {
-    const result = await this.users.delete({ id });
+    const result = await this.pgsql.transaction((manager) => this.usersOf(manager).delete({ id }));
     return (result.affected ?? 0) > 0;
   }
 
   /** Oldest first; `search` matches name or email, case-insensitively, as a plain substring. */
-  async list(limit: number, offset: number, search?: string): Promise<UserPage> {
+  list(limit: number, offset: number, search?: string): Promise<UserPage> {
+    return this.pgsql.read(() => this.listOnce(limit, offset, search));
+  }
+
+  private async listOnce(limit: number, offset: number, search?: string): Promise<UserPage> {
     const query = this.users.createQueryBuilder('user');
     if (search) {
       query.where(

@@ -1,7 +1,8 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { DependencyFailures } from '../errors';
 import { RouteMiddlewaresGuard, SERVICE_MIDDLEWARES } from '../middlewares';
-import { PluginStatusRegistry } from '../plugins';
+import { PluginStatusRegistry, ShutdownSequence } from '../plugins';
 import { RequestValidationGuard } from '../transport';
 import { ServiceDefinition } from './define-service';
 import { HealthState } from './health';
@@ -24,6 +25,10 @@ export interface ToolkitCoreOptions {
   config: LoadedServiceConfig;
   metrics: ToolkitMetrics;
   pluginStatus: PluginStatusRegistry;
+  /** Where plugins register how their backends report being unreachable. */
+  dependencyFailures: DependencyFailures;
+  /** Where plugins register their drain and flush steps of the shutdown. */
+  shutdown: ShutdownSequence;
   health: HealthState;
   /** Request id, access log and metrics switches for WebSocket upgrades; default all off. */
   websocket?: WebSocketPlumbing;
@@ -53,6 +58,8 @@ export class ToolkitCoreModule {
       { provide: DEPLOYMENT_MODE, useValue: config.deployment },
       { provide: SERVICE_MIDDLEWARES, useValue: config.middlewares },
       { provide: PluginStatusRegistry, useValue: options.pluginStatus },
+      { provide: DependencyFailures, useValue: options.dependencyFailures },
+      { provide: ShutdownSequence, useValue: options.shutdown },
       { provide: HEALTH_STATE, useValue: options.health },
       { provide: TOOLKIT_METRICS, useValue: options.metrics },
       RouteMiddlewaresGuard,
