@@ -17,6 +17,7 @@ import { reflectionDefinition } from './reflection';
 import { grpcPlumbingInterceptor } from './grpc-plumbing';
 import { HealthState } from './health';
 import { installHttpEndpoints } from './http-endpoints';
+import { trackHttpConnections } from './http-drain';
 import { fastifyErrorOptions } from './fastify-errors';
 import { installHttpPlumbing } from './http-plumbing';
 import { HEALTH_PROTO_PATH, LOADER_OPTIONS, PROTO_ROOT } from './proto-paths';
@@ -133,6 +134,7 @@ async function startService(
   app.useGlobalFilters(filter);
 
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
+  const httpDrain = trackHttpConnections(app.getHttpServer());
   installHttpPlumbing(fastify, plumbing);
   installHttpEndpoints(fastify, health, plumbing.metrics);
   const contexts = new Map<string, MiddlewareContext>();
@@ -223,9 +225,9 @@ async function startService(
         if (runtime.SHUTDOWN_DELAY > 0) {
           await sleep(Math.min(runtime.SHUTDOWN_DELAY, remainingMs()));
         }
-        // Stop accepting and drain: HTTP (idle keep-alive sockets are closed, busy ones end
-        // after their answer), gRPC, and the plugins' consumers, all at once.
-        await Promise.all([closeHttpServer(app), grpcServer?.close(), shutdown.drain(remainingMs)]);
+        // Stop accepting and drain: HTTP (busy keep-alive sockets end after their answer, idle
+        // ones between requests), gRPC, and the plugins' consumers, all at once.
+        await Promise.all([httpDrain.drain(), grpcServer?.close(), shutdown.drain(remainingMs)]);
         // Everything committed during the drain is handed over (the outbox) before plugins close.
         await shutdown.flush(remainingMs);
         await app.close();
@@ -236,20 +238,6 @@ async function startService(
     return closing;
   };
   return { app, httpUrl, grpcTarget, close };
-}
-
-/**
- * Stops the listener and waits for open connections to end: Node closes the idle keep-alive ones
- * (a FIN between requests, never a reset mid-request); busy ones end after their answer, which
- * says `connection: close`. Nest's own close later finds the server closed, which Fastify accepts.
- */
-function closeHttpServer(app: NestFastifyApplication): Promise<void> {
-  const server = app.getHttpServer();
-  if (!server.listening) return Promise.resolve();
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
