@@ -7,7 +7,7 @@ const SWEEP_INTERVAL_MS = 25;
 
 /** Drains one HTTP server without resetting a request it accepted. @internal */
 export interface HttpDrain {
-  /** Stops accepting, then resolves once every connection ended (see {@link trackHttpConnections}). */
+  /** Stops accepting, then resolves once every HTTP connection ended (upgraded ones excepted). */
   drain(): Promise<void>;
 }
 
@@ -30,6 +30,12 @@ export function trackHttpConnections(server: Server): HttpDrain {
       busy.delete(socket);
     });
   });
+  // An upgraded socket (WebSocket) is no HTTP connection any more: its owner closes it with the
+  // app, after the drain, so the drain must not wait for it.
+  server.on('upgrade', (request: { socket: Socket }) => {
+    idleSince.delete(request.socket);
+    busy.delete(request.socket);
+  });
   server.on('request', (request, response) => {
     const { socket } = request;
     busy.set(socket, (busy.get(socket) ?? 0) + 1);
@@ -44,18 +50,18 @@ export function trackHttpConnections(server: Server): HttpDrain {
     drain: () =>
       new Promise<void>((resolve) => {
         if (!server.listening) return resolve();
+        // net.Server's close stops the listener without http.Server's closing of idle sockets.
+        NetServer.prototype.close.call(server);
         const sweep = setInterval(() => {
           const now = Date.now();
           for (const [socket, since] of idleSince) {
             if (!busy.has(socket) && now - since >= IDLE_BEFORE_CLOSE_MS) socket.end();
           }
+          if (idleSince.size === 0) {
+            clearInterval(sweep);
+            resolve();
+          }
         }, SWEEP_INTERVAL_MS);
-        // net.Server's close stops the listener without http.Server's closing of idle sockets;
-        // its callback runs once every connection has ended.
-        NetServer.prototype.close.call(server, () => {
-          clearInterval(sweep);
-          resolve();
-        });
       }),
   };
 }
