@@ -6,3 +6,4 @@ export * from './middlewares';
 export * from './transport';
 export * from './runtime';
 export * from './grpc';
+export * from './logging';

@@ -217,9 +217,20 @@ describe('deploy/k8s manifests', () => {
         definition.name !== 'api-gateway' && definition.descriptor.servers.includes('GRPC'),
     ).map((definition) => definition.name);
     expect(backends.length).toBeGreaterThan(0);
+    // gRPC through each backend's headless Service: the name resolves to every ready pod, so
+    // the gateway balances over replicas and skips a dead one.
     expect(env.API_GATEWAY_RESOLVER_ENDPOINTS.split(',')).toEqual(
-      backends.map((name) => `${name}=${servicePort(name, 'grpc')}`),
+      backends.map((name) => `${name}=${servicePort(`${name}-grpc`, 'grpc')}`),
     );
+    for (const name of backends) {
+      const headless = find(manifests, 'Service', `${name}-grpc`) as unknown as {
+        spec: { clusterIP?: string; selector: Record<string, string> };
+      };
+      expect(headless.spec.clusterIP).toBe('None');
+      expect(headless.spec.selector).toEqual(
+        (find(manifests, 'Service', name) as unknown as typeof headless).spec.selector,
+      );
+    }
     expect(env.API_GATEWAY_RESOLVER_HTTP_ENDPOINTS).toBe(
       `chat-service=${servicePort('chat-service', 'http')}`,
     );

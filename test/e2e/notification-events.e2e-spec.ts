@@ -233,7 +233,7 @@ describe('notification-service event consumers', () => {
     expect(await processed(poisonId)).toBe(false);
   });
 
-  it('retries a message its handler rejects (RETRY_COUNT times), then dead-letters it', async () => {
+  it('dead-letters a message of the wrong shape on its first delivery (retrying cannot fix it)', async () => {
     const badId = randomUUID();
     await publish(
       'order.completed',
@@ -249,7 +249,8 @@ describe('notification-service event consumers', () => {
 
     const [dead] = await dlq('order.completed', 1);
     expect(dead.properties.messageId).toBe(badId);
-    expect(dead.properties.headers?.['x-retry-count']).toBe(3);
+    expect(dead.properties.headers?.['x-retry-count']).toBe(0);
+    expect(dead.properties.headers?.['x-death-verdict']).toBe('unprocessable');
     expect(String(dead.properties.headers?.['x-death-reason'])).toContain(
       'amount must be a number',
     );

@@ -23,6 +23,7 @@ export function gatewayProxyOptions(
     keepaliveTimeMs: settings.RESOLVER_KEEPALIVE_TIME,
     keepaliveTimeoutMs: settings.RESOLVER_KEEPALIVE_TIMEOUT,
     maxReconnectBackoffMs: settings.RESOLVER_MAX_RECONNECT_BACKOFF,
+    connectTimeoutMs: settings.RESOLVER_CONNECT_TIMEOUT,
     healthTimeoutMs: settings.HEALTH_CHECK_TIMEOUT,
     sockets: {
       subjectField: 'user_id',

@@ -14,7 +14,7 @@ export const gatewaySettingsSection = defineConfig('', {
       'chat-service=127.0.0.1:9083',
     ],
     description:
-      'Backend gRPC addresses, name=host:port; a name given several times is called round robin',
+      'Backend gRPC addresses, name=host:port; a name given several times is called round robin, skipping unreachable replicas; a host name (headless Service) is resolved to all its addresses',
   },
   RESOLVER_HTTP_ENDPOINTS: {
     type: 'list',
@@ -35,6 +35,12 @@ export const gatewaySettingsSection = defineConfig('', {
     type: 'duration',
     default: '2s',
     description: 'Ceiling of the reconnect backoff: how soon a restarted backend is used again',
+  },
+  RESOLVER_CONNECT_TIMEOUT: {
+    type: 'duration',
+    default: '1s',
+    description:
+      'How long a call waits for a backend replica to connect before trying the next one (a blackholed address fails fast)',
   },
   HEALTH_CHECK_TIMEOUT: {
     type: 'duration',

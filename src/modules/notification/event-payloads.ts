@@ -1,3 +1,5 @@
+import { UnprocessableMessageError } from '../../plugins/queue';
+
 /** Events notification-service consumes (routing keys on the events exchange). */
 export const USER_CREATED = 'user.created';
 export const USER_UPDATED = 'user.updated';
@@ -18,8 +20,8 @@ export interface OrderCompletedPayload {
   currency: string;
 }
 
-/** An event body without the fields its handler needs: retrying cannot fix it. */
-export class InvalidEventError extends Error {
+/** An event body without the fields its handler needs: retrying cannot fix it (DLQ at once). */
+export class InvalidEventError extends UnprocessableMessageError {
   constructor(event: string, problem: string) {
     super(`invalid ${event} event: ${problem}`);
     this.name = 'InvalidEventError';

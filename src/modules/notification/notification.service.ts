@@ -45,7 +45,9 @@ export class NotificationService {
     manager?: EntityManager,
   ): Promise<StoredNotification> {
     const userId = notification.userId.toLowerCase();
-    const preferences = await this.preferences.get(userId);
+    // Read through the caller's transaction: asking the pool for a second connection while this
+    // one is held starves the pool under a burst (every handler waiting for the one after it).
+    const preferences = await this.preferences.get(userId, manager);
     const status = isSuppressed(preferences, notification) ? 'suppressed' : 'queued';
     const stored = await this.notifications.insert({ ...notification, userId }, status, manager);
     this.logger.log(`${notification.channel} notification ${stored.id} for ${userId}: ${status}`);

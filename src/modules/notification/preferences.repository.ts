@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { InjectNotificationServicePgsql } from '../../gen/notificationservice/notification-service.toolkit';
 import { PgsqlPlugin } from '../../plugins/pgsql';
 import { DeliveryPreferences } from './notification.types';
@@ -16,8 +17,8 @@ export class PreferencesRepository {
   constructor(@InjectNotificationServicePgsql() private readonly pgsql: PgsqlPlugin) {}
 
   /** The stored preferences, or null for a user who never changed the defaults. */
-  async find(userId: string): Promise<DeliveryPreferences | null> {
-    const rows: PreferencesRow[] = await this.pgsql.dataSource.query(
+  async find(userId: string, manager?: EntityManager): Promise<DeliveryPreferences | null> {
+    const rows: PreferencesRow[] = await (manager ?? this.pgsql.dataSource).query(
       `SELECT email_enabled, sms_enabled, push_enabled, muted_types
        FROM notification_preferences WHERE user_id = $1`,
       [userId],

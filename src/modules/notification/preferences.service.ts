@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { InjectNotificationServiceCache } from '../../gen/notificationservice/notification-service.toolkit';
 import { CachePlugin } from '../../plugins/cache';
 import { InjectServiceSettings } from '../../toolkit/runtime/tokens';
@@ -26,10 +27,11 @@ export class PreferencesService {
     @InjectServiceSettings() private readonly settings: NotificationSettings,
   ) {}
 
-  async get(userId: string): Promise<DeliveryPreferences> {
+  /** With `manager`, a cache miss reads inside that transaction (on its connection). */
+  async get(userId: string, manager?: EntityManager): Promise<DeliveryPreferences> {
     const cached = await this.cached(userId);
     if (cached) return cached;
-    const preferences = (await this.repository.find(userId)) ?? DEFAULT_PREFERENCES;
+    const preferences = (await this.repository.find(userId, manager)) ?? DEFAULT_PREFERENCES;
     try {
       await this.cache.set(
         preferencesCacheKey(userId),

@@ -10,21 +10,3 @@ export function sqlState(error: unknown): string | undefined {
 export function isUniqueViolation(error: unknown): boolean {
   return sqlState(error) === '23505';
 }
-
-const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
-
-/**
- * Failures worth another attempt. `write` narrows them to those PostgreSQL guarantees it rolled
- * back (serialization failure, deadlock): a write whose connection dropped may have committed.
- */
-export function isTransientDatabaseError(error: unknown, write: boolean): boolean {
-  const state = sqlState(error);
-  if (state === '40001' || state === '40P01') return true;
-  if (write) return false;
-  if (
-    state !== undefined &&
-    (state.startsWith('08') || state === '57P01' || NETWORK_ERRORS.has(state))
-  )
-    return true;
-  return error instanceof Error && /Connection terminated/i.test(error.message);
-}

@@ -54,15 +54,17 @@ export class UserRepository {
   }
 
   findById(id: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ id });
+    return this.pgsql.read(() => this.users.findOneBy({ id }));
   }
 
   /** Case-insensitive, as the unique index on lower(email) that serves it. */
   findByEmail(email: string): Promise<UserEntity | null> {
-    return this.users
-      .createQueryBuilder('user')
-      .where('lower(user.email) = lower(:email)', { email })
-      .getOne();
+    return this.pgsql.read(() =>
+      this.users
+        .createQueryBuilder('user')
+        .where('lower(user.email) = lower(:email)', { email })
+        .getOne(),
+    );
   }
 
   /** The updated user, or null when no user has this id (then no event is written). */
@@ -84,12 +86,16 @@ export class UserRepository {
 
   /** True when a user was deleted. */
   async delete(id: string): Promise<boolean> {
-    const result = await this.users.delete({ id });
+    const result = await this.pgsql.transaction((manager) => this.usersOf(manager).delete({ id }));
     return (result.affected ?? 0) > 0;
   }
 
   /** Oldest first; `search` matches name or email, case-insensitively, as a plain substring. */
-  async list(limit: number, offset: number, search?: string): Promise<UserPage> {
+  list(limit: number, offset: number, search?: string): Promise<UserPage> {
+    return this.pgsql.read(() => this.listOnce(limit, offset, search));
+  }
+
+  private async listOnce(limit: number, offset: number, search?: string): Promise<UserPage> {
     const query = this.users.createQueryBuilder('user');
     if (search) {
       query.where(

@@ -30,7 +30,6 @@ function setup(settings: Partial<UserSettings> = {}) {
     list: jest.fn(),
   } satisfies Record<keyof UserRepository, jest.Mock>;
   const service = new UserService(repository as unknown as UserRepository, plugins.cache, {
-    MAX_RETRIES: 3,
     CACHE_TIMEOUT: HOUR_MS,
     ENABLE_USER_CACHE: true,
     ...settings,
@@ -219,44 +218,5 @@ describe('UserService.updateUser / deleteUser', () => {
 
     await expect(service.deleteUser('test-user-id')).resolves.toBeUndefined();
     expect(cache.del).toHaveBeenCalledWith('user:test-user-id');
-  });
-});
-
-describe('UserService retries (MAX_RETRIES)', () => {
-  const lostConnection = () =>
-    Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-
-  it('retries a read after a lost connection', async () => {
-    const { service, repository } = setup({ MAX_RETRIES: 2, ENABLE_USER_CACHE: false });
-    repository.findById.mockRejectedValueOnce(lostConnection()).mockResolvedValueOnce(user());
-
-    expect(await service.getUser('test-user-id')).toEqual(user());
-    expect(repository.findById).toHaveBeenCalledTimes(2);
-  });
-
-  it('gives up after MAX_RETRIES retries', async () => {
-    const { service, repository } = setup({ MAX_RETRIES: 1, ENABLE_USER_CACHE: false });
-    repository.findById.mockRejectedValue(lostConnection());
-
-    await expect(service.getUser('test-user-id')).rejects.toThrow('ECONNREFUSED');
-    expect(repository.findById).toHaveBeenCalledTimes(2);
-  });
-
-  it('does not repeat a write whose connection dropped (it may have committed)', async () => {
-    const { service, repository } = setup({ MAX_RETRIES: 3 });
-    repository.delete.mockRejectedValue(lostConnection());
-
-    await expect(service.deleteUser('test-user-id')).rejects.toThrow('ECONNREFUSED');
-    expect(repository.delete).toHaveBeenCalledTimes(1);
-  });
-
-  it('repeats a write PostgreSQL rolled back as a serialization failure', async () => {
-    const { service, repository } = setup({ MAX_RETRIES: 3 });
-    repository.delete
-      .mockRejectedValueOnce(Object.assign(new Error('could not serialize'), { code: '40001' }))
-      .mockResolvedValueOnce(true);
-
-    await expect(service.deleteUser('test-user-id')).resolves.toBeUndefined();
-    expect(repository.delete).toHaveBeenCalledTimes(2);
   });
 });

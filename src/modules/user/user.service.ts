@@ -2,27 +2,24 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectUserServiceCache } from '../../gen/userservice/user-service.toolkit';
 import { CachePlugin } from '../../plugins/cache';
 import { ToolkitError } from '../../toolkit/errors';
-import { currentRequest } from '../../toolkit/runtime/request-context';
+import { ThrottledWarnings } from '../../toolkit/logging';
 import { InjectServiceSettings } from '../../toolkit/runtime/tokens';
 import { UserEntity } from './user.entity';
-import { isTransientDatabaseError, isUniqueViolation } from './user.errors';
+import { isUniqueViolation } from './user.errors';
 import { UserChanges, UserPage, UserRepository } from './user.repository';
 import { UserSettings } from './user.settings';
-
-/** Pause before retry n (1-based): 50ms, 100ms, 200ms... */
-const RETRY_BASE_DELAY_MS = 50;
 
 /**
  * The user-service's logic: unique emails, not-found answers, cache-aside `user:<id>`.
  *
- * The cache is optional by nature: any Redis failure is logged as a warning and the call is served
- * from PostgreSQL. Every backend call is bounded by the request's deadline (REQUEST_TIMEOUT or a
- * shorter client deadline); transient PostgreSQL failures are retried up to MAX_RETRIES times
- * (see `isTransientDatabaseError` for which).
+ * The cache is optional by nature: any Redis failure is a (throttled) warning and the call is
+ * served from PostgreSQL. Deadlines, retries and what an unreachable backend answers are the
+ * plugins' and the toolkit's business, not this service's.
  */
 @Injectable()
 export class UserService {
   private readonly logger = new Logger(UserService.name);
+  private readonly cacheWarnings = new ThrottledWarnings(this.logger);
 
   constructor(
     private readonly users: UserRepository,
@@ -31,10 +28,10 @@ export class UserService {
   ) {}
 
   async createUser(name: string, email: string): Promise<UserEntity> {
-    if (await this.read(() => this.users.findByEmail(email))) throw emailTaken(email);
+    if (await this.users.findByEmail(email)) throw emailTaken(email);
     let user: UserEntity;
     try {
-      user = await this.write(() => this.users.create({ name, email }));
+      user = await this.users.create({ name, email });
     } catch (error) {
       // Two creates with one email can both pass the check above; the constraint decides.
       if (isUniqueViolation(error)) throw emailTaken(email);
@@ -49,7 +46,7 @@ export class UserService {
     const id = normalizeId(userId);
     const cached = await this.cachedUser(id);
     if (cached) return cached;
-    const user = await this.read(() => this.users.findById(id));
+    const user = await this.users.findById(id);
     if (!user) throw userNotFound(id);
     await this.cacheUser(user);
     return user;
@@ -57,15 +54,15 @@ export class UserService {
 
   async updateUser(userId: string, changes: UserChanges): Promise<UserEntity> {
     const id = normalizeId(userId);
-    const current = await this.read(() => this.users.findById(id));
+    const current = await this.users.findById(id);
     if (!current) throw userNotFound(id);
     if (changes.email !== undefined && changes.email !== current.email) {
-      const owner = await this.read(() => this.users.findByEmail(changes.email as string));
+      const owner = await this.users.findByEmail(changes.email as string);
       if (owner && owner.id !== id) throw emailTaken(changes.email);
     }
     let updated: UserEntity | null;
     try {
-      updated = await this.write(() => this.users.update(id, changes));
+      updated = await this.users.update(id, changes);
     } catch (error) {
       if (isUniqueViolation(error) && changes.email !== undefined) throw emailTaken(changes.email);
       throw error;
@@ -78,72 +75,23 @@ export class UserService {
 
   async deleteUser(userId: string): Promise<void> {
     const id = normalizeId(userId);
-    if (!(await this.write(() => this.users.delete(id)))) throw userNotFound(id);
+    if (!(await this.users.delete(id))) throw userNotFound(id);
     await this.forget(id);
     this.logger.log(`user ${id} deleted`);
   }
 
   listUsers(limit: number, offset: number, search?: string): Promise<UserPage> {
-    return this.read(() => this.users.list(limit, offset, search));
-  }
-
-  private read<T>(work: () => Promise<T>): Promise<T> {
-    return this.withRetries(work, false);
-  }
-
-  private write<T>(work: () => Promise<T>): Promise<T> {
-    return this.withRetries(work, true);
-  }
-
-  private async withRetries<T>(work: () => Promise<T>, write: boolean): Promise<T> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await this.bounded(work(), 'PostgreSQL');
-      } catch (error) {
-        const retry =
-          attempt < this.settings.MAX_RETRIES &&
-          isTransientDatabaseError(error, write) &&
-          remainingMs() > RETRY_BASE_DELAY_MS * 2 ** attempt;
-        if (!retry) throw error;
-        this.logger.warn(`PostgreSQL call failed (${reasonOf(error)}); retry ${attempt + 1}`);
-        await sleep(RETRY_BASE_DELAY_MS * 2 ** attempt);
-      }
-    }
-  }
-
-  /** Rejects with DEADLINE_EXCEEDED when the request's deadline passes first. */
-  private bounded<T>(work: Promise<T>, backend: string): Promise<T> {
-    const left = remainingMs();
-    if (!Number.isFinite(left)) return work;
-    if (left <= 0) return Promise.reject(ToolkitError.deadlineExceeded());
-    // One promise and one timer per backend call: this runs on every cached read, and each extra
-    // promise also pays the request context's async hooks.
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const cause = new Error(`${backend} did not answer before the deadline`);
-        reject(ToolkitError.deadlineExceeded(undefined, { cause }));
-      }, left);
-      timer.unref();
-      work.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
+    return this.users.list(limit, offset, search);
   }
 
   private async cachedUser(id: string): Promise<UserEntity | undefined> {
     if (!this.settings.ENABLE_USER_CACHE) return undefined;
     let raw: string | null;
     try {
-      raw = await this.bounded(this.cache.get(cacheKey(id)), 'Redis');
+      raw = await this.cache.get(cacheKey(id));
     } catch (error) {
-      this.logger.warn(
+      this.cacheWarnings.warn(
+        'cache-read',
         `cache read of user ${id} failed, serving from PostgreSQL: ${reasonOf(error)}`,
       );
       return undefined;
@@ -157,21 +105,21 @@ export class UserService {
   private async cacheUser(user: UserEntity): Promise<void> {
     if (!this.settings.ENABLE_USER_CACHE) return;
     try {
-      await this.bounded(
-        this.cache.set(cacheKey(user.id), JSON.stringify(user), this.settings.CACHE_TIMEOUT),
-        'Redis',
-      );
+      await this.cache.set(cacheKey(user.id), JSON.stringify(user), this.settings.CACHE_TIMEOUT);
     } catch (error) {
-      this.logger.warn(`caching user ${user.id} failed: ${reasonOf(error)}`);
+      this.cacheWarnings.warn('cache-write', `caching user ${user.id} failed: ${reasonOf(error)}`);
     }
   }
 
   /** Invalidation runs even with the cache disabled, so re-enabling it never serves stale rows. */
   private async forget(id: string): Promise<void> {
     try {
-      await this.bounded(this.cache.del(cacheKey(id)), 'Redis');
+      await this.cache.del(cacheKey(id));
     } catch (error) {
-      this.logger.warn(`removing user ${id} from the cache failed: ${reasonOf(error)}`);
+      this.cacheWarnings.warn(
+        'cache-delete',
+        `removing user ${id} from the cache failed: ${reasonOf(error)}`,
+      );
     }
   }
 }
@@ -211,11 +159,6 @@ function normalizeId(id: string): string {
   return id.toLowerCase();
 }
 
-function remainingMs(): number {
-  const deadline = currentRequest()?.deadline;
-  return deadline === undefined ? Infinity : deadline - Date.now();
-}
-
 function userNotFound(id: string): ToolkitError {
   return ToolkitError.notFound(`user ${id} not found`);
 }
@@ -227,5 +170,3 @@ function emailTaken(email: string): ToolkitError {
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -6,14 +6,6 @@ import { ConfigValues, defineConfig } from '../../toolkit/config';
  * they are declared there, once.
  */
 export const userSettingsSection = defineConfig('', {
-  MAX_RETRIES: {
-    type: 'int',
-    default: 3,
-    min: 0,
-    max: 10,
-    description:
-      'Retries of a PostgreSQL call after a transient failure (lost connection on reads, serialization failure or deadlock on writes)',
-  },
   CACHE_TIMEOUT: {
     type: 'duration',
     default: '1h',

@@ -60,3 +60,17 @@ export function waitUntilReady(client: Redis, ms: number): Promise<boolean> {
     client.on('ready', onReady);
   });
 }
+
+/**
+ * ioredis' ways of saying Redis cannot be reached (offline queue disabled, connection closed,
+ * command timed out, retries exhausted); for a call that needed the cache, that is UNAVAILABLE.
+ */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    error.name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|Stream isn't writeable|Command timed out|Reached the max retries/i.test(
+      error.message,
+    )
+  );
+}

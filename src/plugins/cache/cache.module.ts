@@ -3,9 +3,15 @@ import { RedisModule, RedisService } from '@liaoliaots/nestjs-redis';
 import type { Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import { envName } from '../../toolkit/config';
+import { DependencyFailures } from '../../toolkit/errors';
 import { PluginContext, PluginStatusRegistry } from '../../toolkit/plugins';
 import { assertEmbeddedAllowed, withTimeout } from '../shared';
-import { logConnectionState, redisClientOptions, waitUntilReady } from './cache.client';
+import {
+  isRedisUnavailable,
+  logConnectionState,
+  redisClientOptions,
+  waitUntilReady,
+} from './cache.client';
 import { CacheConfig, cacheConfigSection } from './cache.config';
 import { CachePlugin, RedisCachePlugin } from './cache.plugin';
 import { getCacheToken } from './cache.tokens';
@@ -125,13 +131,24 @@ function statusProvider(options: CacheModuleOptions, backend: string, embedded: 
   const token = getCacheToken(options.prefix);
   return {
     provide: `${token}:status`,
-    inject: [PluginStatusRegistry, token],
-    useFactory: (registry: PluginStatusRegistry, plugin: CachePlugin): true => {
+    inject: [PluginStatusRegistry, token, { token: DependencyFailures, optional: true }],
+    useFactory: (
+      registry: PluginStatusRegistry,
+      plugin: CachePlugin,
+      failures: DependencyFailures | undefined,
+    ): true => {
+      failures?.register({
+        dependency: `Redis ${options.serviceName}/${options.prefix}`,
+        matches: isRedisUnavailable,
+      });
       registry.register({
         prefix: options.prefix,
         kind: 'redis',
         backend,
         embedded,
+        // A cache is optional by nature: while Redis is down the service answers from its
+        // database, so readiness says `degraded` instead of taking every replica out.
+        required: false,
         check: async () => {
           const answer = await withTimeout(
             plugin.client.ping(),

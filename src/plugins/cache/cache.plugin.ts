@@ -1,10 +1,11 @@
 import type { Redis } from 'ioredis';
+import { withinDeadline } from '../../toolkit/runtime/deadline';
 
 /**
  * What a service gets from a redis plugin instance (`@InjectCache(prefix)`). Every key, through
  * these methods or `client`, is stored under the instance's key prefix (`<PREFIX>_CACHE_KEY_PREFIX`).
- * Against a dead Redis, calls fail fast (no offline queue, bounded command time); callers decide
- * whether that matters.
+ * Against a dead Redis, calls fail fast (no offline queue, bounded command time, and never past
+ * the current call's deadline); callers decide whether that matters.
  * @publicApi
  */
 export interface CachePlugin {
@@ -23,16 +24,19 @@ export class RedisCachePlugin implements CachePlugin {
   constructor(readonly client: Redis) {}
 
   get(key: string): Promise<string | null> {
-    return this.client.get(key);
+    return withinDeadline(this.client.get(key), 'Redis');
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
-    if (ttlMs !== undefined && ttlMs > 0) await this.client.set(key, value, 'PX', ttlMs);
-    else await this.client.set(key, value);
+    const written =
+      ttlMs !== undefined && ttlMs > 0
+        ? this.client.set(key, value, 'PX', ttlMs)
+        : this.client.set(key, value);
+    await withinDeadline(written, 'Redis');
   }
 
   async del(...keys: string[]): Promise<number> {
     if (keys.length === 0) return 0;
-    return this.client.del(...keys);
+    return withinDeadline(this.client.del(...keys), 'Redis');
   }
 }

@@ -50,6 +50,14 @@ export function pgsqlConfigSection(prefix: string) {
       default: '5s',
       description: 'Time allowed to open a connection (also bounds the readiness check)',
     },
+    RETRIES: {
+      type: 'int',
+      default: 3,
+      min: 0,
+      max: 10,
+      description:
+        'Retries of a read after a lost connection and of a transaction PostgreSQL rolled back (serialization failure, deadlock), within the call deadline',
+    },
     STATEMENT_TIMEOUT: {
       type: 'duration',
       default: '30s',

@@ -3,6 +3,7 @@ import { PgsqlPlugin } from './pgsql.plugin';
 
 /**
  * A jest mock of {@link PgsqlPlugin}: `transaction(work)` runs `work` with a mocked EntityManager
+ * and `read(work)` runs `work` once
  * (reachable as `dataSource.manager`), and `dataSource` is an empty object to stub as needed.
  * For jest only (uses the `jest` global).
  * @publicApi
@@ -13,5 +14,6 @@ export function createPgsqlPluginMock(): jest.Mocked<PgsqlPlugin> {
   return {
     dataSource,
     transaction: jest.fn(<T>(work: (entityManager: EntityManager) => Promise<T>) => work(manager)),
+    read: jest.fn(<T>(work: () => Promise<T>) => work()),
   } as jest.Mocked<PgsqlPlugin>;
 }

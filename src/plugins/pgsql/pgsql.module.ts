@@ -1,8 +1,10 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { StartupError, envName } from '../../toolkit/config';
+import { DATABASE_CONNECTIONS, StartupError, envName } from '../../toolkit/config';
+import { DependencyFailures } from '../../toolkit/errors';
 import { PluginContext, PluginStatusRegistry } from '../../toolkit/plugins';
+import { isPgsqlUnavailable } from './pgsql.failures';
 import { assertEmbeddedAllowed, withTimeout } from '../shared';
 import { pgsqlConfigSection } from './pgsql.config';
 import { createEmbeddedPgsqlDataSource } from './embedded/embedded-pgsql.data-source';
@@ -13,6 +15,10 @@ import { PgsqlBackend, buildPgsqlBackend } from './pgsql.data-source';
 import { PgsqlModuleOptions, parsePgsqlServiceOptions } from './pgsql.options';
 import { PgsqlPlugin, TypeOrmPgsqlPlugin } from './pgsql.plugin';
 import { getPgsqlToken } from './pgsql.tokens';
+
+/** Pause before the first retry (doubled for each further one, capped). */
+const RETRY_INITIAL_DELAY_MS = 50;
+const RETRY_MAX_DELAY_MS = 1000;
 
 /**
  * One postgres_gorm instance: a named @nestjs/typeorm DataSource (migrations run at start), the
@@ -30,6 +36,11 @@ export class PgsqlModule {
     const service = parsePgsqlServiceOptions(context.serviceName, context.prefix, context.options);
     const scope = context.prefix.toUpperCase();
     const hostVariable = envName(context.envPrefix, scope, 'HOST');
+    context.config.provide(
+      DATABASE_CONNECTIONS,
+      config.POOL_SIZE,
+      envName(context.envPrefix, scope, 'POOL_SIZE'),
+    );
     if (!config.HOST && !config.DSN) {
       assertEmbeddedAllowed(context, 'PostgreSQL', hostVariable);
     }
@@ -51,12 +62,30 @@ export class PgsqlModule {
     const pluginProvider: Provider = {
       provide: token,
       inject: [dataSourceToken],
-      useFactory: (dataSource: DataSource): PgsqlPlugin => new TypeOrmPgsqlPlugin(dataSource),
+      useFactory: (dataSource: DataSource): PgsqlPlugin =>
+        new TypeOrmPgsqlPlugin(dataSource, {
+          retries: options.config.RETRIES,
+          initialDelayMs: RETRY_INITIAL_DELAY_MS,
+          maxDelayMs: RETRY_MAX_DELAY_MS,
+          backend: `PostgreSQL ${options.serviceName}/${options.prefix}`,
+        }),
     };
     const statusProvider: Provider = {
       provide: `${token}:status`,
-      inject: [PluginStatusRegistry, dataSourceToken],
-      useFactory: (registry: PluginStatusRegistry, dataSource: DataSource): true => {
+      inject: [
+        PluginStatusRegistry,
+        dataSourceToken,
+        { token: DependencyFailures, optional: true },
+      ],
+      useFactory: (
+        registry: PluginStatusRegistry,
+        dataSource: DataSource,
+        failures: DependencyFailures | undefined,
+      ): true => {
+        failures?.register({
+          dependency: `PostgreSQL ${options.serviceName}/${options.prefix}`,
+          matches: isPgsqlUnavailable,
+        });
         registry.register({
           prefix: options.prefix,
           kind: 'postgres_gorm',

@@ -1,6 +1,7 @@
 export * from './queue.types';
 export * from './queue.tokens';
 export * from './queue.decorators';
+export * from './queue.errors';
 export * from './queue.module';
 export * from './outbox';
 export { queueConfigSection, outboxConfigSection } from './queue.config';

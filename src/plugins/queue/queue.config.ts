@@ -50,7 +50,7 @@ export function queueConfigSection(prefix: string) {
     },
     RECONNECT_INTERVAL_MAX: {
       type: 'duration',
-      default: '30s',
+      default: '2s',
       description: 'Longest delay between reconnect attempts',
     },
     PUBLISH_TIMEOUT: {

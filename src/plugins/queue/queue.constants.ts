@@ -7,6 +7,9 @@ export const RETRY_COUNT_HEADER = 'x-retry-count';
 /** Header set on dead-lettered messages: why the message ended in the DLQ. */
 export const DEATH_REASON_HEADER = 'x-death-reason';
 
+/** Header set on dead-lettered messages: `unprocessable` (never retried) or `retries-exhausted`. */
+export const DEATH_VERDICT_HEADER = 'x-death-verdict';
+
 /** The default prefix of the queue plugin in the seed protos. */
 export const DEFAULT_QUEUE_PREFIX = 'queue';
 

@@ -1,6 +1,8 @@
 import { LoggerService } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { PluginStatusRegistry } from '../../toolkit/plugins';
+import { DependencyFailures } from '../../toolkit/errors';
+import { PluginStatusRegistry, ShutdownSequence } from '../../toolkit/plugins';
+import { BrokerUnavailableError } from './queue.errors';
 import { QueueBackend } from './queue-backend';
 import { QUEUE_PLUGIN_KIND } from './queue.constants';
 import { discoverSubscribers, subscribeDiscovered } from './queue-subscriber.explorer';
@@ -18,13 +20,16 @@ export interface QueueLifecycleContext {
   reflector: Reflector;
   /** Absent when the plugin runs in an app without the toolkit runtime. */
   registry?: PluginStatusRegistry;
+  /** Absent without the toolkit runtime, like `registry`. */
+  failures?: DependencyFailures;
+  shutdown?: ShutdownSequence;
   logger: LoggerService;
 }
 
 /**
  * Connects in the background at module init (never blocking start-up), subscribes the
- * `@QueueSubscribe` handlers at bootstrap, stops consuming and drains handlers first on shutdown
- * (while databases are still open), and closes the connection last.
+ * `@QueueSubscribe` handlers at bootstrap, stops consuming and drains handlers with the calls on
+ * shutdown (while databases are still open), and closes the connection last.
  */
 export class QueueLifecycle {
   constructor(
@@ -33,8 +38,14 @@ export class QueueLifecycle {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const { prefix, backendDescription, embedded, registry, logger } = this.context;
+    const { prefix, serviceName, backendDescription, embedded, registry, logger } = this.context;
     if (this.backend instanceof RabbitQueueClient) await this.backend.start();
+    this.context.failures?.register({
+      dependency: `RabbitMQ ${serviceName}/${prefix}`,
+      matches: (error) => error instanceof BrokerUnavailableError,
+    });
+    // Consumers stop with the HTTP and gRPC drain, while the database is still open.
+    this.context.shutdown?.onDrain(() => this.backend.stopConsuming());
     if (registry) {
       registry.register({
         prefix,

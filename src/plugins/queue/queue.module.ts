@@ -1,7 +1,13 @@
 import { DynamicModule, Logger, Provider } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { envName } from '../../toolkit/config';
-import { PluginContext, PluginStatusRegistry, ToolkitPluginKind } from '../../toolkit/plugins';
+import { DATABASE_CONNECTIONS, envName } from '../../toolkit/config';
+import { DependencyFailures } from '../../toolkit/errors';
+import {
+  PluginContext,
+  PluginStatusRegistry,
+  ShutdownSequence,
+  ToolkitPluginKind,
+} from '../../toolkit/plugins';
 import type { PgsqlPlugin } from '../pgsql/pgsql.plugin';
 import { getPgsqlToken } from '../pgsql/pgsql.tokens';
 import { assertEmbeddedAllowed } from '../shared/embedded-guard';
@@ -42,6 +48,14 @@ export function createQueueModule(context: PluginContext): DynamicModule {
     ? context.config.load(outboxConfigSection(context.prefix))
     : undefined;
   const logger = new Logger(`Queue:${context.prefix}`);
+  // Each delivery being handled runs in one transaction, and a consumer has PREFETCH of them at
+  // once: a pool smaller than that makes handlers wait on each other until the pool times out.
+  context.config.demand(
+    DATABASE_CONNECTIONS,
+    config.PREFETCH,
+    envName(context.envPrefix, queueConfigSection(context.prefix).scope, 'PREFETCH'),
+    'each delivery a consumer handles at once holds one database connection for its transaction',
+  );
   const embedded = usesEmbeddedBroker(config);
   if (embedded) {
     const hostVariable = envName(
@@ -66,6 +80,8 @@ export function createQueueModule(context: PluginContext): DynamicModule {
         scanner: MetadataScanner,
         reflector: Reflector,
         registry: PluginStatusRegistry | undefined,
+        failures: DependencyFailures | undefined,
+        shutdown: ShutdownSequence | undefined,
       ) =>
         new QueueLifecycle(backend, {
           prefix: context.prefix,
@@ -78,6 +94,8 @@ export function createQueueModule(context: PluginContext): DynamicModule {
           scanner,
           reflector,
           registry,
+          failures,
+          shutdown,
           logger,
         }),
       inject: [
@@ -86,6 +104,8 @@ export function createQueueModule(context: PluginContext): DynamicModule {
         MetadataScanner,
         Reflector,
         { token: PluginStatusRegistry, optional: true },
+        { token: DependencyFailures, optional: true },
+        { token: ShutdownSequence, optional: true },
       ],
     },
   ];
@@ -154,7 +174,12 @@ function outboxProviders(
     },
     {
       provide: `${writerToken}:relay`,
-      useFactory: (queue: QueueBackend, pgsql: PgsqlPlugin, writer: OutboxWriter) =>
+      useFactory: (
+        queue: QueueBackend,
+        pgsql: PgsqlPlugin,
+        writer: OutboxWriter,
+        shutdown: ShutdownSequence | undefined,
+      ) =>
         new OutboxRelayLifecycle(
           new OutboxRelay(
             queue,
@@ -167,15 +192,29 @@ function outboxProviders(
             },
             logger,
           ),
+          shutdown,
         ),
-      inject: [getQueueToken(prefix), pgsqlToken, writerToken],
+      inject: [
+        getQueueToken(prefix),
+        pgsqlToken,
+        writerToken,
+        { token: ShutdownSequence, optional: true },
+      ],
     },
   ];
 }
 
-/** Starts the relay once every module (the pgsql data source included) is initialized. */
+/**
+ * Starts the relay once every module (the pgsql data source included) is initialized; on
+ * shutdown, once calls and handlers drained, publishes what they committed (the flush step).
+ */
 class OutboxRelayLifecycle {
-  constructor(private readonly relay: OutboxRelay) {}
+  constructor(
+    private readonly relay: OutboxRelay,
+    shutdown: ShutdownSequence | undefined,
+  ) {
+    shutdown?.onFlush((remainingMs) => this.relay.flush(remainingMs));
+  }
 
   onApplicationBootstrap(): void {
     this.relay.start();

@@ -19,6 +19,9 @@ export class ConfigValidationError extends StartupError {
   }
 }
 
+/** The resource a connection pool offers and concurrent handlers demand. @publicApi */
+export const DATABASE_CONNECTIONS = 'database connections';
+
 /**
  * Resolves declared sections against an environment. Sections are parsed independently so that
  * every problem is reported, then `assertValid()` throws once with all of them.
@@ -28,6 +31,9 @@ export class ConfigLoader {
   private readonly problems: string[] = [];
   private readonly rows: EnvVarRow[] = [];
   private readonly secrets = new Map<string, string>();
+  private readonly demands: { resource: string; amount: number; variable: string; why: string }[] =
+    [];
+  private readonly supplies: { resource: string; amount: number; variable: string }[] = [];
 
   constructor(
     readonly envPrefix: string,
@@ -62,6 +68,20 @@ export class ConfigLoader {
     return this.rows;
   }
 
+  /**
+   * Requires `amount` of `resource` (e.g. `database connections`) for what `variable` sets, e.g.
+   * a consumer prefetch that has that many handlers, each holding one connection, at once.
+   * Checked against every {@link provide} of the resource when `assertValid()` runs.
+   */
+  demand(resource: string, amount: number, variable: string, why: string): void {
+    this.demands.push({ resource, amount, variable, why });
+  }
+
+  /** Offers `amount` of `resource`, as `variable` sets it (e.g. a connection pool size). */
+  provide(resource: string, amount: number, variable: string): void {
+    this.supplies.push({ resource, amount, variable });
+  }
+
   /** Variables declared `secret` that the environment sets, with their raw values. */
   secretValues(): ReadonlyMap<string, string> {
     return this.secrets;
@@ -72,7 +92,19 @@ export class ConfigLoader {
     if (!this.problems.includes(problem)) this.problems.push(problem);
   }
 
+  private checkCapacity(): void {
+    for (const demand of this.demands) {
+      for (const supply of this.supplies) {
+        if (supply.resource !== demand.resource || supply.amount >= demand.amount) continue;
+        this.report(
+          `${demand.variable}=${demand.amount} exceeds ${supply.variable}=${supply.amount}: ${demand.why}; raise ${supply.variable} or lower ${demand.variable}`,
+        );
+      }
+    }
+  }
+
   assertValid(): void {
+    this.checkCapacity();
     if (this.problems.length > 0) throw new ConfigValidationError(this.problems);
   }
 }

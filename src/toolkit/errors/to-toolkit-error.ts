@@ -5,25 +5,31 @@ import { decodeStatusDetails, STATUS_DETAILS_KEY } from './status-details';
 import { grpcFromHttpStatus } from './status-table';
 import { ToolkitError } from './toolkit-error';
 import { GrpcStatus } from './grpc-status';
+import { DependencyFailure, DependencyFailures } from './dependency-failures';
 
 /** The message clients see for anything the toolkit did not expect. */
 export const GENERIC_INTERNAL_MESSAGE = 'internal error';
+/** The message clients see when a dependency of the call is unreachable (which one is logged). */
+export const DEPENDENCY_UNAVAILABLE_MESSAGE = 'service unavailable: a dependency did not answer';
 
 /** Result of normalizing a thrown value: the error to render, and whether it was unexpected. */
 export interface NormalizedError {
   error: ToolkitError;
   /** True when the original must be logged with its stack (the client sees a generic message). */
   unexpected: boolean;
+  /** Set when the error means a dependency is unreachable (rendered as UNAVAILABLE). */
+  dependencyFailure?: DependencyFailure;
 }
 
 /**
  * Turns anything thrown in a handler, guard, Fastify or a gRPC client into a `ToolkitError`:
  * HTTP exceptions and Fastify errors keep their status, errors from backends keep their gRPC code
- * and violations, a database error caused by the input becomes INVALID_ARGUMENT, everything else
- * becomes INTERNAL with a generic message.
+ * and violations, a database error caused by the input becomes INVALID_ARGUMENT, an unreachable
+ * dependency (as `failures` and the network error codes tell) becomes UNAVAILABLE, everything else
+ * INTERNAL with a generic message.
  * @publicApi
  */
-export function toToolkitError(thrown: unknown): NormalizedError {
+export function toToolkitError(thrown: unknown, failures?: DependencyFailures): NormalizedError {
   if (thrown instanceof ToolkitError) return { error: thrown, unexpected: false };
   if (thrown instanceof HttpException)
     return fromHttpStatus(thrown.getStatus(), httpMessage(thrown), thrown);
@@ -32,6 +38,14 @@ export function toToolkitError(thrown: unknown): NormalizedError {
   // A value PostgreSQL refuses (too long, NUL, index row too large) is the client's error.
   const inputError = databaseInputError(thrown);
   if (inputError) return { error: inputError, unexpected: false };
+  const dependencyFailure = (failures ?? NETWORK_ONLY).classify(thrown);
+  if (dependencyFailure) {
+    return {
+      error: ToolkitError.unavailable(DEPENDENCY_UNAVAILABLE_MESSAGE, { cause: thrown }),
+      unexpected: false,
+      dependencyFailure,
+    };
+  }
   return {
     error: ToolkitError.internal(GENERIC_INTERNAL_MESSAGE, { cause: thrown }),
     unexpected: true,
@@ -49,6 +63,9 @@ export function fromGrpcServiceError(error: {
   const violations = Buffer.isBuffer(details) ? decodeStatusDetails(details).violations : [];
   return new ToolkitError(error.code, error.details ?? error.message, { violations, cause: error });
 }
+
+/** Without an app's registry, only network error codes are recognized. */
+const NETWORK_ONLY = new DependencyFailures();
 
 function fromHttpStatus(status: number, message: string, cause: unknown): NormalizedError {
   const code = grpcFromHttpStatus(status);

@@ -4,6 +4,8 @@ import type { FastifyReply } from 'fastify';
 import { Observable, throwError } from 'rxjs';
 import { sendHttpError } from './render-http-error';
 import { encodeStatusDetails, STATUS_DETAILS_KEY } from './status-details';
+import { ThrottledWarnings } from '../logging/throttled-warnings';
+import { DependencyFailures } from './dependency-failures';
 import { toToolkitError } from './to-toolkit-error';
 import { ToolkitError } from './toolkit-error';
 
@@ -32,15 +34,26 @@ export function grpcErrorStatus(error: ToolkitError): GrpcErrorStatus {
 /**
  * The one exception filter of every toolkit app: an HTTP error body on `http`, a gRPC status on
  * `rpc`. Unexpected errors are logged with their stack (the request id comes from the log
- * context) and reach clients as INTERNAL with a generic message.
+ * context) and reach clients as INTERNAL with a generic message. An unreachable dependency
+ * (see {@link DependencyFailures}) is UNAVAILABLE and one throttled warning, without a stack.
  * @publicApi
  */
 @Catch()
 export class ToolkitExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ToolkitExceptionFilter');
+  private readonly warnings = new ThrottledWarnings(this.logger);
+
+  constructor(private readonly failures?: DependencyFailures) {}
 
   catch(thrown: unknown, host: ArgumentsHost): Observable<never> | void {
-    const { error, unexpected } = toToolkitError(thrown);
+    const { error, unexpected, dependencyFailure } = toToolkitError(thrown, this.failures);
+    if (dependencyFailure) {
+      const { dependency, reason } = dependencyFailure;
+      this.warnings.warn(
+        `unavailable:${dependency}`,
+        `${dependency} unavailable, answered UNAVAILABLE: ${reason}`,
+      );
+    }
     if (unexpected) {
       const stack = thrown instanceof Error ? thrown.stack : String(thrown);
       this.logger.error(

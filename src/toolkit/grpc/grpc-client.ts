@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import {
+  Channel,
   ChannelCredentials,
   ChannelOptions,
   Client,
@@ -35,8 +36,12 @@ export interface GrpcClientOptions {
   interceptors?: Interceptor[];
 }
 
-/** A client's methods by `localName`, each `(request, options?) => Promise<response>`, plus `close()`. @publicApi */
-export type GrpcClientOf<T> = T & { close(): void };
+/**
+ * A client's methods by `localName`, each `(request, options?) => Promise<response>`, plus
+ * `close()` and `getChannel()` (its connectivity state, for health-aware callers).
+ * @publicApi
+ */
+export type GrpcClientOf<T> = T & { close(): void; getChannel(): Channel };
 
 type UnaryMethod = (
   request: unknown,
@@ -85,7 +90,10 @@ export function createGrpcClient<T>(
     ...options.channelOptions,
     interceptors: options.interceptors,
   });
-  const methods: Record<string, unknown> = { close: () => client.close() };
+  const methods: Record<string, unknown> = {
+    close: () => client.close(),
+    getChannel: () => client.getChannel(),
+  };
   for (const method of descriptor.methods) {
     if (method.clientStreaming || method.serverStreaming) continue;
     const call = (client as unknown as Record<string, UnaryMethod>)[method.name].bind(client);

@@ -1,2 +1,3 @@
 export * from './plugin.types';
 export * from './plugin-status.registry';
+export * from './shutdown-sequence';

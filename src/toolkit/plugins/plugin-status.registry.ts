@@ -8,6 +8,11 @@ export interface PluginStatusSource {
   /** One line for the start-up log, e.g. `postgres 127.0.0.1:5432/users` or `embedded PGlite ./data/user-service`. */
   backend: string;
   embedded: boolean;
+  /**
+   * False for a backend the service can serve without (a cache): when its check fails the app
+   * stays ready and reports `degraded`. Default true.
+   */
+  required?: boolean;
   /** Resolves when the backend answers; rejects with the reason otherwise. Must time out by itself. */
   check(): Promise<void>;
 }

@@ -1,4 +1,5 @@
-import { ChannelOptions } from '@grpc/grpc-js';
+import { isIP } from 'node:net';
+import { ChannelOptions, connectivityState } from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
 import { IDENTITY_HEADERS } from '../auth/caller-identity';
 import type { CallerTokens } from '../auth/caller-tokens';
@@ -28,6 +29,11 @@ export interface BackendPoolOptions {
    * backends can trust it. Without it, calls carry no caller token.
    */
   callerTokens?: CallerTokens;
+  /**
+   * How long a call waits for a replica's connection before trying the next one, ms: a
+   * blackholed address (SYN dropped) costs this, not the call's whole deadline. Default 1 s.
+   */
+  connectTimeoutMs?: number;
 }
 
 /** The serving status of each backend name, as grpc.health.v1 spells it, or `UNAVAILABLE`. @publicApi */
@@ -37,12 +43,24 @@ type UnaryClient = GrpcClientOf<
   Record<string, (request: unknown, options?: object) => Promise<unknown>>
 >;
 
+/** One replica address of a backend, with when it may be tried again after failing to connect. */
+interface Replica {
+  address: string;
+  client: UnaryClient;
+  unreachableUntil: number;
+}
+
 /** A backend method a proxy target resolved to. */
 interface ResolvedTarget {
   service: string;
   method: MethodDescriptor;
-  clients: RoundRobin<UnaryClient>;
+  replicas: RoundRobin<Replica>;
 }
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 1000;
+
+/** grpc-js's words for a call that failed before it reached a server: safe to send elsewhere. */
+const NOT_SENT = /No connection established|connect ECONNREFUSED|Connection refused|ENOTFOUND/i;
 
 /** grpc.health.v1.Health as the generic client needs it (the vendored proto has no toolkit options). */
 const HEALTH_DESCRIPTOR: ServiceDescriptor = {
@@ -72,9 +90,13 @@ const HEALTH_DESCRIPTOR: ServiceDescriptor = {
 
 /**
  * The gateway's long-lived gRPC channels: one client per backend address (HTTP/2, keepalive,
- * reconnect backoff capped), calls rotating over a name's addresses. Calls never wait for a
- * channel to become ready (grpc-js `waitForReady` is off), so a backend that is down answers
- * UNAVAILABLE at once instead of holding the request until its deadline.
+ * reconnect backoff capped), calls rotating over a name's replicas and skipping the ones that
+ * cannot be reached: a replica whose channel is in TRANSIENT_FAILURE, or that did not connect
+ * within `connectTimeoutMs` (then left alone for a reconnect backoff), is passed over, and a call
+ * that failed before reaching a server is sent to the next replica. Only when no replica can be
+ * reached does the call answer UNAVAILABLE, at once rather than at its deadline. An address whose
+ * host is a name (a Kubernetes headless Service) is resolved with `dns:///` and balanced by
+ * grpc-js's `round_robin` over every address the name has.
  * @publicApi
  */
 export class BackendPool {
@@ -82,6 +104,7 @@ export class BackendPool {
   private readonly clients = new Map<string, UnaryClient>();
   private readonly targets = new Map<string, ResolvedTarget>();
   private readonly healthClients = new Map<string, RoundRobin<UnaryClient>>();
+  private readonly replicas = new Map<string, Replica>();
   private readonly httpAddresses = new Map<string, RoundRobin<string>>();
 
   constructor(private readonly options: BackendPoolOptions) {
@@ -123,13 +146,30 @@ export class BackendPool {
     metadata: Readonly<Record<string, string>>,
   ): Promise<unknown> {
     const resolved = this.target(target);
-    const client = resolved.clients.pick();
     const signed = await this.withCallerToken(resolved.service, metadata);
-    try {
-      return await client[resolved.method.localName](request, { metadata: signed });
-    } catch (error) {
-      throw this.backendError(resolved.service, error);
+    const tried = new Set<Replica>();
+    let lastError: unknown;
+    for (let attempt = 0; attempt < resolved.replicas.all().length; attempt += 1) {
+      const replica = this.pickReplica(resolved.replicas, tried);
+      if (!replica) break;
+      tried.add(replica);
+      if (!(await this.connected(replica))) continue;
+      try {
+        return await replica.client[resolved.method.localName](request, { metadata: signed });
+      } catch (error) {
+        lastError = error;
+        if (error instanceof ToolkitError && error.code === GrpcStatus.UNAVAILABLE) {
+          if (NOT_SENT.test(error.message)) continue;
+        }
+        throw this.backendError(resolved.service, error);
+      }
     }
+    throw this.backendError(
+      resolved.service,
+      lastError instanceof ToolkitError
+        ? lastError
+        : ToolkitError.unavailable(`no replica of ${resolved.service} could be reached`),
+    );
   }
 
   /**
@@ -184,6 +224,7 @@ export class BackendPool {
     this.clients.clear();
     this.targets.clear();
     this.healthClients.clear();
+    this.replicas.clear();
   }
 
   private async checkOne(client: UnaryClient): Promise<string> {
@@ -215,7 +256,7 @@ export class BackendPool {
     resolved = {
       service: target.service,
       method,
-      clients: new RoundRobin(addresses.map((address) => this.client(backend, address))),
+      replicas: new RoundRobin(addresses.map((address) => this.replica(backend, address))),
     };
     this.targets.set(key, resolved);
     return resolved;
@@ -231,18 +272,98 @@ export class BackendPool {
     return clients;
   }
 
+  private replica(descriptor: ServiceDescriptor, address: string): Replica {
+    const key = `${descriptor.fullName} ${address}`;
+    let replica = this.replicas.get(key);
+    if (!replica) {
+      replica = { address, client: this.client(descriptor, address), unreachableUntil: 0 };
+      this.replicas.set(key, replica);
+    }
+    return replica;
+  }
+
+  /**
+   * The next replica in turn that is not known to be unreachable (its channel in
+   * TRANSIENT_FAILURE, or it did not connect in time lately). Undefined when every replica was
+   * tried or is unreachable.
+   */
+  private pickReplica(
+    replicas: RoundRobin<Replica>,
+    tried: ReadonlySet<Replica>,
+  ): Replica | undefined {
+    const now = Date.now();
+    for (let index = 0; index < replicas.all().length; index += 1) {
+      const replica = replicas.pick();
+      if (tried.has(replica)) continue;
+      const state = replica.client.getChannel().getConnectivityState(false);
+      if (state === connectivityState.READY) return replica;
+      if (state === connectivityState.TRANSIENT_FAILURE || state === connectivityState.SHUTDOWN) {
+        continue;
+      }
+      if (replica.unreachableUntil <= now) return replica;
+    }
+    return undefined;
+  }
+
+  /**
+   * Resolves true once the replica's channel is READY; false when it fails to connect or does not
+   * connect within the connect timeout (then it is skipped for a reconnect backoff).
+   */
+  private connected(replica: Replica): Promise<boolean> {
+    const channel = replica.client.getChannel();
+    let state = channel.getConnectivityState(true);
+    if (state === connectivityState.READY) return Promise.resolve(true);
+    const connectTimeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const deadline = Date.now() + connectTimeoutMs;
+    return new Promise((resolve) => {
+      const watch = () => {
+        channel.watchConnectivityState(state, deadline, (error?: Error) => {
+          if (error) {
+            replica.unreachableUntil =
+              Date.now() + Math.max(this.options.maxReconnectBackoffMs, connectTimeoutMs);
+            this.logger.warn(
+              `${replica.address} did not connect within ${connectTimeoutMs}ms; trying other replicas`,
+            );
+            return resolve(false);
+          }
+          state = channel.getConnectivityState(false);
+          if (state === connectivityState.READY) {
+            replica.unreachableUntil = 0;
+            return resolve(true);
+          }
+          if (
+            state === connectivityState.TRANSIENT_FAILURE ||
+            state === connectivityState.SHUTDOWN
+          ) {
+            return resolve(false);
+          }
+          watch();
+        });
+      };
+      watch();
+    });
+  }
+
   private client(descriptor: ServiceDescriptor, address: string): UnaryClient {
     const key = `${descriptor.fullName} ${address}`;
     let client = this.clients.get(key);
     if (!client) {
-      client = createGrpcClient(descriptor, address, { channelOptions: this.channelOptions() });
+      const host = address.replace(/^\[|\]?:\d+$/g, '');
+      const named = isIP(host) === 0;
+      client = createGrpcClient(descriptor, named ? `dns:///${address}` : address, {
+        channelOptions: this.channelOptions(named),
+      });
       this.clients.set(key, client as UnaryClient);
     }
     return client as UnaryClient;
   }
 
-  private channelOptions(): ChannelOptions {
+  private channelOptions(named: boolean): ChannelOptions {
     return {
+      // A name may stand for several pods (a headless Service): balance over all of them.
+      ...(named
+        ? { 'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }) }
+        : {}),
       'grpc.keepalive_time_ms': this.options.keepaliveTimeMs,
       'grpc.keepalive_timeout_ms': this.options.keepaliveTimeoutMs,
       'grpc.initial_reconnect_backoff_ms': Math.min(200, this.options.maxReconnectBackoffMs),

@@ -5,14 +5,14 @@ import { NestFactory } from '@nestjs/core';
 import { Transport } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ReflectionService } from '@grpc/reflection';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { PLUGIN_KINDS } from '../../plugins';
 import { internalAuthProblem } from '../auth/internal-auth.config';
 import { StartupError } from '../config';
-import { sendHttpError, toToolkitError, ToolkitExceptionFilter } from '../errors';
+import { DependencyFailures, ToolkitExceptionFilter } from '../errors';
 import { BUILTIN_MIDDLEWARES, MiddlewareContext } from '../middlewares';
-import { PluginStatusRegistry } from '../plugins';
+import { PluginStatusRegistry, ShutdownSequence } from '../plugins';
 import { installHttpRouting } from '../transport/http-routing';
 import { ServiceDefinition } from './define-service';
 import { addGrpcHealthService } from './grpc-health';
@@ -20,6 +20,8 @@ import { reflectionDefinition } from './reflection';
 import { grpcPlumbingInterceptor } from './grpc-plumbing';
 import { HealthState } from './health';
 import { installHttpEndpoints } from './http-endpoints';
+import { trackHttpConnections } from './http-drain';
+import { fastifyErrorOptions } from './fastify-errors';
 import { installHttpPlumbing } from './http-plumbing';
 import { HEALTH_PROTO_PATH, LOADER_OPTIONS, PROTO_ROOT } from './proto-paths';
 import { LoadedServiceConfig, loadServiceConfig } from './service-config';
@@ -49,7 +51,11 @@ export interface RunningService {
   httpUrl: string;
   /** `127.0.0.1:<bound port>`; undefined when the proto declares no GRPC server. */
   grpcTarget?: string;
-  /** Readiness turns 503, in-flight HTTP and gRPC calls drain (up to the grace period), plugins close. */
+  /**
+   * Readiness turns 503, listeners stop accepting, in-flight HTTP and gRPC calls and queue
+   * handlers drain, the outbox publishes what they committed (all within the grace period), then
+   * plugins close.
+   */
   close(): Promise<void>;
 }
 
@@ -93,6 +99,9 @@ async function startService(
   const { runtime, middlewares } = config;
   const metrics = new ToolkitMetrics(runtime.APP_NAME);
   const pluginStatus = new PluginStatusRegistry();
+  const dependencyFailures = new DependencyFailures();
+  const shutdown = new ShutdownSequence();
+  const filter = new ToolkitExceptionFilter(dependencyFailures);
   const health = new HealthState(pluginStatus);
   const used = new Set([...middlewares.used.keys()].map((middleware) => middleware.name));
   const plumbing = {
@@ -110,6 +119,8 @@ async function startService(
         config,
         metrics,
         pluginStatus,
+        dependencyFailures,
+        shutdown,
         health,
         websocket: plumbing,
       }),
@@ -122,19 +133,18 @@ async function startService(
   const adapter = new FastifyAdapter({
     bodyLimit: runtime.SERVER_BODY_LIMIT,
     logger: false,
-    // Errors Fastify raises before routing (a badly encoded URL, say) get the toolkit body too.
-    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) =>
-      sendHttpError(reply, toToolkitError(error).error),
+    ...fastifyErrorOptions(filter),
   });
   const app = await NestFactory.create<NestFastifyApplication>(ToolkitAppModule, adapter, {
     logger: appRoutingLogger,
     abortOnError: false,
   });
   app.useLogger(appRoutingLogger);
-  app.useGlobalFilters(new ToolkitExceptionFilter());
+  app.useGlobalFilters(filter);
 
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   installHttpRouting(fastify);
+  const httpDrain = trackHttpConnections(app.getHttpServer());
   installHttpPlumbing(fastify, plumbing);
   installHttpEndpoints(fastify, health, plumbing.metrics);
   const contexts = new Map<string, MiddlewareContext>();
@@ -208,7 +218,11 @@ async function startService(
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= runAsApp(logger, async () => {
+      // Not ready first, so that load balancers stop routing here; every answer from now on
+      // carries `connection: close`, so keep-alive clients leave cleanly instead of being reset.
       health.markShuttingDown();
+      const endsAt = Date.now() + runtime.SHUTDOWN_GRACE_PERIOD;
+      const remainingMs = () => Math.max(0, endsAt - Date.now());
       const grace = setTimeout(() => {
         logger.warn(
           `${definition.name}: grace period over, cutting remaining calls`,
@@ -218,9 +232,15 @@ async function startService(
         app.getHttpServer().closeAllConnections();
       }, runtime.SHUTDOWN_GRACE_PERIOD);
       try {
-        const grpcDrain = grpcServer?.close();
+        if (runtime.SHUTDOWN_DELAY > 0) {
+          await sleep(Math.min(runtime.SHUTDOWN_DELAY, remainingMs()));
+        }
+        // Stop accepting and drain: HTTP (busy keep-alive sockets end after their answer, idle
+        // ones between requests), gRPC, and the plugins' consumers, all at once.
+        await Promise.all([httpDrain.drain(), grpcServer?.close(), shutdown.drain(remainingMs)]);
+        // Everything committed during the drain is handed over (the outbox) before plugins close.
+        await shutdown.flush(remainingMs);
         await app.close();
-        await grpcDrain;
       } finally {
         clearTimeout(grace);
       }
@@ -229,6 +249,8 @@ async function startService(
   };
   return { app, httpUrl, grpcTarget, close };
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function loopbackFor(host: string): string {
   return host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;

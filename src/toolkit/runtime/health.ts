@@ -6,12 +6,21 @@ export interface PluginHealth {
   kind: string;
   backend: string;
   ok: boolean;
+  /** False for a plugin the service can serve without; its failure only degrades the app. */
+  required: boolean;
   error?: string;
 }
 
-/** The app's readiness: every plugin check passes and the app is not shutting down. @publicApi */
+/**
+ * `ok`: every check passed; `degraded`: only optional plugins failed (still ready);
+ * `unavailable`: a required plugin failed or the app is shutting down. @publicApi
+ */
+export type ReadinessStatus = 'ok' | 'degraded' | 'unavailable';
+
+/** The app's readiness: every required plugin check passes and the app is not shutting down. @publicApi */
 export interface Readiness {
   ready: boolean;
+  status: ReadinessStatus;
   shuttingDown: boolean;
   plugins: PluginHealth[];
 }
@@ -20,7 +29,9 @@ const CHECK_TIMEOUT_MS = 3000;
 
 /**
  * Readiness of one app, shared by `/_healthz/readiness` and grpc.health.v1. Turns not-ready for
- * good once shutdown begins, so that load balancers stop sending traffic while calls drain.
+ * good once shutdown begins, so that load balancers stop sending traffic while calls drain. A
+ * failing optional plugin leaves the app ready: pulling every replica out of its Service because
+ * the cache is down would turn a degraded mode into an outage.
  * @publicApi
  */
 export class HealthState {
@@ -39,7 +50,12 @@ export class HealthState {
   async readiness(): Promise<Readiness> {
     const plugins = await Promise.all(
       this.plugins.list().map(async (source): Promise<PluginHealth> => {
-        const base = { prefix: source.prefix, kind: source.kind, backend: source.backend };
+        const base = {
+          prefix: source.prefix,
+          kind: source.kind,
+          backend: source.backend,
+          required: source.required !== false,
+        };
         try {
           await withTimeout(source.check(), CHECK_TIMEOUT_MS);
           return { ...base, ok: true };
@@ -52,9 +68,16 @@ export class HealthState {
         }
       }),
     );
-    const ready = !this.shuttingDown && plugins.every((plugin) => plugin.ok);
-    return { ready, shuttingDown: this.shuttingDown, plugins };
+    return summarize(plugins, this.shuttingDown);
   }
+}
+
+/** Readiness from plugin outcomes; also what the gateway's `/health` reports of its backends. @publicApi */
+export function summarize(plugins: PluginHealth[], shuttingDown: boolean): Readiness {
+  const ready = !shuttingDown && plugins.every((plugin) => plugin.ok || !plugin.required);
+  const degraded = plugins.some((plugin) => !plugin.ok);
+  const status: ReadinessStatus = !ready ? 'unavailable' : degraded ? 'degraded' : 'ok';
+  return { ready, status, shuttingDown, plugins };
 }
 
 function withTimeout(promise: Promise<void>, ms: number): Promise<void> {

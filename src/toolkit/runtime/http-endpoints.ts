@@ -25,7 +25,7 @@ export function installHttpEndpoints(
     const readiness = await health.readiness();
     reply.code(readiness.ready ? 200 : 503);
     return {
-      status: readiness.ready ? 'ok' : 'unavailable',
+      status: readiness.status,
       shutting_down: readiness.shuttingDown,
       plugins: readiness.plugins,
     };

@@ -44,6 +44,12 @@ export function runtimeConfigSection(defaults: { appName: string; httpPort: numb
       default: '25s',
       description: 'On SIGTERM, how long in-flight calls may drain before connections are cut',
     },
+    SHUTDOWN_DELAY: {
+      type: 'duration',
+      default: '0s',
+      description:
+        'On SIGTERM, how long to keep serving while readiness says 503 (every answer closes its connection) before the listeners stop, so load balancers take the instance out first',
+    },
     ENABLE_METRICS: {
       type: 'bool',
       default: true,

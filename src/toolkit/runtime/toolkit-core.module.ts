@@ -2,8 +2,9 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { CallerTokenGuard } from '../auth/caller-token.guard';
 import { CallerTokens } from '../auth/caller-tokens';
+import { DependencyFailures } from '../errors';
 import { RouteMiddlewaresGuard, SERVICE_MIDDLEWARES } from '../middlewares';
-import { PluginStatusRegistry } from '../plugins';
+import { PluginStatusRegistry, ShutdownSequence } from '../plugins';
 import { RequestValidationGuard } from '../transport';
 import { ServiceDefinition } from './define-service';
 import { HealthState } from './health';
@@ -26,6 +27,10 @@ export interface ToolkitCoreOptions {
   config: LoadedServiceConfig;
   metrics: ToolkitMetrics;
   pluginStatus: PluginStatusRegistry;
+  /** Where plugins register how their backends report being unreachable. */
+  dependencyFailures: DependencyFailures;
+  /** Where plugins register their drain and flush steps of the shutdown. */
+  shutdown: ShutdownSequence;
   health: HealthState;
   /** Request id, access log and metrics switches for WebSocket upgrades; default all off. */
   websocket?: WebSocketPlumbing;
@@ -55,6 +60,8 @@ export class ToolkitCoreModule {
       { provide: DEPLOYMENT_MODE, useValue: config.deployment },
       { provide: SERVICE_MIDDLEWARES, useValue: config.middlewares },
       { provide: PluginStatusRegistry, useValue: options.pluginStatus },
+      { provide: DependencyFailures, useValue: options.dependencyFailures },
+      { provide: ShutdownSequence, useValue: options.shutdown },
       { provide: HEALTH_STATE, useValue: options.health },
       { provide: TOOLKIT_METRICS, useValue: options.metrics },
       {

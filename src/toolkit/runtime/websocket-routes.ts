@@ -1,4 +1,12 @@
-import { CanActivate, Inject, Injectable, Logger, OnModuleInit, Type } from '@nestjs/common';
+import {
+  CanActivate,
+  Inject,
+  Injectable,
+  Logger,
+  OnModuleInit,
+  Optional,
+  Type,
+} from '@nestjs/common';
 import { GUARDS_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import { ExternalContextCreator } from '@nestjs/core/helpers/external-context-creator';
@@ -11,7 +19,7 @@ import type {
 } from '../../plugins/realtime/realtime.types';
 import { getRealtimeToken, REALTIME_PLUGIN_KIND } from '../../plugins/realtime/realtime.tokens';
 import { TOOLKIT_ROUTE } from '../constants';
-import { toToolkitError } from '../errors';
+import { DependencyFailures, toToolkitError } from '../errors';
 import { runHttpGuards } from '../middlewares/run-http-guards';
 import { httpRequestMessage } from '../transport/request-validation.guard';
 import { RouteMetadata } from '../transport/route-metadata';
@@ -62,6 +70,7 @@ export class WebSocketRoutes implements OnModuleInit {
     private readonly moduleRef: ModuleRef,
     @Inject(SERVICE_DEFINITION) private readonly definition: ServiceDefinition,
     @Inject(WEBSOCKET_PLUMBING) private readonly plumbing: WebSocketPlumbing,
+    @Optional() private readonly failures?: DependencyFailures,
   ) {}
 
   onModuleInit(): void {
@@ -159,7 +168,7 @@ export class WebSocketRoutes implements OnModuleInit {
     try {
       await runInRequestContext(context, () => call(request, reply));
     } catch (thrown) {
-      const { error, unexpected } = toToolkitError(thrown);
+      const { error, unexpected } = toToolkitError(thrown, this.failures);
       if (unexpected) {
         this.logger.error(
           `upgrade ${route.method.name} (${requestId}) failed: ${String(thrown)}`,

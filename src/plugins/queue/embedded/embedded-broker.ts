@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import { QueueHandler } from '../queue.types';
+import { isUnprocessable } from '../queue.errors';
 import { RetryPolicy, retryDelay } from '../retry-policy';
 
 /** A message as the in-process broker keeps it: the serialized body, like on the wire. */
@@ -124,7 +125,7 @@ export class EmbeddedBroker {
       });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      if (message.retries >= consumer.retry.maxRetries) {
+      if (isUnprocessable(error) || message.retries >= consumer.retry.maxRetries) {
         consumer.logger.error(
           `${queue.name}: message ${message.messageId} failed after ${message.retries + 1} attempts: ${reason}; dead-lettered`,
         );

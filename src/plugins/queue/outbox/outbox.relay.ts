@@ -87,6 +87,32 @@ export class OutboxRelay {
     await this.running;
   }
 
+  /**
+   * The last pass before exit: stops scheduling, then publishes every pending row while
+   * `remainingMs()` (the shutdown grace period) allows. Rows left (the broker away) stay pending
+   * for the next start: a delay, never a loss.
+   */
+  async flush(remainingMs: () => number): Promise<void> {
+    await this.stop();
+    while (remainingMs() > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const outOfTime = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), remainingMs());
+      });
+      try {
+        const relayed = await Promise.race([this.relayBatch(), outOfTime]);
+        if (relayed === 'timeout' || relayed < this.settings.batchSize) return;
+      } catch (error) {
+        this.logger.warn(
+          `outbox ${this.writer.table}: flush before exit failed (${error instanceof Error ? error.message : String(error)}); pending rows wait for the next start`,
+        );
+        return;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+
   private async drain(): Promise<void> {
     while (!this.stopped && Date.now() >= this.pausedUntil) {
       try {

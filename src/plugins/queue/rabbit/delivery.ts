@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { LoggerService } from '@nestjs/common';
 import { ConfirmChannel, ConsumeMessage, MessagePropertyHeaders, Options } from 'amqplib';
-import { DEATH_REASON_HEADER, RETRY_COUNT_HEADER } from '../queue.constants';
+import { DEATH_REASON_HEADER, DEATH_VERDICT_HEADER, RETRY_COUNT_HEADER } from '../queue.constants';
+import { isUnprocessable } from '../queue.errors';
 import { QueueHandler } from '../queue.types';
 import { RetryPolicy, SubscriptionQueues, retryDelay } from '../retry-policy';
 import { publishConfirmed } from './confirm-publish';
@@ -19,7 +20,8 @@ export interface DeliveryTarget {
  * Runs the handler for one delivery and settles it: ack on success; on failure a copy goes to the
  * retry queue (per-message TTL, dead-lettered back to the main queue) or, after the last retry,
  * to the DLQ, and only once the broker confirmed that copy is the original acked. A body that is
- * not JSON goes straight to the DLQ. If the copy cannot be published the delivery stays unacked,
+ * not JSON, or a handler's `UnprocessableMessageError` (retrying cannot fix it), goes straight to
+ * the DLQ. If the copy cannot be published the delivery stays unacked,
  * so the broker redelivers it: a message is never dropped.
  */
 export async function handleDelivery(
@@ -37,7 +39,10 @@ export async function handleDelivery(
       `${target.queues.main}: message ${messageId} is not valid JSON, dead-lettered`,
     );
     await settle(channel, message, () =>
-      republish(channel, message, target.queues.dlq, { [DEATH_REASON_HEADER]: 'invalid JSON' }),
+      republish(channel, message, target.queues.dlq, {
+        [DEATH_REASON_HEADER]: 'invalid JSON',
+        [DEATH_VERDICT_HEADER]: 'unprocessable',
+      }),
     );
     return;
   }
@@ -52,6 +57,19 @@ export async function handleDelivery(
     return;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
+    if (isUnprocessable(error)) {
+      target.logger.warn(
+        `${target.queues.main}: message ${messageId} cannot be handled: ${reason}; dead-lettered without retries`,
+      );
+      await settle(channel, message, () =>
+        republish(channel, message, target.queues.dlq, {
+          [RETRY_COUNT_HEADER]: retries,
+          [DEATH_REASON_HEADER]: reason.slice(0, 500),
+          [DEATH_VERDICT_HEADER]: 'unprocessable',
+        }),
+      );
+      return;
+    }
     if (retries < target.retry.maxRetries) {
       const delay = retryDelay(target.retry, retries + 1);
       target.logger.warn(
@@ -74,6 +92,7 @@ export async function handleDelivery(
         republish(channel, message, target.queues.dlq, {
           [RETRY_COUNT_HEADER]: retries,
           [DEATH_REASON_HEADER]: reason.slice(0, 500),
+          [DEATH_VERDICT_HEADER]: 'retries-exhausted',
         }),
       );
     }

@@ -3,6 +3,7 @@ import { LoggerService } from '@nestjs/common';
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import { ConfirmChannel } from 'amqplib';
 import { QueueHandler, QueuePlugin, QueuePublishOptions } from '../queue.types';
+import { BrokerUnavailableError } from '../queue.errors';
 import { RetryPolicy, subscriptionQueues } from '../retry-policy';
 import { DeliveryTarget, handleDelivery } from './delivery';
 
@@ -50,7 +51,13 @@ export class RabbitQueueClient implements QueuePlugin {
       exchanges: [{ name: settings.exchange, type: 'topic', options: { durable: true } }],
       enableDirectReplyTo: false,
       registerHandlers: false,
-      connectionInitOptions: { wait: false },
+      // Their lines are an error with a stack per disconnect and a warning per attempt; this
+      // client logs one warning per outage instead (see `watchConnection`).
+      connectionInitOptions: {
+        wait: false,
+        skipDisconnectFailedLogging: true,
+        skipConnectionFailedLogging: true,
+      },
       connectionManagerOptions: {
         heartbeatIntervalInSeconds: Math.max(1, Math.round(settings.heartbeatMs / 1000)),
         reconnectTimeInSeconds: settings.reconnectInitialMs / 1000,
@@ -61,7 +68,7 @@ export class RabbitQueueClient implements QueuePlugin {
 
   /** Starts connecting in the background; idempotent, never waits for the broker. */
   start(): Promise<void> {
-    this.started ??= this.amqp.init().then(() => this.backOffReconnects());
+    this.started ??= this.amqp.init().then(() => this.watchConnection());
     return this.started;
   }
 
@@ -73,15 +80,28 @@ export class RabbitQueueClient implements QueuePlugin {
   async publish(event: string, payload: object, options: QueuePublishOptions = {}): Promise<void> {
     await this.start();
     const content = Buffer.from(JSON.stringify(payload));
-    await this.amqp.managedChannel.publish(this.settings.exchange, event, content, {
-      contentType: 'application/json',
-      messageId: options.messageId ?? randomUUID(),
-      type: event,
-      persistent: true,
-      timestamp: Math.floor(Date.now() / 1000),
-      headers: options.headers,
-      timeout: this.settings.publishTimeoutMs,
-    });
+    try {
+      await this.amqp.managedChannel.publish(this.settings.exchange, event, content, {
+        contentType: 'application/json',
+        messageId: options.messageId ?? randomUUID(),
+        type: event,
+        persistent: true,
+        timestamp: Math.floor(Date.now() / 1000),
+        headers: options.headers,
+        timeout: this.settings.publishTimeoutMs,
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (!this.connected || /^(timeout|Channel closed|Not connected\.?)$/.test(reason)) {
+        throw new BrokerUnavailableError(
+          `${this.settings.name}: publish of ${event} failed: ${reason}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      throw error;
+    }
   }
 
   async subscribe(service: string, event: string, handler: QueueHandler): Promise<void> {
@@ -154,16 +174,35 @@ export class RabbitQueueClient implements QueuePlugin {
     channel.once('close', () => this.consumers.delete(consumer));
   }
 
-  /** amqp-connection-manager waits a fixed time between attempts; double it while the broker is down. */
-  private backOffReconnects(): void {
+  /**
+   * amqp-connection-manager waits a fixed time between attempts: double it while the broker is
+   * down, up to RECONNECT_INTERVAL_MAX. An outage is one warning (no stack: a broker going away
+   * is an operational event, not a bug) and its end one line with how long it lasted.
+   */
+  private watchConnection(): void {
     const manager = this.amqp.managedConnection;
     const initial = this.settings.reconnectInitialMs / 1000;
     const max = this.settings.reconnectMaxMs / 1000;
-    manager.on('connectFailed', () => {
+    let downSince: number | undefined;
+    const wentDown = (reason: string) => {
+      if (downSince !== undefined) return;
+      downSince = Date.now();
+      this.logger.warn(`${this.settings.name}: broker unreachable (${reason}); reconnecting`);
+    };
+    manager.on('disconnect', ({ err }: { err?: Error }) =>
+      wentDown(err?.message ?? 'connection closed'),
+    );
+    manager.on('connectFailed', ({ err }: { err?: Error }) => {
+      wentDown(err?.message ?? 'connection failed');
       manager.reconnectTimeInSeconds = Math.min(max, manager.reconnectTimeInSeconds * 2);
     });
     manager.on('connect', () => {
       manager.reconnectTimeInSeconds = initial;
+      if (downSince === undefined) return;
+      this.logger.log(
+        `${this.settings.name}: broker reachable again after ${Date.now() - downSince}ms`,
+      );
+      downSince = undefined;
     });
   }
 }

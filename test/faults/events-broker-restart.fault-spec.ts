@@ -33,11 +33,18 @@ describe('events across a broker restart', () => {
     notifications = await startNotificationApp('events_restart', {
       exchange,
       serviceName: notificationService,
+      // The shipped reconnect backoff (1 s doubling to 2 s), not the suites' faster one.
+      env: rabbitEnv('NOTIFICATION_SERVICE', exchange, {
+        RECONNECT_INTERVAL: '1s',
+        RECONNECT_INTERVAL_MAX: '2s',
+      }),
     });
     users = await startUserApp('events_restart_users', {
       ...rabbitEnv('USER_SERVICE', exchange, {
         OUTBOX_POLL_INTERVAL: '200ms',
         PUBLISH_TIMEOUT: '2s',
+        RECONNECT_INTERVAL: '1s',
+        RECONNECT_INTERVAL_MAX: '2s',
       }),
     });
     // A durable queue of the test's own, bound like a subscriber: counts every copy published.
@@ -94,6 +101,39 @@ describe('events across a broker restart', () => {
       );
       duringOutage = created - atStop;
     });
+    // The broker is back: what was committed by now must be published and consumed within 5 s
+    // (reconnect backoff capped at RECONNECT_INTERVAL_MAX, no pool starvation in the consumer).
+    const returnedAt = Date.now();
+    const createdAtReturn = created;
+    const [{ last }] = await users.database.query<{ last: string }>(
+      'SELECT coalesce(max(id), 0)::text AS last FROM user_outbox',
+    );
+    await waitFor(
+      async () => {
+        const [{ pending }] = await users.database.query<{ pending: number }>(
+          'SELECT count(*)::int AS pending FROM user_outbox WHERE sent_at IS NULL AND id <= $1',
+          [last],
+        );
+        return pending === 0;
+      },
+      'the outbox to drain after the broker returned',
+      5_000,
+    );
+    const outboxDrainedMs = Date.now() - returnedAt;
+    await waitFor(
+      async () => {
+        const [{ total }] = await notifications.database.query<{ total: number }>(
+          `SELECT count(*)::int AS total FROM notifications WHERE subject = 'Welcome to our platform!'`,
+        );
+        return total >= createdAtReturn;
+      },
+      'the consumer to catch up after the broker returned',
+      5_000,
+    );
+    const consumerCaughtUpMs = Date.now() - returnedAt;
+    console.log(
+      `broker return: outbox drained in ${outboxDrainedMs}ms, consumer caught up in ${consumerCaughtUpMs}ms`,
+    );
     await creating;
     expect(failures).toEqual([]);
     expect(created).toBe(TOTAL);

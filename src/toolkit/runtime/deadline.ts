@@ -1,0 +1,82 @@
+import { ToolkitError } from '../errors';
+import { currentRequest } from './request-context';
+
+/** Milliseconds left before the current call's deadline; Infinity outside a call. @publicApi */
+export function remainingMs(): number {
+  const deadline = currentRequest()?.deadline;
+  return deadline === undefined ? Infinity : deadline - Date.now();
+}
+
+/**
+ * Settles like `work`, or rejects with DEADLINE_EXCEEDED when the current call's deadline
+ * passes first (the backend named in the cause). Outside a call, `work` itself.
+ * @publicApi
+ */
+export function withinDeadline<T>(work: Promise<T>, backend: string): Promise<T> {
+  const left = remainingMs();
+  if (!Number.isFinite(left)) return work;
+  if (left <= 0) {
+    work.catch(() => undefined);
+    return Promise.reject(ToolkitError.deadlineExceeded());
+  }
+  // One promise and one timer per backend call: this runs on every cached read, and each extra
+  // promise also pays the request context's async hooks.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const cause = new Error(`${backend} did not answer before the deadline`);
+      reject(ToolkitError.deadlineExceeded(undefined, { cause }));
+    }, left);
+    timer.unref();
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Delay before retry `retry` (1-based): `initialMs`, doubled each time, at most `maxMs`. @publicApi */
+export function backoffDelay(initialMs: number, maxMs: number, retry: number): number {
+  return Math.min(maxMs, initialMs * 2 ** Math.max(0, retry - 1));
+}
+
+/** How {@link retryWithinDeadline} retries. @publicApi */
+export interface DeadlineRetryOptions {
+  /** Retries after the first attempt. */
+  retries: number;
+  /** Only errors this accepts are retried; the caller vouches that the work is idempotent. */
+  isRetryable(error: unknown): boolean;
+  /** First pause, doubled on each further retry. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** Named in the deadline error. */
+  backend: string;
+}
+
+/**
+ * Runs idempotent `work`, each attempt bounded by the call's deadline, retrying failures
+ * `isRetryable` accepts while the pause still fits before the deadline. The last error is thrown
+ * as it is, so the exception filter maps it (an unreachable backend: UNAVAILABLE).
+ * @publicApi
+ */
+export async function retryWithinDeadline<T>(
+  work: () => Promise<T>,
+  options: DeadlineRetryOptions,
+): Promise<T> {
+  for (let retry = 1; ; retry += 1) {
+    try {
+      return await withinDeadline(work(), options.backend);
+    } catch (error) {
+      const pause = backoffDelay(options.initialDelayMs, options.maxDelayMs, retry);
+      if (retry > options.retries || !options.isRetryable(error) || remainingMs() <= pause * 2) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
