@@ -85,12 +85,19 @@ describe('security of the api-gateway', () => {
   beforeAll(async () => {
     user = await startUserApp('security_e2e', { USER_SERVICE_LOG_LEVEL: 'silent' });
     notification = await bootstrapService(notificationFixtureService, {
-      env: { NOTIFICATION_FIXTURE_LOG_LEVEL: 'silent' },
+      env: {
+        NOTIFICATION_FIXTURE_LOG_LEVEL: 'silent',
+        // The gateway signs caller tokens for the resolver name of the backend.
+        NOTIFICATION_FIXTURE_INTERNAL_AUTH_AUDIENCE: 'notification-service',
+      },
       httpPort: 0,
       grpcPort: 0,
     });
     chat = await bootstrapService(chatFixtureService, {
-      env: { CHAT_FIXTURE_LOG_LEVEL: 'silent' },
+      env: {
+        CHAT_FIXTURE_LOG_LEVEL: 'silent',
+        CHAT_FIXTURE_INTERNAL_AUTH_AUDIENCE: 'chat-service',
+      },
       httpPort: 0,
       grpcPort: 0,
     });
@@ -186,7 +193,7 @@ describe('security of the api-gateway', () => {
   describe('Grpc-Metadata-* hygiene', () => {
     it('Grpc-Metadata-Connection on an anonymous CreateUser: answered at once, concurrent calls unaffected', async () => {
       const id = await createUser();
-      const reader = await token();
+      const reader = await token({ sub: id });
       const reads = Array.from({ length: 60 }, () =>
         call('GET', `/api/v1/users/${id}`, { headers: bearer(reader) }),
       );
@@ -280,8 +287,8 @@ describe('security of the api-gateway', () => {
 
     it('every forbidden name and odd value, as Grpc-Metadata-* and X-*: never a 5xx, no collateral failure', async () => {
       const id = await createUser();
-      const reader = await token();
-      const fuzzer = await token();
+      const reader = await token({ sub: id });
+      const fuzzer = await token({ sub: id });
       const collateral: number[] = [];
       let fuzzing = true;
       const background = (async () => {
@@ -328,7 +335,7 @@ describe('security of the api-gateway', () => {
     });
     it('metadata over the backend limit (many large X-* headers): no 5xx, concurrent calls unaffected', async () => {
       const id = await createUser();
-      const reader = await token();
+      const reader = await token({ sub: id });
       const large = Object.fromEntries(
         Array.from({ length: 4 }, (_value, index) => [`x-large-${index}`, 'v'.repeat(3_500)]),
       );
@@ -336,7 +343,9 @@ describe('security of the api-gateway', () => {
         call('GET', `/api/v1/users/${id}`, { headers: bearer(reader) }),
       );
       const [oversized, ...others] = await Promise.all([
-        call('GET', `/api/v1/users/${id}`, { headers: { ...bearer(await token()), ...large } }),
+        call('GET', `/api/v1/users/${id}`, {
+          headers: { ...bearer(await token({ sub: id })), ...large },
+        }),
         ...reads,
       ]);
       expect(oversized.status).toBeLessThan(500);
