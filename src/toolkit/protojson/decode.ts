@@ -2,6 +2,17 @@ import { FieldDescriptor, ScalarType, ValueType } from '../descriptor/types';
 import { fieldPath, indexPath, keyPath } from '../validation/field-path';
 import { enumPlan, messagePlan } from './plan';
 import { describeJsonType, ProtoJsonError } from './protojson-error';
+import {
+  FIELD_MASK,
+  fieldMaskFromJson,
+  LIST_VALUE,
+  listFromJson,
+  NULL_VALUE,
+  STRUCT,
+  structFromJson,
+  VALUE,
+  valueFromJson,
+} from './json-value';
 import { decodeScalarJson, parseScalarText, scalarDefault } from './scalars';
 import {
   DURATION,
@@ -17,19 +28,33 @@ export const MAX_DEPTH = 64;
 
 type JsonObject = Record<string, unknown>;
 
+/** @publicApi */
+export interface DecodeJsonOptions {
+  /**
+   * Skip JSON keys that name no field (the default, as grpc-gateway does, so an older server
+   * accepts a newer client's body); `false` refuses them, as protojson does by default.
+   */
+  ignoreUnknownFields?: boolean;
+}
+
 /**
  * Reads a protojson value (the parsed JSON body) as a message of `messageType`, in the loader
  * shape handlers use: proto (snake_case) keys, 64-bit integers as decimal strings, enums as names,
  * Timestamp/Duration as `{ seconds, nanos }`, bytes as Buffer, every missing field set to its
  * default (proto3 `optional`, oneof members and message fields stay undefined).
  *
- * Both proto names and jsonNames are accepted, unknown fields are ignored, `null` means default.
+ * Both proto names and jsonNames are accepted, unknown fields are ignored unless
+ * `ignoreUnknownFields` is false, `null` means default.
  *
  * @throws ProtoJsonError with the field path for every value of the wrong type or range.
  * @publicApi
  */
-export function decodeJson(messageType: string, json: unknown): Record<string, unknown> {
-  return decodeMessage(messageType, json, '', 0);
+export function decodeJson(
+  messageType: string,
+  json: unknown,
+  options: DecodeJsonOptions = {},
+): Record<string, unknown> {
+  return decodeMessage(messageType, json, '', 0, options.ignoreUnknownFields === false);
 }
 
 /** A message of `messageType` with every field at its default (an empty JSON object). @internal */
@@ -43,6 +68,7 @@ export function decodeMessage(
   json: unknown,
   path: string,
   depth: number,
+  strict = false,
 ): JsonObject {
   if (depth > MAX_DEPTH) throw new ProtoJsonError(path, `nesting deeper than ${MAX_DEPTH} levels`);
   if (typeof json !== 'object' || json === null || Array.isArray(json))
@@ -53,6 +79,10 @@ export function decodeMessage(
   const input = json as JsonObject;
   const plan = messagePlan(messageType);
   const message: JsonObject = {};
+  if (strict)
+    for (const key of Object.keys(input))
+      if (!plan.byKey.has(key))
+        throw new ProtoJsonError(fieldPath(path, key), `${messageType} has no field ${key}`);
   for (const field of plan.fields) {
     const byName = Object.hasOwn(input, field.name) ? input[field.name] : undefined;
     const byJsonName =
@@ -63,11 +93,14 @@ export function decodeMessage(
     if (byName !== undefined && byJsonName !== undefined)
       throw new ProtoJsonError(childPath, `set twice, as ${field.name} and ${field.jsonName}`);
     const value = byName !== undefined ? byName : byJsonName;
-    if (value === undefined || value === null) {
+    if (
+      value === undefined ||
+      (value === null && !(field.cardinality === 'singular' && nullIsValue(field.type)))
+    ) {
       message[field.name] = fieldDefault(field);
       continue;
     }
-    message[field.name] = decodeField(field, value, childPath, depth);
+    message[field.name] = decodeField(field, value, childPath, depth, strict);
     if (field.oneof) {
       if (message[field.oneof] !== undefined)
         throw new ProtoJsonError(
@@ -88,18 +121,33 @@ export function fieldDefault(field: FieldDescriptor): unknown {
   return valueDefault(field.type);
 }
 
+/** JSON null is a value, not "unset", for google.protobuf.Value and NullValue. */
+function nullIsValue(type: ValueType): boolean {
+  return (
+    (type.kind === 'enum' && type.enumType === NULL_VALUE) ||
+    (type.kind === 'message' && type.messageType === VALUE)
+  );
+}
+
 function valueDefault(type: ValueType): unknown {
   if (type.kind === 'scalar') return scalarDefault(type.scalar);
-  if (type.kind === 'enum') return enumPlan(type.enumType).defaultName;
+  if (type.kind === 'enum')
+    return type.enumType === NULL_VALUE ? 'NULL_VALUE' : enumPlan(type.enumType).defaultName;
   return undefined;
 }
 
-function decodeField(field: FieldDescriptor, value: unknown, path: string, depth: number): unknown {
+function decodeField(
+  field: FieldDescriptor,
+  value: unknown,
+  path: string,
+  depth: number,
+  strict: boolean,
+): unknown {
   if (field.cardinality === 'repeated') {
     if (!Array.isArray(value))
       throw new ProtoJsonError(path, `expected an array, got ${describeJsonType(value)}`);
     return value.map((element, index) =>
-      decodeElement(field.type, element, indexPath(path, index), depth),
+      decodeElement(field.type, element, indexPath(path, index), depth, strict),
     );
   }
   if (field.cardinality === 'map') {
@@ -109,24 +157,37 @@ function decodeField(field: FieldDescriptor, value: unknown, path: string, depth
     for (const [key, element] of Object.entries(value)) {
       const entryPath = keyPath(path, key);
       const mapKey = canonicalMapKey(field.mapKey ?? 'string', key, entryPath);
-      setOwn(map, mapKey, decodeElement(field.type, element, entryPath, depth));
+      setOwn(map, mapKey, decodeElement(field.type, element, entryPath, depth, strict));
     }
     return map;
   }
-  return decodeValue(field.type, value, path, depth);
+  return decodeValue(field.type, value, path, depth, strict);
 }
 
-/** Elements of repeated fields and map values cannot be null in protojson. */
-function decodeElement(type: ValueType, value: unknown, path: string, depth: number): unknown {
-  if (value === null) throw new ProtoJsonError(path, 'null is not allowed here');
-  return decodeValue(type, value, path, depth);
+/** Elements of repeated fields and map values cannot be null in protojson (but a Value can). */
+function decodeElement(
+  type: ValueType,
+  value: unknown,
+  path: string,
+  depth: number,
+  strict: boolean,
+): unknown {
+  if (value === null && !nullIsValue(type))
+    throw new ProtoJsonError(path, 'null is not allowed here');
+  return decodeValue(type, value, path, depth, strict);
 }
 
 /** @internal */
-export function decodeValue(type: ValueType, value: unknown, path: string, depth: number): unknown {
+export function decodeValue(
+  type: ValueType,
+  value: unknown,
+  path: string,
+  depth: number,
+  strict = false,
+): unknown {
   if (type.kind === 'scalar') return decodeScalarJson(type.scalar, value, path);
   if (type.kind === 'enum') return decodeEnum(type.enumType, value, path);
-  return decodeMessageValue(type.messageType, value, path, depth + 1);
+  return decodeMessageValue(type.messageType, value, path, depth + 1, strict);
 }
 
 function decodeMessageValue(
@@ -134,7 +195,13 @@ function decodeMessageValue(
   value: unknown,
   path: string,
   depth: number,
+  strict: boolean,
 ): unknown {
+  if (depth > MAX_DEPTH) throw new ProtoJsonError(path, `nesting deeper than ${MAX_DEPTH} levels`);
+  if (messageType === STRUCT) return structFromJson(value, path, depth);
+  if (messageType === VALUE) return valueFromJson(value, path, depth);
+  if (messageType === LIST_VALUE) return listFromJson(value, path, depth);
+  if (messageType === FIELD_MASK) return fieldMaskFromJson(value, path);
   const wrapped = WRAPPER_SCALARS.get(messageType);
   if (wrapped) return { value: decodeScalarJson(wrapped, value, path) };
   if (messageType === TIMESTAMP)
@@ -146,16 +213,22 @@ function decodeMessageValue(
       throw new ProtoJsonError(path, `expected an object, got ${describeJsonType(value)}`);
     return {};
   }
-  return decodeMessage(messageType, value, path, depth);
+  return decodeMessage(messageType, value, path, depth, strict);
 }
 
 /** @internal */
-export function decodeEnum(enumType: string, value: unknown, path: string): string {
+export function decodeEnum(enumType: string, value: unknown, path: string): string | number {
+  if (enumType === NULL_VALUE) {
+    if (value === null || value === 'NULL_VALUE' || value === 0) return 'NULL_VALUE';
+    throw new ProtoJsonError(path, `expected null, got ${JSON.stringify(value)}`);
+  }
   const plan = enumPlan(enumType);
   if (typeof value === 'string' && plan.numberByName.has(value)) return value;
   if (typeof value === 'number') {
     const name = plan.nameByNumber.get(value);
     if (name !== undefined) return name;
+    // proto3 enums are open: a number this build does not know is kept, as the loader keeps it.
+    if (Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31) return value;
   }
   if (typeof value !== 'string' && typeof value !== 'number')
     throw new ProtoJsonError(

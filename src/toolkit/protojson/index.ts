@@ -7,6 +7,6 @@
  * handlers receive and return.
  */
 export { ProtoJsonError } from './protojson-error';
-export { decodeJson, MAX_DEPTH } from './decode';
-export { encodeJson } from './encode';
+export { decodeJson, DecodeJsonOptions, MAX_DEPTH } from './decode';
+export { encodeJson, EncodeJsonOptions } from './encode';
 export { applyPathAndQuery } from './path-query';

@@ -96,6 +96,10 @@ export function parseDuration(text: string, path: string): SecondsNanos {
 export function formatDuration(value: unknown, path: string): string {
   const { seconds, nanos } = readSecondsNanos(value, path);
   const negative = seconds < 0 || nanos < 0;
+  if (Math.abs(seconds) > Number(MAX_DURATION_SECONDS))
+    throw new Error(
+      `cannot encode ${path}: duration ${seconds}s is outside ±${MAX_DURATION_SECONDS}s`,
+    );
   if (Math.abs(nanos) > 999999999 || (seconds > 0 && nanos < 0) || (seconds < 0 && nanos > 0))
     throw new Error(`cannot encode ${path}: duration ${seconds}s ${nanos}ns is not normalised`);
   return `${negative ? '-' : ''}${Math.abs(seconds)}${fractionDigits(Math.abs(nanos))}s`;
