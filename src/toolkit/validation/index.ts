@@ -2,3 +2,4 @@ export * from './string-length';
 export * from './pattern';
 export * from './formats';
 export * from './field-path';
+export * from './bytes';

@@ -2,7 +2,7 @@
 
 import { registerTypes } from '../../../src/toolkit/descriptor';
 import type { FieldViolation } from '../../../src/toolkit/descriptor';
-import { codePointLength, compilePattern, fieldPath, indexPath, isAddress, isEmail, isHostname, isIp, isIpv4, isIpv6, isUri, isUriRef, isUuid, keyPath, utf8ByteLength, violation } from '../../../src/toolkit/validation';
+import { bytesAsText, bytesContains, bytesEqual, bytesHasPrefix, bytesHasSuffix, bytesIn, codePointLength, compilePattern, fieldPath, indexPath, isAddress, isEmail, isHostname, isIp, isIpBytes, isIpv4, isIpv4Bytes, isIpv6, isIpv6Bytes, isUri, isUriRef, isUuid, keyPath, utf8ByteLength, violation } from '../../../src/toolkit/validation';
 
 function asString(value: unknown): string {
   return typeof value === 'string' ? value : value == null ? '' : String(value);
@@ -51,6 +51,13 @@ const everything_Color_numbers = { "COLOR_UNSPECIFIED": 0, "RED": 1, "GREEN": 2 
 const everything_Color_defined = new Set<number>([0, 1, 2]);
 const Enums_in_colors_in = new Set([1, 2]);
 const Enums_not_in_colors_not_in = new Set([0]);
+const Bytes_const_bytes_const = new Uint8Array([0x01, 0xff]);
+const Bytes_affixes_prefix = new Uint8Array([0x99]);
+const Bytes_affixes_suffix = new Uint8Array([0x7a]);
+const Bytes_affixes_contains = new Uint8Array([0x6d, 0x69, 0x64]);
+const Bytes_listed_in = [new Uint8Array([0x61]), new Uint8Array([0x62])];
+const Bytes_unlisted_not_in = [new Uint8Array([0x78])];
+const Bytes_ascii_pattern = compilePattern("^[a-z]*$");
 
 /** Validates everything.Strings (PGV semantics); returns every violation. */
 function validateStrings(message: Record<string, unknown>, path = ''): FieldViolation[] {
@@ -285,6 +292,42 @@ function validateBytes(message: Record<string, unknown>, path = ''): FieldViolat
     const value = asBytes(message["ignore_empty"]);
     if (!(value.length === 0)) {
       if (value.length < 2) violations.push(violation(fieldPath(path, "ignore_empty"), "bytes.min_len", "value length must be at least 2 bytes"));
+    }
+  }
+  {
+    const value = asBytes(message["const_bytes"]);
+    if (!bytesEqual(value, Bytes_const_bytes_const)) violations.push(violation(fieldPath(path, "const_bytes"), "bytes.const", "value must equal `\\x01\\xff`"));
+  }
+  {
+    const value = asBytes(message["affixes"]);
+    if (!bytesHasPrefix(value, Bytes_affixes_prefix)) violations.push(violation(fieldPath(path, "affixes"), "bytes.prefix", "value does not have prefix `\\x99`"));
+    if (!bytesHasSuffix(value, Bytes_affixes_suffix)) violations.push(violation(fieldPath(path, "affixes"), "bytes.suffix", "value does not have suffix `z`"));
+    if (!bytesContains(value, Bytes_affixes_contains)) violations.push(violation(fieldPath(path, "affixes"), "bytes.contains", "value does not contain `mid`"));
+  }
+  {
+    const value = asBytes(message["listed"]);
+    if (!bytesIn(value, Bytes_listed_in)) violations.push(violation(fieldPath(path, "listed"), "bytes.in", "value must be in list [a, b]"));
+  }
+  {
+    const value = asBytes(message["unlisted"]);
+    if (bytesIn(value, Bytes_unlisted_not_in)) violations.push(violation(fieldPath(path, "unlisted"), "bytes.not_in", "value must not be in list [x]"));
+  }
+  {
+    const value = asBytes(message["ascii"]);
+    if (!Bytes_ascii_pattern.test(bytesAsText(value))) violations.push(violation(fieldPath(path, "ascii"), "bytes.pattern", "value does not match regex pattern `^[a-z]*$`"));
+  }
+  {
+    const value = asBytes(message["address"]);
+    if (!isIpBytes(value)) violations.push(violation(fieldPath(path, "address"), "bytes.ip", "value must be a valid IP address in byte format"));
+  }
+  {
+    const value = asBytes(message["address_v4"]);
+    if (!isIpv4Bytes(value)) violations.push(violation(fieldPath(path, "address_v4"), "bytes.ipv4", "value must be a valid IPv4 address in byte format"));
+  }
+  {
+    const value = asBytes(message["address_v6"]);
+    if (!(value.length === 0)) {
+      if (!isIpv6Bytes(value)) violations.push(violation(fieldPath(path, "address_v6"), "bytes.ipv6", "value must be a valid IPv6 address in byte format"));
     }
   }
   return violations;
@@ -944,6 +987,94 @@ registerTypes([
         name: "ignore_empty",
         jsonName: "ignoreEmpty",
         number: 3,
+        cardinality: "singular",
+        type: {
+          kind: "scalar",
+          scalar: "bytes",
+        },
+        optional: false,
+      },
+      {
+        name: "const_bytes",
+        jsonName: "constBytes",
+        number: 4,
+        cardinality: "singular",
+        type: {
+          kind: "scalar",
+          scalar: "bytes",
+        },
+        optional: false,
+      },
+      {
+        name: "affixes",
+        jsonName: "affixes",
+        number: 5,
+        cardinality: "singular",
+        type: {
+          kind: "scalar",
+          scalar: "bytes",
+        },
+        optional: false,
+      },
+      {
+        name: "listed",
+        jsonName: "listed",
+        number: 6,
+        cardinality: "singular",
+        type: {
+          kind: "scalar",
+          scalar: "bytes",
+        },
+        optional: false,
+      },
+      {
+        name: "unlisted",
+        jsonName: "unlisted",
+        number: 7,
+        cardinality: "singular",
+        type: {
+          kind: "scalar",
+          scalar: "bytes",
+        },
+        optional: false,
+      },
+      {
+        name: "ascii",
+        jsonName: "ascii",
+        number: 8,
+        cardinality: "singular",
+        type: {
+          kind: "scalar",
+          scalar: "bytes",
+        },
+        optional: false,
+      },
+      {
+        name: "address",
+        jsonName: "address",
+        number: 9,
+        cardinality: "singular",
+        type: {
+          kind: "scalar",
+          scalar: "bytes",
+        },
+        optional: false,
+      },
+      {
+        name: "address_v4",
+        jsonName: "addressV4",
+        number: 10,
+        cardinality: "singular",
+        type: {
+          kind: "scalar",
+          scalar: "bytes",
+        },
+        optional: false,
+      },
+      {
+        name: "address_v6",
+        jsonName: "addressV6",
+        number: 11,
         cardinality: "singular",
         type: {
           kind: "scalar",

@@ -84,7 +84,7 @@ export function emitScalarRules(
       case ScalarType.STRING:
         return emitStringRules(w, ctx, rules, value, path, label);
       case ScalarType.BYTES:
-        return emitBytesRules(w, ctx, rules, value, path);
+        return emitBytesRules(w, ctx, rules, value, path, label);
       case ScalarType.BOOL:
         return emitBoolRules(w, ctx, rules, value, path);
       default:
@@ -265,14 +265,70 @@ function emitStringRules(
   }
 }
 
+const BYTES_RULES = [
+  'const',
+  'len',
+  'min_len',
+  'max_len',
+  'pattern',
+  'prefix',
+  'suffix',
+  'contains',
+  'in',
+  'not_in',
+  'ip',
+  'ipv4',
+  'ipv6',
+  'ignore_empty',
+];
+
+/** Bytes formats: validation helper and description noun (PGV checks the raw address bytes). */
+const BYTES_FORMATS: readonly { rule: string; helper: string; noun: string }[] = [
+  { rule: 'ip', helper: 'isIpBytes', noun: 'IP address' },
+  { rule: 'ipv4', helper: 'isIpv4Bytes', noun: 'IPv4 address' },
+  { rule: 'ipv6', helper: 'isIpv6Bytes', noun: 'IPv6 address' },
+];
+
+/** `new Uint8Array([...])` for a bytes operand. */
+function bytesLiteral(bytes: Uint8Array): string {
+  return `new Uint8Array([${[...bytes].map((byte) => `0x${byte.toString(16).padStart(2, '0')}`).join(', ')}])`;
+}
+
+/** A bytes operand for messages: printable ASCII as is, every other byte as `\\xNN`. */
+function bytesText(bytes: Uint8Array): string {
+  return [...bytes]
+    .map((byte) =>
+      byte >= 0x20 && byte < 0x7f && byte !== 0x5c
+        ? String.fromCharCode(byte)
+        : `\\x${byte.toString(16).padStart(2, '0')}`,
+    )
+    .join('');
+}
+
 function emitBytesRules(
   w: CodeWriter,
   ctx: EmitContext,
   rules: RuleSet,
   value: string,
   path: string,
+  label: string,
 ): void {
-  rules.assertSupported(['len', 'min_len', 'max_len', 'ignore_empty']);
+  rules.assertSupported(BYTES_RULES);
+  const operand = (name: string): Uint8Array => {
+    const raw = rules.scalar(name);
+    return raw instanceof Uint8Array ? raw : new Uint8Array(0);
+  };
+  if (rules.has('const')) {
+    const expected = ctx.constant(`${label}_const`, bytesLiteral(operand('const')));
+    report(
+      w,
+      ctx,
+      `!${ctx.validation('bytesEqual')}(${value}, ${expected})`,
+      path,
+      'bytes.const',
+      `value must equal \`${bytesText(operand('const'))}\``,
+    );
+  }
   reportSizeBounds(
     w,
     ctx,
@@ -280,6 +336,66 @@ function emitBytesRules(
     { measure: `${value}.length`, path, family: 'bytes' },
     lengthBounds(['len', 'min_len', 'max_len'], 'bytes'),
   );
+  if (rules.has('pattern')) {
+    const source = rules.string('pattern') ?? '';
+    const pattern = ctx.constant(
+      `${label}_pattern`,
+      `${ctx.validation('compilePattern')}(${quote(source)})`,
+    );
+    report(
+      w,
+      ctx,
+      `!${pattern}.test(${ctx.validation('bytesAsText')}(${value}))`,
+      path,
+      'bytes.pattern',
+      `value does not match regex pattern \`${source}\``,
+    );
+  }
+  const affixes = [
+    ['prefix', 'bytesHasPrefix', 'value does not have prefix'],
+    ['suffix', 'bytesHasSuffix', 'value does not have suffix'],
+    ['contains', 'bytesContains', 'value does not contain'],
+  ] as const;
+  for (const [name, helper, words] of affixes) {
+    if (!rules.has(name)) continue;
+    const bytes = ctx.constant(`${label}_${name}`, bytesLiteral(operand(name)));
+    report(
+      w,
+      ctx,
+      `!${ctx.validation(helper)}(${value}, ${bytes})`,
+      path,
+      `bytes.${name}`,
+      `${words} \`${bytesText(operand(name))}\``,
+    );
+  }
+  for (const [name, negate] of [
+    ['in', false],
+    ['not_in', true],
+  ] as const) {
+    if (!rules.has(name)) continue;
+    const items = rules.list(name).filter((item): item is Uint8Array => item instanceof Uint8Array);
+    const list = ctx.constant(`${label}_${name}`, `[${items.map(bytesLiteral).join(', ')}]`);
+    const member = `${ctx.validation('bytesIn')}(${value}, ${list})`;
+    report(
+      w,
+      ctx,
+      negate ? member : `!${member}`,
+      path,
+      `bytes.${name}`,
+      `value ${negate ? 'must not be in list' : 'must be in list'} ${listText(items.map(bytesText))}`,
+    );
+  }
+  for (const format of BYTES_FORMATS) {
+    if (!rules.flag(format.rule)) continue;
+    report(
+      w,
+      ctx,
+      `!${ctx.validation(format.helper)}(${value})`,
+      path,
+      `bytes.${format.rule}`,
+      `value must be a valid ${format.noun} in byte format`,
+    );
+  }
 }
 
 function emitBoolRules(
