@@ -14,7 +14,12 @@ import {
   valueFromJson,
 } from './json-value';
 import { decodeScalarJson, parseScalarText, scalarDefault } from './scalars';
+import { encodeBinary } from './binary';
+import { isKnownMessage } from './well-known-descriptors';
 import {
+  ANY,
+  anyTypeName,
+  CUSTOM_JSON_TYPES,
   DURATION,
   EMPTY,
   parseDuration,
@@ -35,7 +40,23 @@ export interface DecodeJsonOptions {
    * accepts a newer client's body); `false` refuses them, as protojson does by default.
    */
   ignoreUnknownFields?: boolean;
+  /**
+   * Treat an enum name this build does not know as absent (a repeated element or map entry is
+   * dropped) instead of refusing it, as protojson's DiscardUnknown does. Off by default.
+   */
+  ignoreUnknownEnumNames?: boolean;
 }
+
+/** How strictly one decodeJson call reads. */
+interface Mode {
+  rejectUnknownFields: boolean;
+  skipUnknownEnumNames: boolean;
+}
+
+const DEFAULT_MODE: Mode = { rejectUnknownFields: false, skipUnknownEnumNames: false };
+
+/** What an unknown enum name decodes to when it is to be skipped. */
+const SKIPPED = Symbol('skipped unknown enum name');
 
 /**
  * Reads a protojson value (the parsed JSON body) as a message of `messageType`, in the loader
@@ -54,7 +75,10 @@ export function decodeJson(
   json: unknown,
   options: DecodeJsonOptions = {},
 ): Record<string, unknown> {
-  return decodeMessage(messageType, json, '', 0, options.ignoreUnknownFields === false);
+  return decodeMessage(messageType, json, '', 0, {
+    rejectUnknownFields: options.ignoreUnknownFields === false,
+    skipUnknownEnumNames: options.ignoreUnknownEnumNames === true,
+  });
 }
 
 /** A message of `messageType` with every field at its default (an empty JSON object). @internal */
@@ -68,7 +92,7 @@ export function decodeMessage(
   json: unknown,
   path: string,
   depth: number,
-  strict = false,
+  mode: Mode = DEFAULT_MODE,
 ): JsonObject {
   if (depth > MAX_DEPTH) throw new ProtoJsonError(path, `nesting deeper than ${MAX_DEPTH} levels`);
   if (typeof json !== 'object' || json === null || Array.isArray(json))
@@ -79,7 +103,7 @@ export function decodeMessage(
   const input = json as JsonObject;
   const plan = messagePlan(messageType);
   const message: JsonObject = {};
-  if (strict)
+  if (mode.rejectUnknownFields)
     for (const key of Object.keys(input))
       if (!plan.byKey.has(key))
         throw new ProtoJsonError(fieldPath(path, key), `${messageType} has no field ${key}`);
@@ -100,7 +124,12 @@ export function decodeMessage(
       message[field.name] = fieldDefault(field);
       continue;
     }
-    message[field.name] = decodeField(field, value, childPath, depth, strict);
+    const decoded = decodeField(field, value, childPath, depth, mode);
+    if (decoded === SKIPPED) {
+      message[field.name] = fieldDefault(field);
+      continue;
+    }
+    message[field.name] = decoded;
     if (field.oneof) {
       if (message[field.oneof] !== undefined)
         throw new ProtoJsonError(
@@ -141,14 +170,16 @@ function decodeField(
   value: unknown,
   path: string,
   depth: number,
-  strict: boolean,
+  mode: Mode,
 ): unknown {
   if (field.cardinality === 'repeated') {
     if (!Array.isArray(value))
       throw new ProtoJsonError(path, `expected an array, got ${describeJsonType(value)}`);
-    return value.map((element, index) =>
-      decodeElement(field.type, element, indexPath(path, index), depth, strict),
-    );
+    return value
+      .map((element, index) =>
+        decodeElement(field.type, element, indexPath(path, index), depth, mode),
+      )
+      .filter((element) => element !== SKIPPED);
   }
   if (field.cardinality === 'map') {
     if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -157,11 +188,12 @@ function decodeField(
     for (const [key, element] of Object.entries(value)) {
       const entryPath = keyPath(path, key);
       const mapKey = canonicalMapKey(field.mapKey ?? 'string', key, entryPath);
-      setOwn(map, mapKey, decodeElement(field.type, element, entryPath, depth, strict));
+      const decoded = decodeElement(field.type, element, entryPath, depth, mode);
+      if (decoded !== SKIPPED) setOwn(map, mapKey, decoded);
     }
     return map;
   }
-  return decodeValue(field.type, value, path, depth, strict);
+  return decodeValue(field.type, value, path, depth, mode);
 }
 
 /** Elements of repeated fields and map values cannot be null in protojson (but a Value can). */
@@ -170,11 +202,11 @@ function decodeElement(
   value: unknown,
   path: string,
   depth: number,
-  strict: boolean,
+  mode: Mode,
 ): unknown {
   if (value === null && !nullIsValue(type))
     throw new ProtoJsonError(path, 'null is not allowed here');
-  return decodeValue(type, value, path, depth, strict);
+  return decodeValue(type, value, path, depth, mode);
 }
 
 /** @internal */
@@ -183,11 +215,20 @@ export function decodeValue(
   value: unknown,
   path: string,
   depth: number,
-  strict = false,
+  mode: Mode = DEFAULT_MODE,
 ): unknown {
   if (type.kind === 'scalar') return decodeScalarJson(type.scalar, value, path);
-  if (type.kind === 'enum') return decodeEnum(type.enumType, value, path);
-  return decodeMessageValue(type.messageType, value, path, depth + 1, strict);
+  if (type.kind === 'enum') {
+    if (
+      mode.skipUnknownEnumNames &&
+      typeof value === 'string' &&
+      type.enumType !== NULL_VALUE &&
+      !enumPlan(type.enumType).numberByName.has(value)
+    )
+      return SKIPPED;
+    return decodeEnum(type.enumType, value, path);
+  }
+  return decodeMessageValue(type.messageType, value, path, depth + 1, mode);
 }
 
 function decodeMessageValue(
@@ -195,13 +236,14 @@ function decodeMessageValue(
   value: unknown,
   path: string,
   depth: number,
-  strict: boolean,
+  mode: Mode,
 ): unknown {
   if (depth > MAX_DEPTH) throw new ProtoJsonError(path, `nesting deeper than ${MAX_DEPTH} levels`);
   if (messageType === STRUCT) return structFromJson(value, path, depth);
   if (messageType === VALUE) return valueFromJson(value, path, depth);
   if (messageType === LIST_VALUE) return listFromJson(value, path, depth);
   if (messageType === FIELD_MASK) return fieldMaskFromJson(value, path);
+  if (messageType === ANY) return decodeAny(value, path, depth, mode);
   const wrapped = WRAPPER_SCALARS.get(messageType);
   if (wrapped) return { value: decodeScalarJson(wrapped, value, path) };
   if (messageType === TIMESTAMP)
@@ -213,7 +255,48 @@ function decodeMessageValue(
       throw new ProtoJsonError(path, `expected an object, got ${describeJsonType(value)}`);
     return {};
   }
-  return decodeMessage(messageType, value, path, depth, strict);
+  return decodeMessage(messageType, value, path, depth, mode);
+}
+
+/**
+ * `{"@type": "<url>/<type>", ...fields}` (or `"value"` for a type with its own JSON form) as the
+ * loader's `{ type_url, value }`, the embedded message serialised to protobuf binary.
+ */
+function decodeAny(json: unknown, path: string, depth: number, mode: Mode): JsonObject {
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new ProtoJsonError(path, `expected an object (Any), got ${describeJsonType(json)}`);
+  const input = json as JsonObject;
+  if (Object.keys(input).length === 0) return { type_url: '', value: Buffer.alloc(0) };
+  const typeUrl = input['@type'];
+  const typePath = fieldPath(path, '@type');
+  if (typeof typeUrl !== 'string' || !typeUrl.includes('/'))
+    throw new ProtoJsonError(
+      typePath,
+      'expected a type URL such as "type.googleapis.com/pkg.Type"',
+    );
+  const typeName = anyTypeName(typeUrl);
+  if (!isKnownMessage(typeName))
+    throw new ProtoJsonError(typePath, `unknown message type ${JSON.stringify(typeName)}`);
+  const rest: JsonObject = {};
+  for (const [key, value] of Object.entries(input)) if (key !== '@type') setOwn(rest, key, value);
+  let message: JsonObject;
+  if (CUSTOM_JSON_TYPES.has(typeName)) {
+    const extra = Object.keys(rest).filter((key) => key !== 'value');
+    if (extra.length > 0 && mode.rejectUnknownFields)
+      throw new ProtoJsonError(fieldPath(path, extra[0]), `an Any of ${typeName} has only "value"`);
+    if (!Object.hasOwn(rest, 'value'))
+      throw new ProtoJsonError(fieldPath(path, 'value'), `an Any of ${typeName} needs "value"`);
+    message = decodeMessageValue(
+      typeName,
+      rest.value,
+      fieldPath(path, 'value'),
+      depth + 1,
+      mode,
+    ) as JsonObject;
+  } else {
+    message = decodeMessage(typeName, rest, path, depth + 1, mode);
+  }
+  return { type_url: typeUrl, value: Buffer.from(encodeBinary(typeName, message)) };
 }
 
 /** @internal */

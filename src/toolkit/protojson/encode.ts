@@ -15,7 +15,12 @@ import {
   valueToJson,
 } from './json-value';
 import { scalarDefault } from './scalars';
+import { decodeBinary } from './binary';
+import { isKnownMessage } from './well-known-descriptors';
 import {
+  ANY,
+  anyTypeName,
+  CUSTOM_JSON_TYPES,
   DURATION,
   EMPTY,
   formatDuration,
@@ -136,6 +141,7 @@ function encodeMessageValue(
   if (messageType === VALUE) return valueToJson(value, path);
   if (messageType === LIST_VALUE) return listToJson(value, path);
   if (messageType === FIELD_MASK) return fieldMaskToJson(value, path);
+  if (messageType === ANY) return encodeAny(value, path, options);
   const wrapped = WRAPPER_SCALARS.get(messageType);
   if (wrapped) {
     const inner =
@@ -146,6 +152,29 @@ function encodeMessageValue(
   if (messageType === DURATION) return formatDuration(value, path);
   if (messageType === EMPTY) return {};
   return encodeMessage(messageType, value, path, options);
+}
+
+/** The loader's `{ type_url, value }` as `{"@type": ..., ...}` with the embedded message as JSON. */
+function encodeAny(value: unknown, path: string, options: Resolved): JsonObject {
+  if (typeof value !== 'object' || value === null)
+    throw encodeError(path, 'expected an Any', value);
+  const { type_url: typeUrl = '', value: bytes } = value as JsonObject;
+  const payload = bytes instanceof Uint8Array ? bytes : new Uint8Array(0);
+  if (typeUrl === '' && payload.length === 0) return {};
+  if (typeof typeUrl !== 'string' || !typeUrl.includes('/'))
+    throw encodeError(path, 'expected an Any type URL', typeUrl);
+  const typeName = anyTypeName(typeUrl);
+  if (!isKnownMessage(typeName))
+    throw encodeError(path, 'an Any of a registered message type', typeName);
+  let embedded: Record<string, unknown>;
+  try {
+    embedded = decodeBinary(typeName, payload);
+  } catch (error) {
+    throw encodeError(path, `an Any holding a valid ${typeName} (${String(error)})`, typeName);
+  }
+  const json = encodeMessageValue(typeName, embedded, path, options);
+  if (CUSTOM_JSON_TYPES.has(typeName)) return { '@type': typeUrl, value: json };
+  return { '@type': typeUrl, ...(json as JsonObject) };
 }
 
 function encodeScalar(scalar: ScalarType, value: unknown, path: string): unknown {

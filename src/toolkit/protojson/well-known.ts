@@ -17,6 +17,28 @@ export const WRAPPER_SCALARS: ReadonlyMap<string, ScalarType> = new Map<string, 
 export const TIMESTAMP = 'google.protobuf.Timestamp';
 export const DURATION = 'google.protobuf.Duration';
 export const EMPTY = 'google.protobuf.Empty';
+export const ANY = 'google.protobuf.Any';
+
+/**
+ * Types whose protojson form is not a JSON object of their fields; inside an Any they go under
+ * `"value"` (`{"@type": ".../google.protobuf.Duration", "value": "1.5s"}`). @internal
+ */
+export const CUSTOM_JSON_TYPES: ReadonlySet<string> = new Set([
+  ...WRAPPER_SCALARS.keys(),
+  'google.protobuf.Timestamp',
+  'google.protobuf.Duration',
+  'google.protobuf.Empty',
+  'google.protobuf.Any',
+  'google.protobuf.FieldMask',
+  'google.protobuf.Struct',
+  'google.protobuf.Value',
+  'google.protobuf.ListValue',
+]);
+
+/** The message name an Any's type URL points at (the part after the last `/`). @internal */
+export function anyTypeName(typeUrl: string): string {
+  return typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
+}
 
 /** Timestamp/Duration in the loader shape. */
 export interface SecondsNanos {

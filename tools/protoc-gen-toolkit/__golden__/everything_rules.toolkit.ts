@@ -1357,6 +1357,29 @@ registerTypes([
         },
         optional: false,
       },
+      {
+        name: "legacy_counts",
+        jsonName: "legacyCounts",
+        number: 2,
+        cardinality: "repeated",
+        type: {
+          kind: "scalar",
+          scalar: "int32",
+        },
+        optional: false,
+        unpacked: true,
+      },
+      {
+        name: "counts",
+        jsonName: "counts",
+        number: 3,
+        cardinality: "repeated",
+        type: {
+          kind: "scalar",
+          scalar: "int32",
+        },
+        optional: false,
+      },
     ],
   },
 ], [

@@ -173,6 +173,9 @@ export interface UsesOffMessages {
 
 export interface NoRules {
   name: string;
+  /** Only an unpacked repeated number says so in its descriptor (`unpacked: true`). */
+  legacy_counts: number[];
+  counts: number[];
 }
 
 export const EVERYTHING_PACKAGE_NAME = "everything";
@@ -1608,13 +1611,23 @@ export const UsesOffMessages: MessageFns<UsesOffMessages> = {
 };
 
 function createBaseNoRules(): NoRules {
-  return { name: "" };
+  return { name: "", legacy_counts: [], counts: [] };
 }
 
 export const NoRules: MessageFns<NoRules> = {
   encode(message: NoRules, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
+    }
+    for (const v of message.legacy_counts) {
+      writer.uint32(16).int32(v!);
+    }
+    if (message.counts.length !== 0) {
+      writer.uint32(26).fork();
+      for (const v of message.counts) {
+        writer.int32(v);
+      }
+      writer.join();
     }
     return writer;
   },
@@ -1639,6 +1652,42 @@ export const NoRules: MessageFns<NoRules> = {
 
             message.name = reader.string();
             continue;
+          }
+          case 2: {
+            if (tag === 16) {
+              message.legacy_counts.push(reader.int32());
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.legacy_counts.push(reader.int32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 3: {
+            if (tag === 24) {
+              message.counts.push(reader.int32());
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.counts.push(reader.int32());
+              }
+
+              continue;
+            }
+
+            break;
           }
         }
         if ((tag & 7) === 4 || tag === 0) {
