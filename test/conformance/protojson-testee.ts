@@ -1,8 +1,11 @@
 /**
  * Testee for protobuf's conformance_test_runner: reads length-prefixed ConformanceRequests on
- * stdin and answers ConformanceResponses on stdout (the runner's protocol, conformance.proto).
- * JSON goes through the toolkit's protojson codec, binary through the ts-proto codec generated
- * for test_messages_proto3.proto; loader-shape.ts converts between the two message shapes.
+ * stdin and answers ConformanceResponses on stdout (the protocol of conformance.proto, whose
+ * messages are ts-proto generated). Payloads go through the toolkit's own codecs, driven by the
+ * descriptors generated for test_messages_proto3.proto: JSON through src/toolkit/protojson, binary
+ * through its descriptor-driven binary codec (the one that packs google.protobuf.Any). ts-proto's
+ * own binary codec for TestAllTypesProto3 is not used: it recurses forever encoding a Struct and
+ * does not let the last oneof member win, which would hide the JSON codec's results.
  */
 import '../gen/google/protobuf/test_messages_proto3.toolkit';
 import {
@@ -11,13 +14,14 @@ import {
   TestCategory,
   WireFormat,
 } from '../gen/conformance/conformance';
-import { TestAllTypesProto3 } from '../gen/google/protobuf/test_messages_proto3';
-import { decodeJson, encodeJson, ProtoJsonError } from '../../src/toolkit/protojson';
-import { fromLoaderShape, toLoaderShape } from './loader-shape';
+import { decodeJson, encodeJson } from '../../src/toolkit/protojson';
+import { decodeBinary, encodeBinary } from '../../src/toolkit/protojson/binary';
 
 const MESSAGE = 'protobuf_test_messages.proto3.TestAllTypesProto3';
 
 function respond(request: ConformanceRequest): ConformanceResponse {
+  // The protocol lets a testee skip what it does not implement: proto2 and editions messages,
+  // JSPB and text format.
   if (request.message_type !== MESSAGE)
     return { skipped: `only ${MESSAGE} is supported (got ${request.message_type})` };
   const output = request.requested_output_format;
@@ -26,11 +30,13 @@ function respond(request: ConformanceRequest): ConformanceResponse {
   let message: Record<string, unknown>;
   try {
     if (request.protobuf_payload !== undefined) {
-      message = toLoaderShape(MESSAGE, TestAllTypesProto3.decode(request.protobuf_payload));
+      message = decodeBinary(MESSAGE, request.protobuf_payload);
     } else if (request.json_payload !== undefined) {
+      // protojson's DiscardUnknown covers both unknown keys and unknown enum names.
+      const ignore = request.test_category === TestCategory.JSON_IGNORE_UNKNOWN_PARSING_TEST;
       message = decodeJson(MESSAGE, JSON.parse(request.json_payload), {
-        ignoreUnknownFields:
-          request.test_category === TestCategory.JSON_IGNORE_UNKNOWN_PARSING_TEST,
+        ignoreUnknownFields: ignore,
+        ignoreUnknownEnumNames: ignore,
       });
     } else {
       return { skipped: 'only protobuf and JSON input are supported' };
@@ -39,25 +45,22 @@ function respond(request: ConformanceRequest): ConformanceResponse {
     return { parse_error: describe(error) };
   }
   try {
-    if (output === WireFormat.JSON)
-      return {
-        json_payload: JSON.stringify(
-          encodeJson(MESSAGE, message, { useProtoNames: false, emitUnpopulated: false }),
-        ),
-      };
-    const typed = fromLoaderShape(MESSAGE, message) as unknown as TestAllTypesProto3;
-    return { protobuf_payload: TestAllTypesProto3.encode(typed).finish() };
+    if (output === WireFormat.JSON) {
+      // protojson's defaults (jsonName keys, no unpopulated fields), not the HTTP runtime's.
+      const json = encodeJson(MESSAGE, message, { useProtoNames: false, emitUnpopulated: false });
+      return { json_payload: JSON.stringify(json) };
+    }
+    return { protobuf_payload: encodeBinary(MESSAGE, message) };
   } catch (error) {
     return { serialize_error: describe(error) };
   }
 }
 
 function describe(error: unknown): string {
-  if (error instanceof ProtoJsonError || error instanceof Error) return error.message;
-  return String(error);
+  return error instanceof Error ? error.message : String(error);
 }
 
-/** Reads exactly `size` bytes from stdin, or undefined at end of input. */
+/** The runner's frames: a little-endian uint32 length, then that many bytes. */
 async function* frames(): AsyncGenerator<Buffer> {
   let buffered = Buffer.alloc(0);
   for await (const chunk of process.stdin) {

@@ -654,6 +654,7 @@ registerTypes([
           scalar: "int32",
         },
         optional: false,
+        unpacked: true,
       },
       {
         name: "unpacked_int64",
@@ -665,6 +666,7 @@ registerTypes([
           scalar: "int64",
         },
         optional: false,
+        unpacked: true,
       },
       {
         name: "unpacked_uint32",
@@ -676,6 +678,7 @@ registerTypes([
           scalar: "uint32",
         },
         optional: false,
+        unpacked: true,
       },
       {
         name: "unpacked_uint64",
@@ -687,6 +690,7 @@ registerTypes([
           scalar: "uint64",
         },
         optional: false,
+        unpacked: true,
       },
       {
         name: "unpacked_sint32",
@@ -698,6 +702,7 @@ registerTypes([
           scalar: "sint32",
         },
         optional: false,
+        unpacked: true,
       },
       {
         name: "unpacked_sint64",
@@ -709,6 +714,7 @@ registerTypes([
           scalar: "sint64",
         },
         optional: false,
+        unpacked: true,
       },
       {
         name: "unpacked_fixed32",
@@ -720,6 +726,7 @@ registerTypes([
           scalar: "fixed32",
         },
         optional: false,
+        unpacked: true,
       },
       {
         name: "unpacked_fixed64",
@@ -731,6 +738,7 @@ registerTypes([
           scalar: "fixed64",
         },
         optional: false,
+        unpacked: true,
       },
       {
         name: "unpacked_sfixed32",
@@ -742,6 +750,7 @@ registerTypes([
           scalar: "sfixed32",
         },
         optional: false,
+        unpacked: true,
       },
       {
         name: "unpacked_sfixed64",
@@ -753,6 +762,7 @@ registerTypes([
           scalar: "sfixed64",
         },
         optional: false,
+        unpacked: true,
       },
       {
         name: "unpacked_float",
@@ -764,6 +774,7 @@ registerTypes([
           scalar: "float",
         },
         optional: false,
+        unpacked: true,
       },
       {
         name: "unpacked_double",
@@ -775,6 +786,7 @@ registerTypes([
           scalar: "double",
         },
         optional: false,
+        unpacked: true,
       },
       {
         name: "unpacked_bool",
@@ -786,6 +798,7 @@ registerTypes([
           scalar: "bool",
         },
         optional: false,
+        unpacked: true,
       },
       {
         name: "unpacked_nested_enum",
@@ -797,6 +810,7 @@ registerTypes([
           enumType: "protobuf_test_messages.proto3.TestAllTypesProto3.NestedEnum",
         },
         optional: false,
+        unpacked: true,
       },
       {
         name: "map_int32_int32",
