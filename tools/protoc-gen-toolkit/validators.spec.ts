@@ -159,6 +159,12 @@ describe('generated validators (everything_rules.proto)', () => {
     expect(rulesFor('Numbers', VALID_NUMBERS, field, value)).toEqual([rule]);
   });
 
+  it('lets NaN pass range rules but not in, as PGV does (every check is "reject if v <op> bound")', () => {
+    expect(rulesFor('Numbers', VALID_NUMBERS, 'float_gt', NaN)).toEqual([]);
+    expect(rulesFor('Numbers', VALID_NUMBERS, 'double_gte_lt', NaN)).toEqual([]);
+    expect(rulesFor('Numbers', VALID_NUMBERS, 'double_in', NaN)).toEqual(['double.in']);
+  });
+
   it('compares 64-bit values beyond 2^53 exactly', () => {
     expect(
       rulesFor('Numbers', VALID_NUMBERS, 'sfixed64_gte_lte_exclusive', '9007199254740993'),

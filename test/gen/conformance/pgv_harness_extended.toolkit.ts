@@ -136,7 +136,7 @@ function validateFloatLt(message: Record<string, unknown>, path = ''): FieldViol
   const violations: FieldViolation[] = [];
   {
     const value = Math.fround(asNumber(message["val"]));
-    if (!(value < 0)) violations.push(violation(fieldPath(path, "val"), "float.lt", "value must be less than 0"));
+    if (value >= 0) violations.push(violation(fieldPath(path, "val"), "float.lt", "value must be less than 0"));
   }
   return violations;
 }
@@ -146,7 +146,7 @@ function validateFloatLte(message: Record<string, unknown>, path = ''): FieldVio
   const violations: FieldViolation[] = [];
   {
     const value = Math.fround(asNumber(message["val"]));
-    if (!(value <= 64)) violations.push(violation(fieldPath(path, "val"), "float.lte", "value must be less than or equal to 64"));
+    if (value > 64) violations.push(violation(fieldPath(path, "val"), "float.lte", "value must be less than or equal to 64"));
   }
   return violations;
 }
@@ -156,7 +156,7 @@ function validateFloatGt(message: Record<string, unknown>, path = ''): FieldViol
   const violations: FieldViolation[] = [];
   {
     const value = Math.fround(asNumber(message["val"]));
-    if (!(value > 16)) violations.push(violation(fieldPath(path, "val"), "float.gt", "value must be greater than 16"));
+    if (value <= 16) violations.push(violation(fieldPath(path, "val"), "float.gt", "value must be greater than 16"));
   }
   return violations;
 }
@@ -166,7 +166,7 @@ function validateFloatGte(message: Record<string, unknown>, path = ''): FieldVio
   const violations: FieldViolation[] = [];
   {
     const value = Math.fround(asNumber(message["val"]));
-    if (!(value >= 8)) violations.push(violation(fieldPath(path, "val"), "float.gte", "value must be greater than or equal to 8"));
+    if (value < 8) violations.push(violation(fieldPath(path, "val"), "float.gte", "value must be greater than or equal to 8"));
   }
   return violations;
 }
@@ -176,7 +176,7 @@ function validateFloatGtLt(message: Record<string, unknown>, path = ''): FieldVi
   const violations: FieldViolation[] = [];
   {
     const value = Math.fround(asNumber(message["val"]));
-    if (!(value > 0 && value < 10)) violations.push(violation(fieldPath(path, "val"), "float.gt_lt", "value must be greater than 0 and less than 10"));
+    if (value <= 0 || value >= 10) violations.push(violation(fieldPath(path, "val"), "float.gt_lt", "value must be greater than 0 and less than 10"));
   }
   return violations;
 }
@@ -186,7 +186,7 @@ function validateFloatExclusiveGtLt(message: Record<string, unknown>, path = '')
   const violations: FieldViolation[] = [];
   {
     const value = Math.fround(asNumber(message["val"]));
-    if (!(value > 10 || value < 0)) violations.push(violation(fieldPath(path, "val"), "float.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
+    if (value >= 0 && value <= 10) violations.push(violation(fieldPath(path, "val"), "float.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
   }
   return violations;
 }
@@ -196,7 +196,7 @@ function validateFloatGteLte(message: Record<string, unknown>, path = ''): Field
   const violations: FieldViolation[] = [];
   {
     const value = Math.fround(asNumber(message["val"]));
-    if (!(value >= 128 && value <= 256)) violations.push(violation(fieldPath(path, "val"), "float.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
+    if (value < 128 || value > 256) violations.push(violation(fieldPath(path, "val"), "float.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
   }
   return violations;
 }
@@ -206,7 +206,7 @@ function validateFloatExclusiveGteLte(message: Record<string, unknown>, path = '
   const violations: FieldViolation[] = [];
   {
     const value = Math.fround(asNumber(message["val"]));
-    if (!(value >= 256 || value <= 128)) violations.push(violation(fieldPath(path, "val"), "float.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+    if (value > 128 && value < 256) violations.push(violation(fieldPath(path, "val"), "float.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
   }
   return violations;
 }
@@ -217,7 +217,7 @@ function validateFloatIgnoreEmptyGteLte(message: Record<string, unknown>, path =
   {
     const value = Math.fround(asNumber(message["val"]));
     if (!(value === 0)) {
-      if (!(value >= 128 && value <= 256)) violations.push(violation(fieldPath(path, "val"), "float.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
+      if (value < 128 || value > 256) violations.push(violation(fieldPath(path, "val"), "float.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
     }
   }
   return violations;
@@ -258,7 +258,7 @@ function validateDoubleLt(message: Record<string, unknown>, path = ''): FieldVio
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value < 0)) violations.push(violation(fieldPath(path, "val"), "double.lt", "value must be less than 0"));
+    if (value >= 0) violations.push(violation(fieldPath(path, "val"), "double.lt", "value must be less than 0"));
   }
   return violations;
 }
@@ -268,7 +268,7 @@ function validateDoubleLte(message: Record<string, unknown>, path = ''): FieldVi
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value <= 64)) violations.push(violation(fieldPath(path, "val"), "double.lte", "value must be less than or equal to 64"));
+    if (value > 64) violations.push(violation(fieldPath(path, "val"), "double.lte", "value must be less than or equal to 64"));
   }
   return violations;
 }
@@ -278,7 +278,7 @@ function validateDoubleGt(message: Record<string, unknown>, path = ''): FieldVio
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value > 16)) violations.push(violation(fieldPath(path, "val"), "double.gt", "value must be greater than 16"));
+    if (value <= 16) violations.push(violation(fieldPath(path, "val"), "double.gt", "value must be greater than 16"));
   }
   return violations;
 }
@@ -288,7 +288,7 @@ function validateDoubleGte(message: Record<string, unknown>, path = ''): FieldVi
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value >= 8)) violations.push(violation(fieldPath(path, "val"), "double.gte", "value must be greater than or equal to 8"));
+    if (value < 8) violations.push(violation(fieldPath(path, "val"), "double.gte", "value must be greater than or equal to 8"));
   }
   return violations;
 }
@@ -298,7 +298,7 @@ function validateDoubleGtLt(message: Record<string, unknown>, path = ''): FieldV
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value > 0 && value < 10)) violations.push(violation(fieldPath(path, "val"), "double.gt_lt", "value must be greater than 0 and less than 10"));
+    if (value <= 0 || value >= 10) violations.push(violation(fieldPath(path, "val"), "double.gt_lt", "value must be greater than 0 and less than 10"));
   }
   return violations;
 }
@@ -308,7 +308,7 @@ function validateDoubleExclusiveGtLt(message: Record<string, unknown>, path = ''
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value > 10 || value < 0)) violations.push(violation(fieldPath(path, "val"), "double.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
+    if (value >= 0 && value <= 10) violations.push(violation(fieldPath(path, "val"), "double.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
   }
   return violations;
 }
@@ -318,7 +318,7 @@ function validateDoubleGteLte(message: Record<string, unknown>, path = ''): Fiel
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value >= 128 && value <= 256)) violations.push(violation(fieldPath(path, "val"), "double.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
+    if (value < 128 || value > 256) violations.push(violation(fieldPath(path, "val"), "double.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
   }
   return violations;
 }
@@ -328,7 +328,7 @@ function validateDoubleExclusiveGteLte(message: Record<string, unknown>, path = 
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value >= 256 || value <= 128)) violations.push(violation(fieldPath(path, "val"), "double.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+    if (value > 128 && value < 256) violations.push(violation(fieldPath(path, "val"), "double.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
   }
   return violations;
 }
@@ -339,7 +339,7 @@ function validateDoubleIgnoreEmptyGteLte(message: Record<string, unknown>, path 
   {
     const value = asNumber(message["val"]);
     if (!(value === 0)) {
-      if (!(value >= 256 || value <= 128)) violations.push(violation(fieldPath(path, "val"), "double.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+      if (value > 128 && value < 256) violations.push(violation(fieldPath(path, "val"), "double.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
     }
   }
   return violations;
@@ -380,7 +380,7 @@ function validateInt32Lt(message: Record<string, unknown>, path = ''): FieldViol
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value < 0)) violations.push(violation(fieldPath(path, "val"), "int32.lt", "value must be less than 0"));
+    if (value >= 0) violations.push(violation(fieldPath(path, "val"), "int32.lt", "value must be less than 0"));
   }
   return violations;
 }
@@ -390,7 +390,7 @@ function validateInt32Gt(message: Record<string, unknown>, path = ''): FieldViol
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value > 16)) violations.push(violation(fieldPath(path, "val"), "int32.gt", "value must be greater than 16"));
+    if (value <= 16) violations.push(violation(fieldPath(path, "val"), "int32.gt", "value must be greater than 16"));
   }
   return violations;
 }
@@ -400,7 +400,7 @@ function validateInt32GtLt(message: Record<string, unknown>, path = ''): FieldVi
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value > 0 && value < 10)) violations.push(violation(fieldPath(path, "val"), "int32.gt_lt", "value must be greater than 0 and less than 10"));
+    if (value <= 0 || value >= 10) violations.push(violation(fieldPath(path, "val"), "int32.gt_lt", "value must be greater than 0 and less than 10"));
   }
   return violations;
 }
@@ -410,7 +410,7 @@ function validateInt32ExclusiveGtLt(message: Record<string, unknown>, path = '')
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value > 10 || value < 0)) violations.push(violation(fieldPath(path, "val"), "int32.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
+    if (value >= 0 && value <= 10) violations.push(violation(fieldPath(path, "val"), "int32.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
   }
   return violations;
 }
@@ -421,7 +421,7 @@ function validateInt32IgnoreEmptyGteLte(message: Record<string, unknown>, path =
   {
     const value = asNumber(message["val"]);
     if (!(value === 0)) {
-      if (!(value >= 256 || value <= 128)) violations.push(violation(fieldPath(path, "val"), "int32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+      if (value > 128 && value < 256) violations.push(violation(fieldPath(path, "val"), "int32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
     }
   }
   return violations;
@@ -462,7 +462,7 @@ function validateInt64Lt(message: Record<string, unknown>, path = ''): FieldViol
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value < 0n)) violations.push(violation(fieldPath(path, "val"), "int64.lt", "value must be less than 0"));
+    if (value >= 0n) violations.push(violation(fieldPath(path, "val"), "int64.lt", "value must be less than 0"));
   }
   return violations;
 }
@@ -472,7 +472,7 @@ function validateInt64Lte(message: Record<string, unknown>, path = ''): FieldVio
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value <= 64n)) violations.push(violation(fieldPath(path, "val"), "int64.lte", "value must be less than or equal to 64"));
+    if (value > 64n) violations.push(violation(fieldPath(path, "val"), "int64.lte", "value must be less than or equal to 64"));
   }
   return violations;
 }
@@ -482,7 +482,7 @@ function validateInt64Gt(message: Record<string, unknown>, path = ''): FieldViol
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value > 16n)) violations.push(violation(fieldPath(path, "val"), "int64.gt", "value must be greater than 16"));
+    if (value <= 16n) violations.push(violation(fieldPath(path, "val"), "int64.gt", "value must be greater than 16"));
   }
   return violations;
 }
@@ -492,7 +492,7 @@ function validateInt64Gte(message: Record<string, unknown>, path = ''): FieldVio
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value >= 8n)) violations.push(violation(fieldPath(path, "val"), "int64.gte", "value must be greater than or equal to 8"));
+    if (value < 8n) violations.push(violation(fieldPath(path, "val"), "int64.gte", "value must be greater than or equal to 8"));
   }
   return violations;
 }
@@ -502,7 +502,7 @@ function validateInt64GtLt(message: Record<string, unknown>, path = ''): FieldVi
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value > 0n && value < 10n)) violations.push(violation(fieldPath(path, "val"), "int64.gt_lt", "value must be greater than 0 and less than 10"));
+    if (value <= 0n || value >= 10n) violations.push(violation(fieldPath(path, "val"), "int64.gt_lt", "value must be greater than 0 and less than 10"));
   }
   return violations;
 }
@@ -512,7 +512,7 @@ function validateInt64ExclusiveGtLt(message: Record<string, unknown>, path = '')
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value > 10n || value < 0n)) violations.push(violation(fieldPath(path, "val"), "int64.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
+    if (value >= 0n && value <= 10n) violations.push(violation(fieldPath(path, "val"), "int64.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
   }
   return violations;
 }
@@ -522,7 +522,7 @@ function validateInt64GteLte(message: Record<string, unknown>, path = ''): Field
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value >= 128n && value <= 256n)) violations.push(violation(fieldPath(path, "val"), "int64.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
+    if (value < 128n || value > 256n) violations.push(violation(fieldPath(path, "val"), "int64.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
   }
   return violations;
 }
@@ -532,7 +532,7 @@ function validateInt64ExclusiveGteLte(message: Record<string, unknown>, path = '
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value >= 256n || value <= 128n)) violations.push(violation(fieldPath(path, "val"), "int64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+    if (value > 128n && value < 256n) violations.push(violation(fieldPath(path, "val"), "int64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
   }
   return violations;
 }
@@ -543,7 +543,7 @@ function validateInt64IgnoreEmptyGteLte(message: Record<string, unknown>, path =
   {
     const value = asBigInt(message["val"]);
     if (!(value === 0n)) {
-      if (!(value >= 256n || value <= 128n)) violations.push(violation(fieldPath(path, "val"), "int64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+      if (value > 128n && value < 256n) violations.push(violation(fieldPath(path, "val"), "int64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
     }
   }
   return violations;
@@ -584,7 +584,7 @@ function validateUint32Lt(message: Record<string, unknown>, path = ''): FieldVio
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value < 5)) violations.push(violation(fieldPath(path, "val"), "uint32.lt", "value must be less than 5"));
+    if (value >= 5) violations.push(violation(fieldPath(path, "val"), "uint32.lt", "value must be less than 5"));
   }
   return violations;
 }
@@ -594,7 +594,7 @@ function validateUint32Lte(message: Record<string, unknown>, path = ''): FieldVi
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value <= 64)) violations.push(violation(fieldPath(path, "val"), "uint32.lte", "value must be less than or equal to 64"));
+    if (value > 64) violations.push(violation(fieldPath(path, "val"), "uint32.lte", "value must be less than or equal to 64"));
   }
   return violations;
 }
@@ -604,7 +604,7 @@ function validateUint32Gt(message: Record<string, unknown>, path = ''): FieldVio
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value > 16)) violations.push(violation(fieldPath(path, "val"), "uint32.gt", "value must be greater than 16"));
+    if (value <= 16) violations.push(violation(fieldPath(path, "val"), "uint32.gt", "value must be greater than 16"));
   }
   return violations;
 }
@@ -614,7 +614,7 @@ function validateUint32Gte(message: Record<string, unknown>, path = ''): FieldVi
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value >= 8)) violations.push(violation(fieldPath(path, "val"), "uint32.gte", "value must be greater than or equal to 8"));
+    if (value < 8) violations.push(violation(fieldPath(path, "val"), "uint32.gte", "value must be greater than or equal to 8"));
   }
   return violations;
 }
@@ -624,7 +624,7 @@ function validateUint32GtLt(message: Record<string, unknown>, path = ''): FieldV
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value > 5 && value < 10)) violations.push(violation(fieldPath(path, "val"), "uint32.gt_lt", "value must be greater than 5 and less than 10"));
+    if (value <= 5 || value >= 10) violations.push(violation(fieldPath(path, "val"), "uint32.gt_lt", "value must be greater than 5 and less than 10"));
   }
   return violations;
 }
@@ -634,7 +634,7 @@ function validateUint32ExclusiveGtLt(message: Record<string, unknown>, path = ''
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value > 10 || value < 5)) violations.push(violation(fieldPath(path, "val"), "uint32.gt_lt_exclusive", "value must be greater than 10 or less than 5"));
+    if (value >= 5 && value <= 10) violations.push(violation(fieldPath(path, "val"), "uint32.gt_lt_exclusive", "value must be greater than 10 or less than 5"));
   }
   return violations;
 }
@@ -644,7 +644,7 @@ function validateUint32GteLte(message: Record<string, unknown>, path = ''): Fiel
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value >= 128 && value <= 256)) violations.push(violation(fieldPath(path, "val"), "uint32.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
+    if (value < 128 || value > 256) violations.push(violation(fieldPath(path, "val"), "uint32.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
   }
   return violations;
 }
@@ -654,7 +654,7 @@ function validateUint32ExclusiveGteLte(message: Record<string, unknown>, path = 
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value >= 256 || value <= 128)) violations.push(violation(fieldPath(path, "val"), "uint32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+    if (value > 128 && value < 256) violations.push(violation(fieldPath(path, "val"), "uint32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
   }
   return violations;
 }
@@ -665,7 +665,7 @@ function validateUint32IgnoreEmptyGteLte(message: Record<string, unknown>, path 
   {
     const value = asNumber(message["val"]);
     if (!(value === 0)) {
-      if (!(value >= 256 || value <= 128)) violations.push(violation(fieldPath(path, "val"), "uint32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+      if (value > 128 && value < 256) violations.push(violation(fieldPath(path, "val"), "uint32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
     }
   }
   return violations;
@@ -706,7 +706,7 @@ function validateUint64Lt(message: Record<string, unknown>, path = ''): FieldVio
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value < 5n)) violations.push(violation(fieldPath(path, "val"), "uint64.lt", "value must be less than 5"));
+    if (value >= 5n) violations.push(violation(fieldPath(path, "val"), "uint64.lt", "value must be less than 5"));
   }
   return violations;
 }
@@ -716,7 +716,7 @@ function validateUint64Lte(message: Record<string, unknown>, path = ''): FieldVi
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value <= 64n)) violations.push(violation(fieldPath(path, "val"), "uint64.lte", "value must be less than or equal to 64"));
+    if (value > 64n) violations.push(violation(fieldPath(path, "val"), "uint64.lte", "value must be less than or equal to 64"));
   }
   return violations;
 }
@@ -726,7 +726,7 @@ function validateUint64Gt(message: Record<string, unknown>, path = ''): FieldVio
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value > 16n)) violations.push(violation(fieldPath(path, "val"), "uint64.gt", "value must be greater than 16"));
+    if (value <= 16n) violations.push(violation(fieldPath(path, "val"), "uint64.gt", "value must be greater than 16"));
   }
   return violations;
 }
@@ -736,7 +736,7 @@ function validateUint64Gte(message: Record<string, unknown>, path = ''): FieldVi
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value >= 8n)) violations.push(violation(fieldPath(path, "val"), "uint64.gte", "value must be greater than or equal to 8"));
+    if (value < 8n) violations.push(violation(fieldPath(path, "val"), "uint64.gte", "value must be greater than or equal to 8"));
   }
   return violations;
 }
@@ -746,7 +746,7 @@ function validateUint64GtLt(message: Record<string, unknown>, path = ''): FieldV
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value > 5n && value < 10n)) violations.push(violation(fieldPath(path, "val"), "uint64.gt_lt", "value must be greater than 5 and less than 10"));
+    if (value <= 5n || value >= 10n) violations.push(violation(fieldPath(path, "val"), "uint64.gt_lt", "value must be greater than 5 and less than 10"));
   }
   return violations;
 }
@@ -756,7 +756,7 @@ function validateUint64ExclusiveGtLt(message: Record<string, unknown>, path = ''
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value > 10n || value < 5n)) violations.push(violation(fieldPath(path, "val"), "uint64.gt_lt_exclusive", "value must be greater than 10 or less than 5"));
+    if (value >= 5n && value <= 10n) violations.push(violation(fieldPath(path, "val"), "uint64.gt_lt_exclusive", "value must be greater than 10 or less than 5"));
   }
   return violations;
 }
@@ -766,7 +766,7 @@ function validateUint64GteLte(message: Record<string, unknown>, path = ''): Fiel
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value >= 128n && value <= 256n)) violations.push(violation(fieldPath(path, "val"), "uint64.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
+    if (value < 128n || value > 256n) violations.push(violation(fieldPath(path, "val"), "uint64.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
   }
   return violations;
 }
@@ -776,7 +776,7 @@ function validateUint64ExclusiveGteLte(message: Record<string, unknown>, path = 
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value >= 256n || value <= 128n)) violations.push(violation(fieldPath(path, "val"), "uint64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+    if (value > 128n && value < 256n) violations.push(violation(fieldPath(path, "val"), "uint64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
   }
   return violations;
 }
@@ -787,7 +787,7 @@ function validateUint64IgnoreEmptyGteLte(message: Record<string, unknown>, path 
   {
     const value = asBigInt(message["val"]);
     if (!(value === 0n)) {
-      if (!(value >= 256n || value <= 128n)) violations.push(violation(fieldPath(path, "val"), "uint64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+      if (value > 128n && value < 256n) violations.push(violation(fieldPath(path, "val"), "uint64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
     }
   }
   return violations;
@@ -828,7 +828,7 @@ function validateSint32Lt(message: Record<string, unknown>, path = ''): FieldVio
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value < 0)) violations.push(violation(fieldPath(path, "val"), "sint32.lt", "value must be less than 0"));
+    if (value >= 0) violations.push(violation(fieldPath(path, "val"), "sint32.lt", "value must be less than 0"));
   }
   return violations;
 }
@@ -838,7 +838,7 @@ function validateSint32Lte(message: Record<string, unknown>, path = ''): FieldVi
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value <= 64)) violations.push(violation(fieldPath(path, "val"), "sint32.lte", "value must be less than or equal to 64"));
+    if (value > 64) violations.push(violation(fieldPath(path, "val"), "sint32.lte", "value must be less than or equal to 64"));
   }
   return violations;
 }
@@ -848,7 +848,7 @@ function validateSint32Gt(message: Record<string, unknown>, path = ''): FieldVio
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value > 16)) violations.push(violation(fieldPath(path, "val"), "sint32.gt", "value must be greater than 16"));
+    if (value <= 16) violations.push(violation(fieldPath(path, "val"), "sint32.gt", "value must be greater than 16"));
   }
   return violations;
 }
@@ -858,7 +858,7 @@ function validateSint32Gte(message: Record<string, unknown>, path = ''): FieldVi
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value >= 8)) violations.push(violation(fieldPath(path, "val"), "sint32.gte", "value must be greater than or equal to 8"));
+    if (value < 8) violations.push(violation(fieldPath(path, "val"), "sint32.gte", "value must be greater than or equal to 8"));
   }
   return violations;
 }
@@ -868,7 +868,7 @@ function validateSint32GtLt(message: Record<string, unknown>, path = ''): FieldV
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value > 0 && value < 10)) violations.push(violation(fieldPath(path, "val"), "sint32.gt_lt", "value must be greater than 0 and less than 10"));
+    if (value <= 0 || value >= 10) violations.push(violation(fieldPath(path, "val"), "sint32.gt_lt", "value must be greater than 0 and less than 10"));
   }
   return violations;
 }
@@ -878,7 +878,7 @@ function validateSint32ExclusiveGtLt(message: Record<string, unknown>, path = ''
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value > 10 || value < 0)) violations.push(violation(fieldPath(path, "val"), "sint32.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
+    if (value >= 0 && value <= 10) violations.push(violation(fieldPath(path, "val"), "sint32.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
   }
   return violations;
 }
@@ -888,7 +888,7 @@ function validateSint32GteLte(message: Record<string, unknown>, path = ''): Fiel
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value >= 128 && value <= 256)) violations.push(violation(fieldPath(path, "val"), "sint32.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
+    if (value < 128 || value > 256) violations.push(violation(fieldPath(path, "val"), "sint32.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
   }
   return violations;
 }
@@ -898,7 +898,7 @@ function validateSint32ExclusiveGteLte(message: Record<string, unknown>, path = 
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value >= 256 || value <= 128)) violations.push(violation(fieldPath(path, "val"), "sint32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+    if (value > 128 && value < 256) violations.push(violation(fieldPath(path, "val"), "sint32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
   }
   return violations;
 }
@@ -909,7 +909,7 @@ function validateSint32IgnoreEmptyGteLte(message: Record<string, unknown>, path 
   {
     const value = asNumber(message["val"]);
     if (!(value === 0)) {
-      if (!(value >= 256 || value <= 128)) violations.push(violation(fieldPath(path, "val"), "sint32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+      if (value > 128 && value < 256) violations.push(violation(fieldPath(path, "val"), "sint32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
     }
   }
   return violations;
@@ -950,7 +950,7 @@ function validateSint64Lt(message: Record<string, unknown>, path = ''): FieldVio
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value < 0n)) violations.push(violation(fieldPath(path, "val"), "sint64.lt", "value must be less than 0"));
+    if (value >= 0n) violations.push(violation(fieldPath(path, "val"), "sint64.lt", "value must be less than 0"));
   }
   return violations;
 }
@@ -960,7 +960,7 @@ function validateSint64Lte(message: Record<string, unknown>, path = ''): FieldVi
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value <= 64n)) violations.push(violation(fieldPath(path, "val"), "sint64.lte", "value must be less than or equal to 64"));
+    if (value > 64n) violations.push(violation(fieldPath(path, "val"), "sint64.lte", "value must be less than or equal to 64"));
   }
   return violations;
 }
@@ -970,7 +970,7 @@ function validateSint64Gt(message: Record<string, unknown>, path = ''): FieldVio
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value > 16n)) violations.push(violation(fieldPath(path, "val"), "sint64.gt", "value must be greater than 16"));
+    if (value <= 16n) violations.push(violation(fieldPath(path, "val"), "sint64.gt", "value must be greater than 16"));
   }
   return violations;
 }
@@ -980,7 +980,7 @@ function validateSint64Gte(message: Record<string, unknown>, path = ''): FieldVi
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value >= 8n)) violations.push(violation(fieldPath(path, "val"), "sint64.gte", "value must be greater than or equal to 8"));
+    if (value < 8n) violations.push(violation(fieldPath(path, "val"), "sint64.gte", "value must be greater than or equal to 8"));
   }
   return violations;
 }
@@ -990,7 +990,7 @@ function validateSint64GtLt(message: Record<string, unknown>, path = ''): FieldV
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value > 0n && value < 10n)) violations.push(violation(fieldPath(path, "val"), "sint64.gt_lt", "value must be greater than 0 and less than 10"));
+    if (value <= 0n || value >= 10n) violations.push(violation(fieldPath(path, "val"), "sint64.gt_lt", "value must be greater than 0 and less than 10"));
   }
   return violations;
 }
@@ -1000,7 +1000,7 @@ function validateSint64ExclusiveGtLt(message: Record<string, unknown>, path = ''
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value > 10n || value < 0n)) violations.push(violation(fieldPath(path, "val"), "sint64.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
+    if (value >= 0n && value <= 10n) violations.push(violation(fieldPath(path, "val"), "sint64.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
   }
   return violations;
 }
@@ -1010,7 +1010,7 @@ function validateSint64GteLte(message: Record<string, unknown>, path = ''): Fiel
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value >= 128n && value <= 256n)) violations.push(violation(fieldPath(path, "val"), "sint64.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
+    if (value < 128n || value > 256n) violations.push(violation(fieldPath(path, "val"), "sint64.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
   }
   return violations;
 }
@@ -1020,7 +1020,7 @@ function validateSint64ExclusiveGteLte(message: Record<string, unknown>, path = 
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value >= 256n || value <= 128n)) violations.push(violation(fieldPath(path, "val"), "sint64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+    if (value > 128n && value < 256n) violations.push(violation(fieldPath(path, "val"), "sint64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
   }
   return violations;
 }
@@ -1031,7 +1031,7 @@ function validateSint64IgnoreEmptyGteLte(message: Record<string, unknown>, path 
   {
     const value = asBigInt(message["val"]);
     if (!(value === 0n)) {
-      if (!(value >= 256n || value <= 128n)) violations.push(violation(fieldPath(path, "val"), "sint64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+      if (value > 128n && value < 256n) violations.push(violation(fieldPath(path, "val"), "sint64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
     }
   }
   return violations;
@@ -1072,7 +1072,7 @@ function validateFixed32Lt(message: Record<string, unknown>, path = ''): FieldVi
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value < 5)) violations.push(violation(fieldPath(path, "val"), "fixed32.lt", "value must be less than 5"));
+    if (value >= 5) violations.push(violation(fieldPath(path, "val"), "fixed32.lt", "value must be less than 5"));
   }
   return violations;
 }
@@ -1082,7 +1082,7 @@ function validateFixed32Lte(message: Record<string, unknown>, path = ''): FieldV
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value <= 64)) violations.push(violation(fieldPath(path, "val"), "fixed32.lte", "value must be less than or equal to 64"));
+    if (value > 64) violations.push(violation(fieldPath(path, "val"), "fixed32.lte", "value must be less than or equal to 64"));
   }
   return violations;
 }
@@ -1092,7 +1092,7 @@ function validateFixed32Gt(message: Record<string, unknown>, path = ''): FieldVi
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value > 16)) violations.push(violation(fieldPath(path, "val"), "fixed32.gt", "value must be greater than 16"));
+    if (value <= 16) violations.push(violation(fieldPath(path, "val"), "fixed32.gt", "value must be greater than 16"));
   }
   return violations;
 }
@@ -1102,7 +1102,7 @@ function validateFixed32Gte(message: Record<string, unknown>, path = ''): FieldV
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value >= 8)) violations.push(violation(fieldPath(path, "val"), "fixed32.gte", "value must be greater than or equal to 8"));
+    if (value < 8) violations.push(violation(fieldPath(path, "val"), "fixed32.gte", "value must be greater than or equal to 8"));
   }
   return violations;
 }
@@ -1112,7 +1112,7 @@ function validateFixed32GtLt(message: Record<string, unknown>, path = ''): Field
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value > 5 && value < 10)) violations.push(violation(fieldPath(path, "val"), "fixed32.gt_lt", "value must be greater than 5 and less than 10"));
+    if (value <= 5 || value >= 10) violations.push(violation(fieldPath(path, "val"), "fixed32.gt_lt", "value must be greater than 5 and less than 10"));
   }
   return violations;
 }
@@ -1122,7 +1122,7 @@ function validateFixed32ExclusiveGtLt(message: Record<string, unknown>, path = '
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value > 10 || value < 5)) violations.push(violation(fieldPath(path, "val"), "fixed32.gt_lt_exclusive", "value must be greater than 10 or less than 5"));
+    if (value >= 5 && value <= 10) violations.push(violation(fieldPath(path, "val"), "fixed32.gt_lt_exclusive", "value must be greater than 10 or less than 5"));
   }
   return violations;
 }
@@ -1132,7 +1132,7 @@ function validateFixed32GteLte(message: Record<string, unknown>, path = ''): Fie
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value >= 128 && value <= 256)) violations.push(violation(fieldPath(path, "val"), "fixed32.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
+    if (value < 128 || value > 256) violations.push(violation(fieldPath(path, "val"), "fixed32.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
   }
   return violations;
 }
@@ -1142,7 +1142,7 @@ function validateFixed32ExclusiveGteLte(message: Record<string, unknown>, path =
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value >= 256 || value <= 128)) violations.push(violation(fieldPath(path, "val"), "fixed32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+    if (value > 128 && value < 256) violations.push(violation(fieldPath(path, "val"), "fixed32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
   }
   return violations;
 }
@@ -1153,7 +1153,7 @@ function validateFixed32IgnoreEmptyGteLte(message: Record<string, unknown>, path
   {
     const value = asNumber(message["val"]);
     if (!(value === 0)) {
-      if (!(value >= 256 || value <= 128)) violations.push(violation(fieldPath(path, "val"), "fixed32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+      if (value > 128 && value < 256) violations.push(violation(fieldPath(path, "val"), "fixed32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
     }
   }
   return violations;
@@ -1194,7 +1194,7 @@ function validateFixed64Lt(message: Record<string, unknown>, path = ''): FieldVi
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value < 5n)) violations.push(violation(fieldPath(path, "val"), "fixed64.lt", "value must be less than 5"));
+    if (value >= 5n) violations.push(violation(fieldPath(path, "val"), "fixed64.lt", "value must be less than 5"));
   }
   return violations;
 }
@@ -1204,7 +1204,7 @@ function validateFixed64Lte(message: Record<string, unknown>, path = ''): FieldV
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value <= 64n)) violations.push(violation(fieldPath(path, "val"), "fixed64.lte", "value must be less than or equal to 64"));
+    if (value > 64n) violations.push(violation(fieldPath(path, "val"), "fixed64.lte", "value must be less than or equal to 64"));
   }
   return violations;
 }
@@ -1214,7 +1214,7 @@ function validateFixed64Gt(message: Record<string, unknown>, path = ''): FieldVi
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value > 16n)) violations.push(violation(fieldPath(path, "val"), "fixed64.gt", "value must be greater than 16"));
+    if (value <= 16n) violations.push(violation(fieldPath(path, "val"), "fixed64.gt", "value must be greater than 16"));
   }
   return violations;
 }
@@ -1224,7 +1224,7 @@ function validateFixed64Gte(message: Record<string, unknown>, path = ''): FieldV
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value >= 8n)) violations.push(violation(fieldPath(path, "val"), "fixed64.gte", "value must be greater than or equal to 8"));
+    if (value < 8n) violations.push(violation(fieldPath(path, "val"), "fixed64.gte", "value must be greater than or equal to 8"));
   }
   return violations;
 }
@@ -1234,7 +1234,7 @@ function validateFixed64GtLt(message: Record<string, unknown>, path = ''): Field
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value > 5n && value < 10n)) violations.push(violation(fieldPath(path, "val"), "fixed64.gt_lt", "value must be greater than 5 and less than 10"));
+    if (value <= 5n || value >= 10n) violations.push(violation(fieldPath(path, "val"), "fixed64.gt_lt", "value must be greater than 5 and less than 10"));
   }
   return violations;
 }
@@ -1244,7 +1244,7 @@ function validateFixed64ExclusiveGtLt(message: Record<string, unknown>, path = '
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value > 10n || value < 5n)) violations.push(violation(fieldPath(path, "val"), "fixed64.gt_lt_exclusive", "value must be greater than 10 or less than 5"));
+    if (value >= 5n && value <= 10n) violations.push(violation(fieldPath(path, "val"), "fixed64.gt_lt_exclusive", "value must be greater than 10 or less than 5"));
   }
   return violations;
 }
@@ -1254,7 +1254,7 @@ function validateFixed64GteLte(message: Record<string, unknown>, path = ''): Fie
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value >= 128n && value <= 256n)) violations.push(violation(fieldPath(path, "val"), "fixed64.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
+    if (value < 128n || value > 256n) violations.push(violation(fieldPath(path, "val"), "fixed64.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
   }
   return violations;
 }
@@ -1264,7 +1264,7 @@ function validateFixed64ExclusiveGteLte(message: Record<string, unknown>, path =
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value >= 256n || value <= 128n)) violations.push(violation(fieldPath(path, "val"), "fixed64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+    if (value > 128n && value < 256n) violations.push(violation(fieldPath(path, "val"), "fixed64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
   }
   return violations;
 }
@@ -1275,7 +1275,7 @@ function validateFixed64IgnoreEmptyGteLte(message: Record<string, unknown>, path
   {
     const value = asBigInt(message["val"]);
     if (!(value === 0n)) {
-      if (!(value >= 256n || value <= 128n)) violations.push(violation(fieldPath(path, "val"), "fixed64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+      if (value > 128n && value < 256n) violations.push(violation(fieldPath(path, "val"), "fixed64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
     }
   }
   return violations;
@@ -1316,7 +1316,7 @@ function validateSfixed32Lt(message: Record<string, unknown>, path = ''): FieldV
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value < 0)) violations.push(violation(fieldPath(path, "val"), "sfixed32.lt", "value must be less than 0"));
+    if (value >= 0) violations.push(violation(fieldPath(path, "val"), "sfixed32.lt", "value must be less than 0"));
   }
   return violations;
 }
@@ -1326,7 +1326,7 @@ function validateSfixed32Lte(message: Record<string, unknown>, path = ''): Field
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value <= 64)) violations.push(violation(fieldPath(path, "val"), "sfixed32.lte", "value must be less than or equal to 64"));
+    if (value > 64) violations.push(violation(fieldPath(path, "val"), "sfixed32.lte", "value must be less than or equal to 64"));
   }
   return violations;
 }
@@ -1336,7 +1336,7 @@ function validateSfixed32Gt(message: Record<string, unknown>, path = ''): FieldV
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value > 16)) violations.push(violation(fieldPath(path, "val"), "sfixed32.gt", "value must be greater than 16"));
+    if (value <= 16) violations.push(violation(fieldPath(path, "val"), "sfixed32.gt", "value must be greater than 16"));
   }
   return violations;
 }
@@ -1346,7 +1346,7 @@ function validateSfixed32Gte(message: Record<string, unknown>, path = ''): Field
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value >= 8)) violations.push(violation(fieldPath(path, "val"), "sfixed32.gte", "value must be greater than or equal to 8"));
+    if (value < 8) violations.push(violation(fieldPath(path, "val"), "sfixed32.gte", "value must be greater than or equal to 8"));
   }
   return violations;
 }
@@ -1356,7 +1356,7 @@ function validateSfixed32GtLt(message: Record<string, unknown>, path = ''): Fiel
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value > 0 && value < 10)) violations.push(violation(fieldPath(path, "val"), "sfixed32.gt_lt", "value must be greater than 0 and less than 10"));
+    if (value <= 0 || value >= 10) violations.push(violation(fieldPath(path, "val"), "sfixed32.gt_lt", "value must be greater than 0 and less than 10"));
   }
   return violations;
 }
@@ -1366,7 +1366,7 @@ function validateSfixed32ExclusiveGtLt(message: Record<string, unknown>, path = 
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value > 10 || value < 0)) violations.push(violation(fieldPath(path, "val"), "sfixed32.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
+    if (value >= 0 && value <= 10) violations.push(violation(fieldPath(path, "val"), "sfixed32.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
   }
   return violations;
 }
@@ -1376,7 +1376,7 @@ function validateSfixed32GteLte(message: Record<string, unknown>, path = ''): Fi
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value >= 128 && value <= 256)) violations.push(violation(fieldPath(path, "val"), "sfixed32.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
+    if (value < 128 || value > 256) violations.push(violation(fieldPath(path, "val"), "sfixed32.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
   }
   return violations;
 }
@@ -1386,7 +1386,7 @@ function validateSfixed32ExclusiveGteLte(message: Record<string, unknown>, path 
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value >= 256 || value <= 128)) violations.push(violation(fieldPath(path, "val"), "sfixed32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+    if (value > 128 && value < 256) violations.push(violation(fieldPath(path, "val"), "sfixed32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
   }
   return violations;
 }
@@ -1397,7 +1397,7 @@ function validateSfixed32IgnoreEmptyGteLte(message: Record<string, unknown>, pat
   {
     const value = asNumber(message["val"]);
     if (!(value === 0)) {
-      if (!(value >= 256 || value <= 128)) violations.push(violation(fieldPath(path, "val"), "sfixed32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+      if (value > 128 && value < 256) violations.push(violation(fieldPath(path, "val"), "sfixed32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
     }
   }
   return violations;
@@ -1438,7 +1438,7 @@ function validateSfixed64Lt(message: Record<string, unknown>, path = ''): FieldV
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value < 0n)) violations.push(violation(fieldPath(path, "val"), "sfixed64.lt", "value must be less than 0"));
+    if (value >= 0n) violations.push(violation(fieldPath(path, "val"), "sfixed64.lt", "value must be less than 0"));
   }
   return violations;
 }
@@ -1448,7 +1448,7 @@ function validateSfixed64Lte(message: Record<string, unknown>, path = ''): Field
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value <= 64n)) violations.push(violation(fieldPath(path, "val"), "sfixed64.lte", "value must be less than or equal to 64"));
+    if (value > 64n) violations.push(violation(fieldPath(path, "val"), "sfixed64.lte", "value must be less than or equal to 64"));
   }
   return violations;
 }
@@ -1458,7 +1458,7 @@ function validateSfixed64Gt(message: Record<string, unknown>, path = ''): FieldV
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value > 16n)) violations.push(violation(fieldPath(path, "val"), "sfixed64.gt", "value must be greater than 16"));
+    if (value <= 16n) violations.push(violation(fieldPath(path, "val"), "sfixed64.gt", "value must be greater than 16"));
   }
   return violations;
 }
@@ -1468,7 +1468,7 @@ function validateSfixed64Gte(message: Record<string, unknown>, path = ''): Field
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value >= 8n)) violations.push(violation(fieldPath(path, "val"), "sfixed64.gte", "value must be greater than or equal to 8"));
+    if (value < 8n) violations.push(violation(fieldPath(path, "val"), "sfixed64.gte", "value must be greater than or equal to 8"));
   }
   return violations;
 }
@@ -1478,7 +1478,7 @@ function validateSfixed64GtLt(message: Record<string, unknown>, path = ''): Fiel
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value > 0n && value < 10n)) violations.push(violation(fieldPath(path, "val"), "sfixed64.gt_lt", "value must be greater than 0 and less than 10"));
+    if (value <= 0n || value >= 10n) violations.push(violation(fieldPath(path, "val"), "sfixed64.gt_lt", "value must be greater than 0 and less than 10"));
   }
   return violations;
 }
@@ -1488,7 +1488,7 @@ function validateSfixed64ExclusiveGtLt(message: Record<string, unknown>, path = 
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value > 10n || value < 0n)) violations.push(violation(fieldPath(path, "val"), "sfixed64.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
+    if (value >= 0n && value <= 10n) violations.push(violation(fieldPath(path, "val"), "sfixed64.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
   }
   return violations;
 }
@@ -1498,7 +1498,7 @@ function validateSfixed64GteLte(message: Record<string, unknown>, path = ''): Fi
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value >= 128n && value <= 256n)) violations.push(violation(fieldPath(path, "val"), "sfixed64.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
+    if (value < 128n || value > 256n) violations.push(violation(fieldPath(path, "val"), "sfixed64.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
   }
   return violations;
 }
@@ -1508,7 +1508,7 @@ function validateSfixed64ExclusiveGteLte(message: Record<string, unknown>, path 
   const violations: FieldViolation[] = [];
   {
     const value = asBigInt(message["val"]);
-    if (!(value >= 256n || value <= 128n)) violations.push(violation(fieldPath(path, "val"), "sfixed64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+    if (value > 128n && value < 256n) violations.push(violation(fieldPath(path, "val"), "sfixed64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
   }
   return violations;
 }
@@ -1519,7 +1519,7 @@ function validateSfixed64IgnoreEmptyGteLte(message: Record<string, unknown>, pat
   {
     const value = asBigInt(message["val"]);
     if (!(value === 0n)) {
-      if (!(value >= 256n || value <= 128n)) violations.push(violation(fieldPath(path, "val"), "sfixed64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+      if (value > 128n && value < 256n) violations.push(violation(fieldPath(path, "val"), "sfixed64.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
     }
   }
   return violations;
@@ -2132,7 +2132,7 @@ function validateRepeatedItems(message: Record<string, unknown>, path = ''): Fie
     const items = asList(message["val"]);
     for (let index = 0; index < items.length; index += 1) {
       const value = Math.fround(asNumber(items[index]));
-      if (!(value > 0)) violations.push(violation(indexPath(fieldPath(path, "val"), index), "float.gt", "value must be greater than 0"));
+      if (value <= 0) violations.push(violation(indexPath(fieldPath(path, "val"), index), "float.gt", "value must be greater than 0"));
     }
   }
   return violations;
@@ -2370,7 +2370,7 @@ function validateMapKeys(message: Record<string, unknown>, path = ''): FieldViol
     for (const [key, entry] of entries) {
       {
         const value = asBigInt(key);
-        if (!(value < 0n)) violations.push(violation(keyPath(fieldPath(path, "val"), key), "sint64.lt", "value must be less than 0"));
+        if (value >= 0n) violations.push(violation(keyPath(fieldPath(path, "val"), key), "sint64.lt", "value must be less than 0"));
       }
     }
   }

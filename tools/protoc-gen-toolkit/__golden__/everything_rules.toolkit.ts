@@ -177,19 +177,19 @@ function validateNumbers(message: Record<string, unknown>, path = ''): FieldViol
   }
   {
     const value = asNumber(message["int32_lt"]);
-    if (!(value < 10)) violations.push(violation(fieldPath(path, "int32_lt"), "int32.lt", "value must be less than 10"));
+    if (value >= 10) violations.push(violation(fieldPath(path, "int32_lt"), "int32.lt", "value must be less than 10"));
   }
   {
     const value = asBigInt(message["int64_gt_lt"]);
-    if (!(value > 0n && value < 10n)) violations.push(violation(fieldPath(path, "int64_gt_lt"), "int64.gt_lt", "value must be greater than 0 and less than 10"));
+    if (value <= 0n || value >= 10n) violations.push(violation(fieldPath(path, "int64_gt_lt"), "int64.gt_lt", "value must be greater than 0 and less than 10"));
   }
   {
     const value = asBigInt(message["int64_gt_lt_exclusive"]);
-    if (!(value > 10n || value < 0n)) violations.push(violation(fieldPath(path, "int64_gt_lt_exclusive"), "int64.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
+    if (value >= 0n && value <= 10n) violations.push(violation(fieldPath(path, "int64_gt_lt_exclusive"), "int64.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
   }
   {
     const value = asNumber(message["uint32_gte_lte"]);
-    if (!(value >= 1 && value <= 3)) violations.push(violation(fieldPath(path, "uint32_gte_lte"), "uint32.gte_lte", "value must be greater than or equal to 1 and less than or equal to 3"));
+    if (value < 1 || value > 3) violations.push(violation(fieldPath(path, "uint32_gte_lte"), "uint32.gte_lte", "value must be greater than or equal to 1 and less than or equal to 3"));
   }
   {
     const value = asBigInt(message["uint64_in"]);
@@ -201,33 +201,33 @@ function validateNumbers(message: Record<string, unknown>, path = ''): FieldViol
   }
   {
     const value = asBigInt(message["sint64_lte"]);
-    if (!(value <= -1n)) violations.push(violation(fieldPath(path, "sint64_lte"), "sint64.lte", "value must be less than or equal to -1"));
+    if (value > -1n) violations.push(violation(fieldPath(path, "sint64_lte"), "sint64.lte", "value must be less than or equal to -1"));
   }
   {
     const value = asNumber(message["fixed32_gte_lt"]);
-    if (!(value >= 1 && value < 5)) violations.push(violation(fieldPath(path, "fixed32_gte_lt"), "fixed32.gte_lt", "value must be greater than or equal to 1 and less than 5"));
+    if (value < 1 || value >= 5) violations.push(violation(fieldPath(path, "fixed32_gte_lt"), "fixed32.gte_lt", "value must be greater than or equal to 1 and less than 5"));
   }
   {
     const value = asBigInt(message["fixed64_gt_lte"]);
-    if (!(value > 1n && value <= 5n)) violations.push(violation(fieldPath(path, "fixed64_gt_lte"), "fixed64.gt_lte", "value must be greater than 1 and less than or equal to 5"));
+    if (value <= 1n || value > 5n) violations.push(violation(fieldPath(path, "fixed64_gt_lte"), "fixed64.gt_lte", "value must be greater than 1 and less than or equal to 5"));
   }
   {
     const value = asNumber(message["sfixed32_ignore_empty"]);
     if (!(value === 0)) {
-      if (!(value > 5)) violations.push(violation(fieldPath(path, "sfixed32_ignore_empty"), "sfixed32.gt", "value must be greater than 5"));
+      if (value <= 5) violations.push(violation(fieldPath(path, "sfixed32_ignore_empty"), "sfixed32.gt", "value must be greater than 5"));
     }
   }
   {
     const value = asBigInt(message["sfixed64_gte_lte_exclusive"]);
-    if (!(value >= 100n || value <= 0n)) violations.push(violation(fieldPath(path, "sfixed64_gte_lte_exclusive"), "sfixed64.gte_lte_exclusive", "value must be greater than or equal to 100 or less than or equal to 0"));
+    if (value > 0n && value < 100n) violations.push(violation(fieldPath(path, "sfixed64_gte_lte_exclusive"), "sfixed64.gte_lte_exclusive", "value must be greater than or equal to 100 or less than or equal to 0"));
   }
   {
     const value = Math.fround(asNumber(message["float_gt"]));
-    if (!(value > 1.5)) violations.push(violation(fieldPath(path, "float_gt"), "float.gt", "value must be greater than 1.5"));
+    if (value <= 1.5) violations.push(violation(fieldPath(path, "float_gt"), "float.gt", "value must be greater than 1.5"));
   }
   {
     const value = asNumber(message["double_gte_lt"]);
-    if (!(value >= 0 && value < 1)) violations.push(violation(fieldPath(path, "double_gte_lt"), "double.gte_lt", "value must be greater than or equal to 0 and less than 1"));
+    if (value < 0 || value >= 1) violations.push(violation(fieldPath(path, "double_gte_lt"), "double.gte_lt", "value must be greater than or equal to 0 and less than 1"));
   }
   {
     const value = asNumber(message["double_in"]);
@@ -239,16 +239,16 @@ function validateNumbers(message: Record<string, unknown>, path = ''): FieldViol
   }
   {
     const value = asNumber(message["int32_gt"]);
-    if (!(value > 0)) violations.push(violation(fieldPath(path, "int32_gt"), "int32.gt", "value must be greater than 0"));
+    if (value <= 0) violations.push(violation(fieldPath(path, "int32_gt"), "int32.gt", "value must be greater than 0"));
   }
   {
     const value = asNumber(message["int32_gte"]);
-    if (!(value >= -1)) violations.push(violation(fieldPath(path, "int32_gte"), "int32.gte", "value must be greater than or equal to -1"));
+    if (value < -1) violations.push(violation(fieldPath(path, "int32_gte"), "int32.gte", "value must be greater than or equal to -1"));
   }
   {
     if (message["maybe"] != null) {
       const value = asNumber(message["maybe"]);
-      if (!(value > 0)) violations.push(violation(fieldPath(path, "maybe"), "int32.gt", "value must be greater than 0"));
+      if (value <= 0) violations.push(violation(fieldPath(path, "maybe"), "int32.gt", "value must be greater than 0"));
     }
   }
   return violations;
@@ -364,7 +364,7 @@ function validateCollections(message: Record<string, unknown>, path = ''): Field
       if (new Set(items.map((item) => asBigInt(item))).size !== items.length) violations.push(violation(fieldPath(path, "ids"), "repeated.unique", "repeated value must contain unique items"));
       for (let index = 0; index < items.length; index += 1) {
         const value = asBigInt(items[index]);
-        if (!(value > 0n)) violations.push(violation(indexPath(fieldPath(path, "ids"), index), "int64.gt", "value must be greater than 0"));
+        if (value <= 0n) violations.push(violation(indexPath(fieldPath(path, "ids"), index), "int64.gt", "value must be greater than 0"));
       }
     }
   }
@@ -399,7 +399,7 @@ function validateCollections(message: Record<string, unknown>, path = ''): Field
       }
       {
         const value = asNumber(entry);
-        if (!(value >= 0)) violations.push(violation(keyPath(fieldPath(path, "counts"), key), "int32.gte", "value must be greater than or equal to 0"));
+        if (value < 0) violations.push(violation(keyPath(fieldPath(path, "counts"), key), "int32.gte", "value must be greater than or equal to 0"));
       }
     }
   }
@@ -408,7 +408,7 @@ function validateCollections(message: Record<string, unknown>, path = ''): Field
     for (const [key, entry] of entries) {
       {
         const value = asBigInt(key);
-        if (!(value > 0n)) violations.push(violation(keyPath(fieldPath(path, "by_id"), key), "int64.gt", "value must be greater than 0"));
+        if (value <= 0n) violations.push(violation(keyPath(fieldPath(path, "by_id"), key), "int64.gt", "value must be greater than 0"));
       }
       {
         const value = asRecord(entry);
@@ -455,7 +455,7 @@ function validateNesting(message: Record<string, unknown>, path = ''): FieldViol
   {
     if (message["number"] != null) {
       const value = asNumber(message["number"]);
-      if (!(value > 0)) violations.push(violation(fieldPath(path, "number"), "int32.gt", "value must be greater than 0"));
+      if (value <= 0) violations.push(violation(fieldPath(path, "number"), "int32.gt", "value must be greater than 0"));
     }
   }
   {

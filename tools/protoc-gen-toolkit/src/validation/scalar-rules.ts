@@ -154,6 +154,9 @@ function emitStringRules(
   label: string,
 ): void {
   rules.assertSupported(STRING_RULES);
+  rules.assertSizeRules('len', 'min_len', 'max_len');
+  rules.assertSizeRules('len_bytes', 'min_bytes', 'max_bytes');
+  rules.assertNotInAndNotIn();
   const text = (name: string): string => rules.string(name) ?? '';
   if (rules.has('const'))
     report(
@@ -314,6 +317,8 @@ function emitBytesRules(
   label: string,
 ): void {
   rules.assertSupported(BYTES_RULES);
+  rules.assertSizeRules('len', 'min_len', 'max_len');
+  rules.assertNotInAndNotIn();
   const operand = (name: string): Uint8Array => {
     const raw = rules.scalar(name);
     return raw instanceof Uint8Array ? raw : new Uint8Array(0);
@@ -422,6 +427,16 @@ function emitEnumRules(
   label: string,
 ): void {
   rules.assertSupported(['const', 'defined_only', 'in', 'not_in']);
+  rules.assertNotInAndNotIn();
+  if (rules.flag('defined_only')) {
+    const declared = new Set(enumDesc.values.map((item) => item.number));
+    const undeclared = rules.list('in').find((item) => !declared.has(Number(item)));
+    if (undeclared !== undefined)
+      throw rules.unsupported(
+        'in',
+        `holds ${String(undeclared)}, which ${enumDesc.typeName} does not declare, with defined_only`,
+      );
+  }
   if (rules.has('const')) {
     const expected = rules.number('const') ?? 0;
     report(w, ctx, `${value} !== ${expected}`, path, 'enum.const', `value must equal ${expected}`);
@@ -447,6 +462,46 @@ function emitEnumRules(
 }
 
 type NumberValue = number | bigint;
+
+/** The comparison that breaks a bound: `gt: 5` is broken by `value <= 5`. */
+const NEGATED: Readonly<Record<string, string>> = { '>': '<=', '>=': '<', '<': '>=', '<=': '>' };
+
+interface Bound {
+  name: string;
+  bound: NumberValue;
+}
+
+/**
+ * Rule sets PGV's generator refuses (module/checker.go) are refused here too, so a contradictory
+ * proto fails at generation, not with surprising verdicts at run time.
+ */
+function checkNumericRules(
+  rules: RuleSet,
+  found: {
+    constant?: NumberValue;
+    gt?: NumberValue;
+    gte?: NumberValue;
+    lt?: NumberValue;
+    lte?: NumberValue;
+    lower?: Bound;
+    upper?: Bound;
+  },
+): void {
+  const { constant, gt, gte, lt, lte, lower, upper } = found;
+  if (gt !== undefined && gte !== undefined)
+    throw rules.unsupported('gte', 'cannot be combined with gt');
+  if (lt !== undefined && lte !== undefined)
+    throw rules.unsupported('lte', 'cannot be combined with lt');
+  if (constant !== undefined) {
+    const other = rules.names.find((name) => name !== 'const' && name !== 'ignore_empty');
+    if (other) throw rules.unsupported(other, 'cannot be combined with const');
+  }
+  if (rules.has('in') && (lower || upper))
+    throw rules.unsupported('in', 'cannot be combined with a range (lt, lte, gt, gte)');
+  rules.assertNotInAndNotIn();
+  if (lower && upper && lower.bound === upper.bound)
+    throw rules.unsupported(upper.name, `equals ${lower.name}; use const for a single value`);
+}
 
 function emitNumericRules(
   w: CodeWriter,
@@ -494,24 +549,20 @@ function emitNumericRules(
       : lte !== undefined
         ? { name: 'lte', bound: lte, op: '<=', words: 'less than or equal to' }
         : undefined;
-  if (gt !== undefined && gte !== undefined)
-    throw rules.unsupported('gte', 'cannot be combined with gt');
-  if (lt !== undefined && lte !== undefined)
-    throw rules.unsupported('lte', 'cannot be combined with lt');
+  checkNumericRules(rules, { constant, gt, gte, lt, lte, lower, upper });
+  // Every check has PGV's form "reject when value <op> bound", so NaN, which compares false with
+  // everything, passes every range rule (it still fails const and in).
   if (lower && upper) {
-    // PGV: a lower bound above the upper bound means "outside the range"; equal bounds stay a
-    // range except for gt/lt, where the inclusive reading would reject every value.
-    const exclusive =
-      lower.bound > upper.bound ||
-      (lower.name === 'gt' && upper.name === 'lt' && lower.bound === upper.bound);
-    const inside = `${value} ${lower.op} ${code(lower.bound)} && ${value} ${upper.op} ${code(upper.bound)}`;
-    const outside = `${value} ${lower.op} ${code(lower.bound)} || ${value} ${upper.op} ${code(upper.bound)}`;
+    // PGV: a lower bound above the upper bound means "outside the range".
+    const exclusive = lower.bound > upper.bound;
+    const belowLower = `${value} ${NEGATED[lower.op]} ${code(lower.bound)}`;
+    const aboveUpper = `${value} ${NEGATED[upper.op]} ${code(upper.bound)}`;
     const rule = `${family}.${lower.name}_${upper.name}${exclusive ? '_exclusive' : ''}`;
     const joiner = exclusive ? 'or' : 'and';
     report(
       w,
       ctx,
-      `!(${exclusive ? outside : inside})`,
+      exclusive ? `${aboveUpper} && ${belowLower}` : `${belowLower} || ${aboveUpper}`,
       path,
       rule,
       `value must be ${lower.words} ${text(lower.bound)} ${joiner} ${upper.words} ${text(upper.bound)}`,
@@ -520,7 +571,7 @@ function emitNumericRules(
     report(
       w,
       ctx,
-      `!(${value} ${lower.op} ${code(lower.bound)})`,
+      `${value} ${NEGATED[lower.op]} ${code(lower.bound)}`,
       path,
       `${family}.${lower.name}`,
       `value must be ${lower.words} ${text(lower.bound)}`,
@@ -529,7 +580,7 @@ function emitNumericRules(
     report(
       w,
       ctx,
-      `!(${value} ${upper.op} ${code(upper.bound)})`,
+      `${value} ${NEGATED[upper.op]} ${code(upper.bound)}`,
       path,
       `${family}.${upper.name}`,
       `value must be ${upper.words} ${text(upper.bound)}`,
