@@ -27,7 +27,17 @@ if [ -x "$RUNTIME/root/usr/lib64/ld-linux-x86-64.so.2" ]; then
 fi
 
 mkdir -p "$RUNTIME/apt/lists/partial" "$RUNTIME/apt/cache/archives/partial" "$RUNTIME/debs"
-echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main" \
+# The Debian mirror this machine already uses (deb822 .sources or a one-line sources.list entry).
+mirror="$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '/^URIs:/ {print $2; exit}')"
+if [ -z "$mirror" ]; then
+  mirror="$(grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+    grep -v security | awk '{for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) {print $i; exit}}')"
+fi
+if [ -z "$mirror" ]; then
+  echo "conformance runtime: no Debian mirror found in /etc/apt" >&2
+  exit 1
+fi
+echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main" \
   >"$RUNTIME/apt/sources.list"
 APT_OPTS=(
   -o "Dir::Etc::SourceList=$RUNTIME/apt/sources.list"
