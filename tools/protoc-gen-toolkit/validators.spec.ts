@@ -43,6 +43,20 @@ const VALID_STRINGS = {
   optional_uuid: '',
 };
 
+const VALID_BYTES = {
+  exact: Buffer.from('ab'),
+  range: Buffer.from('a'),
+  ignore_empty: Buffer.alloc(0),
+  const_bytes: Buffer.from([0x01, 0xff]),
+  affixes: Buffer.from([0x99, ...Buffer.from('midz')]),
+  listed: Buffer.from('b'),
+  unlisted: Buffer.from('y'),
+  ascii: Buffer.from('abc'),
+  address: Buffer.from([127, 0, 0, 1]),
+  address_v4: Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1]),
+  address_v6: Buffer.from([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+};
+
 describe('generated validators (everything_rules.proto)', () => {
   it('accepts a message that satisfies every string rule', () => {
     expect(validate('Strings', VALID_STRINGS)).toEqual([]);
@@ -145,6 +159,12 @@ describe('generated validators (everything_rules.proto)', () => {
     expect(rulesFor('Numbers', VALID_NUMBERS, field, value)).toEqual([rule]);
   });
 
+  it('lets NaN pass range rules but not in, as PGV does (every check is "reject if v <op> bound")', () => {
+    expect(rulesFor('Numbers', VALID_NUMBERS, 'float_gt', NaN)).toEqual([]);
+    expect(rulesFor('Numbers', VALID_NUMBERS, 'double_gte_lt', NaN)).toEqual([]);
+    expect(rulesFor('Numbers', VALID_NUMBERS, 'double_in', NaN)).toEqual(['double.in']);
+  });
+
   it('compares 64-bit values beyond 2^53 exactly', () => {
     expect(
       rulesFor('Numbers', VALID_NUMBERS, 'sfixed64_gte_lte_exclusive', '9007199254740993'),
@@ -175,15 +195,30 @@ describe('generated validators (everything_rules.proto)', () => {
   });
 
   it('checks byte lengths', () => {
-    const valid = {
-      exact: Buffer.from('ab'),
-      range: Buffer.from('a'),
-      ignore_empty: Buffer.alloc(0),
-    };
-    expect(validate('Bytes', valid)).toEqual([]);
-    expect(rulesFor('Bytes', valid, 'exact', Buffer.from('abc'))).toEqual(['bytes.len']);
-    expect(rulesFor('Bytes', valid, 'range', Buffer.from('abcd'))).toEqual(['bytes.max_len']);
-    expect(rulesFor('Bytes', valid, 'ignore_empty', Buffer.from('a'))).toEqual(['bytes.min_len']);
+    expect(validate('Bytes', VALID_BYTES)).toEqual([]);
+    expect(rulesFor('Bytes', VALID_BYTES, 'exact', Buffer.from('abc'))).toEqual(['bytes.len']);
+    expect(rulesFor('Bytes', VALID_BYTES, 'range', Buffer.from('abcd'))).toEqual(['bytes.max_len']);
+    expect(rulesFor('Bytes', VALID_BYTES, 'ignore_empty', Buffer.from('a'))).toEqual([
+      'bytes.min_len',
+    ]);
+  });
+
+  it('compares bytes operands as bytes and reads ip rules from the raw address', () => {
+    const bad = (field: string, value: number[] | string) =>
+      rulesFor('Bytes', VALID_BYTES, field, Buffer.from(value as never));
+    expect(bad('const_bytes', [0x01, 0xfe])).toEqual(['bytes.const']);
+    expect(bad('affixes', [0x98, ...Buffer.from('midz')])).toEqual(['bytes.prefix']);
+    expect(bad('affixes', [0x99, ...Buffer.from('miz')])).toEqual(['bytes.contains']);
+    expect(bad('affixes', [0x99, ...Buffer.from('mid')])).toEqual(['bytes.suffix']);
+    expect(bad('listed', 'c')).toEqual(['bytes.in']);
+    expect(bad('unlisted', 'x')).toEqual(['bytes.not_in']);
+    expect(bad('ascii', 'ABC')).toEqual(['bytes.pattern']);
+    expect(bad('address', [1, 2, 3])).toEqual(['bytes.ip']);
+    expect(bad('address_v4', [...Array(16).fill(0)])).toEqual(['bytes.ipv4']);
+    expect(bad('address_v6', [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4])).toEqual([
+      'bytes.ipv6',
+    ]);
+    expect(bad('address_v6', [])).toEqual([]);
   });
 
   const VALID_COLLECTIONS = {

@@ -58,11 +58,11 @@ function validateGetNotificationHistoryRequest(message: Record<string, unknown>,
   }
   {
     const value = asNumber(message["limit"]);
-    if (!(value >= 1 && value <= 100)) violations.push(violation(fieldPath(path, "limit"), "int32.gte_lte", "value must be greater than or equal to 1 and less than or equal to 100"));
+    if (value < 1 || value > 100) violations.push(violation(fieldPath(path, "limit"), "int32.gte_lte", "value must be greater than or equal to 1 and less than or equal to 100"));
   }
   {
     const value = asNumber(message["offset"]);
-    if (!(value >= 0)) violations.push(violation(fieldPath(path, "offset"), "int32.gte", "value must be greater than or equal to 0"));
+    if (value < 0) violations.push(violation(fieldPath(path, "offset"), "int32.gte", "value must be greater than or equal to 0"));
   }
   return violations;
 }

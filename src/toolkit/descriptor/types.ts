@@ -47,6 +47,8 @@ export interface FieldDescriptor {
   optional: boolean;
   /** Name of the real oneof this field belongs to, if any. */
   oneof?: string;
+  /** A repeated number written unpacked on the wire (`[packed = false]`); absent means packed. */
+  unpacked?: boolean;
 }
 
 /** A single rule failure; rendered as google.rpc.BadRequest.FieldViolation. @publicApi */

@@ -131,6 +131,19 @@ describe('decodeJson', () => {
     expect(decoded).not.toHaveProperty('unknown_field');
   });
 
+  it('refuses unknown fields when asked to, naming the field', () => {
+    expect(() => decodeJson(KITCHEN, { unknown_field: 1 }, { ignoreUnknownFields: false })).toThrow(
+      expect.objectContaining({ field: 'unknown_field' }),
+    );
+    expect(decodeJson(KITCHEN, { f_string: 'a' }, { ignoreUnknownFields: false }).f_string).toBe(
+      'a',
+    );
+  });
+
+  it('keeps an enum number this build does not know (proto3 enums are open)', () => {
+    expect(decodeJson(KITCHEN, { color: 7 }).color).toBe(7);
+  });
+
   it('accepts URL-safe and unpadded base64, NaN and -Infinity floats, integral floats for ints', () => {
     const decoded = decodeJson(KITCHEN, {
       f_bytes: '-_8',
@@ -173,7 +186,7 @@ describe('decodeJson', () => {
     ['bad base64', { f_bytes: 'a' }, 'f_bytes', 'expected base64'],
     ['mixed base64 alphabets', { f_bytes: 'a+-b' }, 'f_bytes', 'expected base64'],
     ['unknown enum name', { color: 'BLUE' }, 'color', `unknown ${COLOR} value "BLUE"`],
-    ['unknown enum number', { color: 7 }, 'color', 'unknown'],
+    ['enum number beyond int32', { color: 2 ** 31 }, 'color', 'unknown'],
     ['enum as bool', { color: true }, 'color', 'expected an enum name or number'],
     ['repeated not array', { ids: '1' }, 'ids', 'expected an array, got string'],
     ['repeated element', { ids: ['1', 'x'] }, 'ids[1]', 'expected an integer (int64)'],

@@ -31,6 +31,7 @@ export const KITCHEN = 'codec_test.Kitchen';
 export const NESTED = 'codec_test.Nested';
 export const COLOR = 'codec_test.Color';
 export const REQUEST = 'codec_test.UpdateRequest';
+export const DYNAMIC = 'codec_test.Dynamic';
 
 const SCALARS: readonly ScalarType[] = [
   'double',
@@ -77,6 +78,19 @@ registerTypes(
     {
       fullName: NESTED,
       fields: [field('name', 1, scalar('string')), field('child', 2, message(NESTED))],
+    },
+    {
+      fullName: DYNAMIC,
+      fields: [
+        field('attributes', 1, message('google.protobuf.Struct')),
+        field('extra', 2, message('google.protobuf.Value')),
+        field('items', 3, message('google.protobuf.ListValue')),
+        field('mask', 4, message('google.protobuf.FieldMask')),
+        field('detail', 5, message('google.protobuf.Any')),
+        field('nothing', 6, { kind: 'enum', enumType: 'google.protobuf.NullValue' }),
+        field('values', 7, message('google.protobuf.Value'), { cardinality: 'repeated' }),
+        field('counts', 8, scalar('int32'), { cardinality: 'repeated', unpacked: true }),
+      ],
     },
     {
       fullName: REQUEST,

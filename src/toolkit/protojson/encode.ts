@@ -3,8 +3,24 @@ import { fieldPath, indexPath, keyPath } from '../validation/field-path';
 import { LONG_SCALARS } from './integers';
 import { enumPlan, messagePlan } from './plan';
 import { setOwn } from './decode';
-import { scalarDefault } from './scalars';
 import {
+  FIELD_MASK,
+  fieldMaskToJson,
+  LIST_VALUE,
+  listToJson,
+  NULL_VALUE,
+  STRUCT,
+  structToJson,
+  VALUE,
+  valueToJson,
+} from './json-value';
+import { scalarDefault } from './scalars';
+import { decodeBinary } from './binary';
+import { isKnownMessage } from './well-known-descriptors';
+import {
+  ANY,
+  anyTypeName,
+  CUSTOM_JSON_TYPES,
   DURATION,
   EMPTY,
   formatDuration,
@@ -14,6 +30,17 @@ import {
 } from './well-known';
 
 type JsonObject = Record<string, unknown>;
+
+/** @publicApi */
+export interface EncodeJsonOptions {
+  /** Key fields by proto name (the default, as grpc-gateway's UseProtoNames) or by jsonName. */
+  useProtoNames?: boolean;
+  /**
+   * Write every field, defaults included and `null` for unset messages (the default, as
+   * grpc-gateway's EmitUnpopulated); `false` leaves out fields at their default, as protojson does.
+   */
+  emitUnpopulated?: boolean;
+}
 
 /**
  * Writes a loader-shaped message as protojson the way grpc-gateway does with
@@ -25,11 +52,28 @@ type JsonObject = Record<string, unknown>;
  * @throws Error when the handler returned a value of the wrong type (a server bug, not a 400).
  * @publicApi
  */
-export function encodeJson(messageType: string, message: Record<string, unknown>): unknown {
-  return encodeMessage(messageType, message, '');
+export function encodeJson(
+  messageType: string,
+  message: Record<string, unknown>,
+  options: EncodeJsonOptions = {},
+): unknown {
+  return encodeMessage(messageType, message, '', {
+    protoNames: options.useProtoNames !== false,
+    emitUnpopulated: options.emitUnpopulated !== false,
+  });
 }
 
-function encodeMessage(messageType: string, message: unknown, path: string): JsonObject {
+interface Resolved {
+  protoNames: boolean;
+  emitUnpopulated: boolean;
+}
+
+function encodeMessage(
+  messageType: string,
+  message: unknown,
+  path: string,
+  options: Resolved,
+): JsonObject {
   if (typeof message !== 'object' || message === null || Array.isArray(message))
     throw encodeError(path, `expected an object (${messageType})`, message);
   const source = message as JsonObject;
@@ -37,17 +81,35 @@ function encodeMessage(messageType: string, message: unknown, path: string): Jso
   const json: JsonObject = {};
   for (const field of plan.fields) {
     const value = source[field.name];
-    if ((value === undefined || value === null) && (field.optional || field.oneof)) continue;
-    json[field.name] = encodeField(field, value, fieldPath(path, field.name));
+    const unset = value === undefined || value === null;
+    // An unset Value has no JSON form: `null` would read back as a Value holding null.
+    const isValue = field.type.kind === 'message' && field.type.messageType === VALUE;
+    if (unset && (field.optional || field.oneof || (isValue && field.cardinality === 'singular')))
+      continue;
+    if (!options.emitUnpopulated && !field.optional && !field.oneof && isDefault(field, value))
+      continue;
+    json[options.protoNames ? field.name : field.jsonName] = encodeField(
+      field,
+      value,
+      fieldPath(path, field.name),
+      options,
+    );
   }
   return json;
 }
 
-function encodeField(field: FieldDescriptor, value: unknown, path: string): unknown {
+function encodeField(
+  field: FieldDescriptor,
+  value: unknown,
+  path: string,
+  options: Resolved,
+): unknown {
   if (field.cardinality === 'repeated') {
     if (value === undefined || value === null) return [];
     if (!Array.isArray(value)) throw encodeError(path, 'expected an array', value);
-    return value.map((element, index) => encodeValue(field.type, element, indexPath(path, index)));
+    return value.map((element, index) =>
+      encodeValue(field.type, element, indexPath(path, index), options),
+    );
   }
   if (field.cardinality === 'map') {
     if (value === undefined || value === null) return {};
@@ -55,21 +117,31 @@ function encodeField(field: FieldDescriptor, value: unknown, path: string): unkn
       throw encodeError(path, 'expected an object (map)', value);
     const json: JsonObject = {};
     for (const [key, element] of Object.entries(value))
-      setOwn(json, key, encodeValue(field.type, element, keyPath(path, key)));
+      setOwn(json, key, encodeValue(field.type, element, keyPath(path, key), options));
     return json;
   }
-  return encodeValue(field.type, value, path);
+  return encodeValue(field.type, value, path, options);
 }
 
-function encodeValue(type: ValueType, value: unknown, path: string): unknown {
+function encodeValue(type: ValueType, value: unknown, path: string, options: Resolved): unknown {
   if (type.kind === 'scalar')
     return encodeScalar(type.scalar, value ?? scalarDefault(type.scalar), path);
   if (type.kind === 'enum') return encodeEnum(type.enumType, value, path);
   if (value === undefined || value === null) return null;
-  return encodeMessageValue(type.messageType, value, path);
+  return encodeMessageValue(type.messageType, value, path, options);
 }
 
-function encodeMessageValue(messageType: string, value: unknown, path: string): unknown {
+function encodeMessageValue(
+  messageType: string,
+  value: unknown,
+  path: string,
+  options: Resolved,
+): unknown {
+  if (messageType === STRUCT) return structToJson(value, path);
+  if (messageType === VALUE) return valueToJson(value, path);
+  if (messageType === LIST_VALUE) return listToJson(value, path);
+  if (messageType === FIELD_MASK) return fieldMaskToJson(value, path);
+  if (messageType === ANY) return encodeAny(value, path, options);
   const wrapped = WRAPPER_SCALARS.get(messageType);
   if (wrapped) {
     const inner =
@@ -79,7 +151,30 @@ function encodeMessageValue(messageType: string, value: unknown, path: string): 
   if (messageType === TIMESTAMP) return formatTimestamp(value, path);
   if (messageType === DURATION) return formatDuration(value, path);
   if (messageType === EMPTY) return {};
-  return encodeMessage(messageType, value, path);
+  return encodeMessage(messageType, value, path, options);
+}
+
+/** The loader's `{ type_url, value }` as `{"@type": ..., ...}` with the embedded message as JSON. */
+function encodeAny(value: unknown, path: string, options: Resolved): JsonObject {
+  if (typeof value !== 'object' || value === null)
+    throw encodeError(path, 'expected an Any', value);
+  const { type_url: typeUrl = '', value: bytes } = value as JsonObject;
+  const payload = bytes instanceof Uint8Array ? bytes : new Uint8Array(0);
+  if (typeUrl === '' && payload.length === 0) return {};
+  if (typeof typeUrl !== 'string' || !typeUrl.includes('/'))
+    throw encodeError(path, 'expected an Any type URL', typeUrl);
+  const typeName = anyTypeName(typeUrl);
+  if (!isKnownMessage(typeName))
+    throw encodeError(path, 'an Any of a registered message type', typeName);
+  let embedded: Record<string, unknown>;
+  try {
+    embedded = decodeBinary(typeName, payload);
+  } catch (error) {
+    throw encodeError(path, `an Any holding a valid ${typeName} (${String(error)})`, typeName);
+  }
+  const json = encodeMessageValue(typeName, embedded, path, options);
+  if (CUSTOM_JSON_TYPES.has(typeName)) return { '@type': typeUrl, value: json };
+  return { '@type': typeUrl, ...(json as JsonObject) };
 }
 
 function encodeScalar(scalar: ScalarType, value: unknown, path: string): unknown {
@@ -114,7 +209,8 @@ function encodeInteger(scalar: ScalarType, value: unknown, path: string): string
   return Number(value);
 }
 
-function encodeEnum(enumType: string, value: unknown, path: string): string | number {
+function encodeEnum(enumType: string, value: unknown, path: string): string | number | null {
+  if (enumType === NULL_VALUE) return null;
   const plan = enumPlan(enumType);
   if (value === undefined || value === null) return plan.defaultName;
   if (typeof value === 'string' && plan.numberByName.has(value)) return value;
@@ -135,6 +231,25 @@ function shortestFloat32(value: number): number {
     if (Math.fround(candidate) === single) return candidate;
   }
   return Number(single.toPrecision(9));
+}
+
+/** Whether a field without explicit presence holds its default (so protojson leaves it out). */
+function isDefault(field: FieldDescriptor, value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (field.cardinality === 'repeated') return Array.isArray(value) && value.length === 0;
+  if (field.cardinality === 'map')
+    return typeof value === 'object' && Object.keys(value).length === 0;
+  const { type } = field;
+  if (type.kind === 'message') return false;
+  if (type.kind === 'enum')
+    return (
+      value === 0 ||
+      (type.enumType !== NULL_VALUE && value === enumPlan(type.enumType).defaultName) ||
+      type.enumType === NULL_VALUE
+    );
+  if (value instanceof Uint8Array) return value.length === 0;
+  if (typeof value === 'number') return value === 0 && !Object.is(value, -0);
+  return value === scalarDefault(type.scalar) || value === '0' || value === false || value === '';
 }
 
 function encodeError(path: string, expectation: string, value: unknown): Error {

@@ -7,6 +7,8 @@ const JSON_NUMBER_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 /** The spellings Go's strconv.ParseBool (and so grpc-gateway) accepts in paths and queries. */
 const TRUE_TEXT = new Set(['true', 'True', 'TRUE', 't', 'T', '1']);
 const FALSE_TEXT = new Set(['false', 'False', 'FALSE', 'f', 'F', '0']);
+/** A UTF-16 surrogate without its pair: JSON can spell it (`"\ud800"`), UTF-8 cannot hold it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const BASE64_STD = /^[A-Za-z0-9+/]*={0,2}$/;
 const BASE64_URL = /^[A-Za-z0-9\-_]*={0,2}$/;
 
@@ -28,6 +30,9 @@ export function decodeScalarJson(scalar: ScalarType, value: unknown, path: strin
   switch (scalar) {
     case 'string':
       if (typeof value !== 'string') throw expected(path, 'a string', value);
+      // A proto string is UTF-8; a lone surrogate would silently become U+FFFD on the wire.
+      if (LONE_SURROGATE.test(value))
+        throw new ProtoJsonError(path, 'string holds an unpaired UTF-16 surrogate');
       return value;
     case 'bool':
       if (typeof value !== 'boolean') throw expected(path, 'true or false', value);

@@ -17,6 +17,28 @@ export const WRAPPER_SCALARS: ReadonlyMap<string, ScalarType> = new Map<string, 
 export const TIMESTAMP = 'google.protobuf.Timestamp';
 export const DURATION = 'google.protobuf.Duration';
 export const EMPTY = 'google.protobuf.Empty';
+export const ANY = 'google.protobuf.Any';
+
+/**
+ * Types whose protojson form is not a JSON object of their fields; inside an Any they go under
+ * `"value"` (`{"@type": ".../google.protobuf.Duration", "value": "1.5s"}`). @internal
+ */
+export const CUSTOM_JSON_TYPES: ReadonlySet<string> = new Set([
+  ...WRAPPER_SCALARS.keys(),
+  'google.protobuf.Timestamp',
+  'google.protobuf.Duration',
+  'google.protobuf.Empty',
+  'google.protobuf.Any',
+  'google.protobuf.FieldMask',
+  'google.protobuf.Struct',
+  'google.protobuf.Value',
+  'google.protobuf.ListValue',
+]);
+
+/** The message name an Any's type URL points at (the part after the last `/`). @internal */
+export function anyTypeName(typeUrl: string): string {
+  return typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
+}
 
 /** Timestamp/Duration in the loader shape. */
 export interface SecondsNanos {
@@ -96,6 +118,10 @@ export function parseDuration(text: string, path: string): SecondsNanos {
 export function formatDuration(value: unknown, path: string): string {
   const { seconds, nanos } = readSecondsNanos(value, path);
   const negative = seconds < 0 || nanos < 0;
+  if (Math.abs(seconds) > Number(MAX_DURATION_SECONDS))
+    throw new Error(
+      `cannot encode ${path}: duration ${seconds}s is outside ±${MAX_DURATION_SECONDS}s`,
+    );
   if (Math.abs(nanos) > 999999999 || (seconds > 0 && nanos < 0) || (seconds < 0 && nanos > 0))
     throw new Error(`cannot encode ${path}: duration ${seconds}s ${nanos}ns is not normalised`);
   return `${negative ? '-' : ''}${Math.abs(seconds)}${fractionDigits(Math.abs(nanos))}s`;

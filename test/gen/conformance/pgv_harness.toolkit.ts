@@ -119,7 +119,7 @@ function validateInt32LTE(message: Record<string, unknown>, path = ''): FieldVio
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value <= 64)) violations.push(violation(fieldPath(path, "val"), "int32.lte", "value must be less than or equal to 64"));
+    if (value > 64) violations.push(violation(fieldPath(path, "val"), "int32.lte", "value must be less than or equal to 64"));
   }
   return violations;
 }
@@ -129,7 +129,7 @@ function validateInt32GTE(message: Record<string, unknown>, path = ''): FieldVio
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value >= 8)) violations.push(violation(fieldPath(path, "val"), "int32.gte", "value must be greater than or equal to 8"));
+    if (value < 8) violations.push(violation(fieldPath(path, "val"), "int32.gte", "value must be greater than or equal to 8"));
   }
   return violations;
 }
@@ -139,7 +139,7 @@ function validateInt32GTELTE(message: Record<string, unknown>, path = ''): Field
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value >= 128 && value <= 256)) violations.push(violation(fieldPath(path, "val"), "int32.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
+    if (value < 128 || value > 256) violations.push(violation(fieldPath(path, "val"), "int32.gte_lte", "value must be greater than or equal to 128 and less than or equal to 256"));
   }
   return violations;
 }
@@ -149,7 +149,7 @@ function validateInt32ExGTELTE(message: Record<string, unknown>, path = ''): Fie
   const violations: FieldViolation[] = [];
   {
     const value = asNumber(message["val"]);
-    if (!(value >= 256 || value <= 128)) violations.push(violation(fieldPath(path, "val"), "int32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
+    if (value > 128 && value < 256) violations.push(violation(fieldPath(path, "val"), "int32.gte_lte_exclusive", "value must be greater than or equal to 256 or less than or equal to 128"));
   }
   return violations;
 }

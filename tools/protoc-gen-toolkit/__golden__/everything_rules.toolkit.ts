@@ -2,7 +2,7 @@
 
 import { registerTypes } from '../../../src/toolkit/descriptor';
 import type { FieldViolation } from '../../../src/toolkit/descriptor';
-import { codePointLength, compilePattern, fieldPath, indexPath, isAddress, isEmail, isHostname, isIp, isIpv4, isIpv6, isUri, isUriRef, isUuid, keyPath, utf8ByteLength, violation } from '../../../src/toolkit/validation';
+import { bytesAsText, bytesContains, bytesEqual, bytesHasPrefix, bytesHasSuffix, bytesIn, codePointLength, compilePattern, fieldPath, indexPath, isAddress, isEmail, isHostname, isIp, isIpBytes, isIpv4, isIpv4Bytes, isIpv6, isIpv6Bytes, isUri, isUriRef, isUuid, keyPath, utf8ByteLength, violation } from '../../../src/toolkit/validation';
 
 function asString(value: unknown): string {
   return typeof value === 'string' ? value : value == null ? '' : String(value);
@@ -51,6 +51,13 @@ const everything_Color_numbers = { "COLOR_UNSPECIFIED": 0, "RED": 1, "GREEN": 2 
 const everything_Color_defined = new Set<number>([0, 1, 2]);
 const Enums_in_colors_in = new Set([1, 2]);
 const Enums_not_in_colors_not_in = new Set([0]);
+const Bytes_const_bytes_const = new Uint8Array([0x01, 0xff]);
+const Bytes_affixes_prefix = new Uint8Array([0x99]);
+const Bytes_affixes_suffix = new Uint8Array([0x7a]);
+const Bytes_affixes_contains = new Uint8Array([0x6d, 0x69, 0x64]);
+const Bytes_listed_in = [new Uint8Array([0x61]), new Uint8Array([0x62])];
+const Bytes_unlisted_not_in = [new Uint8Array([0x78])];
+const Bytes_ascii_pattern = compilePattern("^[a-z]*$");
 
 /** Validates everything.Strings (PGV semantics); returns every violation. */
 function validateStrings(message: Record<string, unknown>, path = ''): FieldViolation[] {
@@ -170,19 +177,19 @@ function validateNumbers(message: Record<string, unknown>, path = ''): FieldViol
   }
   {
     const value = asNumber(message["int32_lt"]);
-    if (!(value < 10)) violations.push(violation(fieldPath(path, "int32_lt"), "int32.lt", "value must be less than 10"));
+    if (value >= 10) violations.push(violation(fieldPath(path, "int32_lt"), "int32.lt", "value must be less than 10"));
   }
   {
     const value = asBigInt(message["int64_gt_lt"]);
-    if (!(value > 0n && value < 10n)) violations.push(violation(fieldPath(path, "int64_gt_lt"), "int64.gt_lt", "value must be greater than 0 and less than 10"));
+    if (value <= 0n || value >= 10n) violations.push(violation(fieldPath(path, "int64_gt_lt"), "int64.gt_lt", "value must be greater than 0 and less than 10"));
   }
   {
     const value = asBigInt(message["int64_gt_lt_exclusive"]);
-    if (!(value > 10n || value < 0n)) violations.push(violation(fieldPath(path, "int64_gt_lt_exclusive"), "int64.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
+    if (value >= 0n && value <= 10n) violations.push(violation(fieldPath(path, "int64_gt_lt_exclusive"), "int64.gt_lt_exclusive", "value must be greater than 10 or less than 0"));
   }
   {
     const value = asNumber(message["uint32_gte_lte"]);
-    if (!(value >= 1 && value <= 3)) violations.push(violation(fieldPath(path, "uint32_gte_lte"), "uint32.gte_lte", "value must be greater than or equal to 1 and less than or equal to 3"));
+    if (value < 1 || value > 3) violations.push(violation(fieldPath(path, "uint32_gte_lte"), "uint32.gte_lte", "value must be greater than or equal to 1 and less than or equal to 3"));
   }
   {
     const value = asBigInt(message["uint64_in"]);
@@ -194,33 +201,33 @@ function validateNumbers(message: Record<string, unknown>, path = ''): FieldViol
   }
   {
     const value = asBigInt(message["sint64_lte"]);
-    if (!(value <= -1n)) violations.push(violation(fieldPath(path, "sint64_lte"), "sint64.lte", "value must be less than or equal to -1"));
+    if (value > -1n) violations.push(violation(fieldPath(path, "sint64_lte"), "sint64.lte", "value must be less than or equal to -1"));
   }
   {
     const value = asNumber(message["fixed32_gte_lt"]);
-    if (!(value >= 1 && value < 5)) violations.push(violation(fieldPath(path, "fixed32_gte_lt"), "fixed32.gte_lt", "value must be greater than or equal to 1 and less than 5"));
+    if (value < 1 || value >= 5) violations.push(violation(fieldPath(path, "fixed32_gte_lt"), "fixed32.gte_lt", "value must be greater than or equal to 1 and less than 5"));
   }
   {
     const value = asBigInt(message["fixed64_gt_lte"]);
-    if (!(value > 1n && value <= 5n)) violations.push(violation(fieldPath(path, "fixed64_gt_lte"), "fixed64.gt_lte", "value must be greater than 1 and less than or equal to 5"));
+    if (value <= 1n || value > 5n) violations.push(violation(fieldPath(path, "fixed64_gt_lte"), "fixed64.gt_lte", "value must be greater than 1 and less than or equal to 5"));
   }
   {
     const value = asNumber(message["sfixed32_ignore_empty"]);
     if (!(value === 0)) {
-      if (!(value > 5)) violations.push(violation(fieldPath(path, "sfixed32_ignore_empty"), "sfixed32.gt", "value must be greater than 5"));
+      if (value <= 5) violations.push(violation(fieldPath(path, "sfixed32_ignore_empty"), "sfixed32.gt", "value must be greater than 5"));
     }
   }
   {
     const value = asBigInt(message["sfixed64_gte_lte_exclusive"]);
-    if (!(value >= 100n || value <= 0n)) violations.push(violation(fieldPath(path, "sfixed64_gte_lte_exclusive"), "sfixed64.gte_lte_exclusive", "value must be greater than or equal to 100 or less than or equal to 0"));
+    if (value > 0n && value < 100n) violations.push(violation(fieldPath(path, "sfixed64_gte_lte_exclusive"), "sfixed64.gte_lte_exclusive", "value must be greater than or equal to 100 or less than or equal to 0"));
   }
   {
     const value = Math.fround(asNumber(message["float_gt"]));
-    if (!(value > 1.5)) violations.push(violation(fieldPath(path, "float_gt"), "float.gt", "value must be greater than 1.5"));
+    if (value <= 1.5) violations.push(violation(fieldPath(path, "float_gt"), "float.gt", "value must be greater than 1.5"));
   }
   {
     const value = asNumber(message["double_gte_lt"]);
-    if (!(value >= 0 && value < 1)) violations.push(violation(fieldPath(path, "double_gte_lt"), "double.gte_lt", "value must be greater than or equal to 0 and less than 1"));
+    if (value < 0 || value >= 1) violations.push(violation(fieldPath(path, "double_gte_lt"), "double.gte_lt", "value must be greater than or equal to 0 and less than 1"));
   }
   {
     const value = asNumber(message["double_in"]);
@@ -232,16 +239,16 @@ function validateNumbers(message: Record<string, unknown>, path = ''): FieldViol
   }
   {
     const value = asNumber(message["int32_gt"]);
-    if (!(value > 0)) violations.push(violation(fieldPath(path, "int32_gt"), "int32.gt", "value must be greater than 0"));
+    if (value <= 0) violations.push(violation(fieldPath(path, "int32_gt"), "int32.gt", "value must be greater than 0"));
   }
   {
     const value = asNumber(message["int32_gte"]);
-    if (!(value >= -1)) violations.push(violation(fieldPath(path, "int32_gte"), "int32.gte", "value must be greater than or equal to -1"));
+    if (value < -1) violations.push(violation(fieldPath(path, "int32_gte"), "int32.gte", "value must be greater than or equal to -1"));
   }
   {
     if (message["maybe"] != null) {
       const value = asNumber(message["maybe"]);
-      if (!(value > 0)) violations.push(violation(fieldPath(path, "maybe"), "int32.gt", "value must be greater than 0"));
+      if (value <= 0) violations.push(violation(fieldPath(path, "maybe"), "int32.gt", "value must be greater than 0"));
     }
   }
   return violations;
@@ -287,6 +294,42 @@ function validateBytes(message: Record<string, unknown>, path = ''): FieldViolat
       if (value.length < 2) violations.push(violation(fieldPath(path, "ignore_empty"), "bytes.min_len", "value length must be at least 2 bytes"));
     }
   }
+  {
+    const value = asBytes(message["const_bytes"]);
+    if (!bytesEqual(value, Bytes_const_bytes_const)) violations.push(violation(fieldPath(path, "const_bytes"), "bytes.const", "value must equal `\\x01\\xff`"));
+  }
+  {
+    const value = asBytes(message["affixes"]);
+    if (!bytesHasPrefix(value, Bytes_affixes_prefix)) violations.push(violation(fieldPath(path, "affixes"), "bytes.prefix", "value does not have prefix `\\x99`"));
+    if (!bytesHasSuffix(value, Bytes_affixes_suffix)) violations.push(violation(fieldPath(path, "affixes"), "bytes.suffix", "value does not have suffix `z`"));
+    if (!bytesContains(value, Bytes_affixes_contains)) violations.push(violation(fieldPath(path, "affixes"), "bytes.contains", "value does not contain `mid`"));
+  }
+  {
+    const value = asBytes(message["listed"]);
+    if (!bytesIn(value, Bytes_listed_in)) violations.push(violation(fieldPath(path, "listed"), "bytes.in", "value must be in list [a, b]"));
+  }
+  {
+    const value = asBytes(message["unlisted"]);
+    if (bytesIn(value, Bytes_unlisted_not_in)) violations.push(violation(fieldPath(path, "unlisted"), "bytes.not_in", "value must not be in list [x]"));
+  }
+  {
+    const value = asBytes(message["ascii"]);
+    if (!Bytes_ascii_pattern.test(bytesAsText(value))) violations.push(violation(fieldPath(path, "ascii"), "bytes.pattern", "value does not match regex pattern `^[a-z]*$`"));
+  }
+  {
+    const value = asBytes(message["address"]);
+    if (!isIpBytes(value)) violations.push(violation(fieldPath(path, "address"), "bytes.ip", "value must be a valid IP address in byte format"));
+  }
+  {
+    const value = asBytes(message["address_v4"]);
+    if (!isIpv4Bytes(value)) violations.push(violation(fieldPath(path, "address_v4"), "bytes.ipv4", "value must be a valid IPv4 address in byte format"));
+  }
+  {
+    const value = asBytes(message["address_v6"]);
+    if (!(value.length === 0)) {
+      if (!isIpv6Bytes(value)) violations.push(violation(fieldPath(path, "address_v6"), "bytes.ipv6", "value must be a valid IPv6 address in byte format"));
+    }
+  }
   return violations;
 }
 
@@ -321,7 +364,7 @@ function validateCollections(message: Record<string, unknown>, path = ''): Field
       if (new Set(items.map((item) => asBigInt(item))).size !== items.length) violations.push(violation(fieldPath(path, "ids"), "repeated.unique", "repeated value must contain unique items"));
       for (let index = 0; index < items.length; index += 1) {
         const value = asBigInt(items[index]);
-        if (!(value > 0n)) violations.push(violation(indexPath(fieldPath(path, "ids"), index), "int64.gt", "value must be greater than 0"));
+        if (value <= 0n) violations.push(violation(indexPath(fieldPath(path, "ids"), index), "int64.gt", "value must be greater than 0"));
       }
     }
   }
@@ -356,7 +399,7 @@ function validateCollections(message: Record<string, unknown>, path = ''): Field
       }
       {
         const value = asNumber(entry);
-        if (!(value >= 0)) violations.push(violation(keyPath(fieldPath(path, "counts"), key), "int32.gte", "value must be greater than or equal to 0"));
+        if (value < 0) violations.push(violation(keyPath(fieldPath(path, "counts"), key), "int32.gte", "value must be greater than or equal to 0"));
       }
     }
   }
@@ -365,7 +408,7 @@ function validateCollections(message: Record<string, unknown>, path = ''): Field
     for (const [key, entry] of entries) {
       {
         const value = asBigInt(key);
-        if (!(value > 0n)) violations.push(violation(keyPath(fieldPath(path, "by_id"), key), "int64.gt", "value must be greater than 0"));
+        if (value <= 0n) violations.push(violation(keyPath(fieldPath(path, "by_id"), key), "int64.gt", "value must be greater than 0"));
       }
       {
         const value = asRecord(entry);
@@ -412,7 +455,7 @@ function validateNesting(message: Record<string, unknown>, path = ''): FieldViol
   {
     if (message["number"] != null) {
       const value = asNumber(message["number"]);
-      if (!(value > 0)) violations.push(violation(fieldPath(path, "number"), "int32.gt", "value must be greater than 0"));
+      if (value <= 0) violations.push(violation(fieldPath(path, "number"), "int32.gt", "value must be greater than 0"));
     }
   }
   {
@@ -951,6 +994,94 @@ registerTypes([
         },
         optional: false,
       },
+      {
+        name: "const_bytes",
+        jsonName: "constBytes",
+        number: 4,
+        cardinality: "singular",
+        type: {
+          kind: "scalar",
+          scalar: "bytes",
+        },
+        optional: false,
+      },
+      {
+        name: "affixes",
+        jsonName: "affixes",
+        number: 5,
+        cardinality: "singular",
+        type: {
+          kind: "scalar",
+          scalar: "bytes",
+        },
+        optional: false,
+      },
+      {
+        name: "listed",
+        jsonName: "listed",
+        number: 6,
+        cardinality: "singular",
+        type: {
+          kind: "scalar",
+          scalar: "bytes",
+        },
+        optional: false,
+      },
+      {
+        name: "unlisted",
+        jsonName: "unlisted",
+        number: 7,
+        cardinality: "singular",
+        type: {
+          kind: "scalar",
+          scalar: "bytes",
+        },
+        optional: false,
+      },
+      {
+        name: "ascii",
+        jsonName: "ascii",
+        number: 8,
+        cardinality: "singular",
+        type: {
+          kind: "scalar",
+          scalar: "bytes",
+        },
+        optional: false,
+      },
+      {
+        name: "address",
+        jsonName: "address",
+        number: 9,
+        cardinality: "singular",
+        type: {
+          kind: "scalar",
+          scalar: "bytes",
+        },
+        optional: false,
+      },
+      {
+        name: "address_v4",
+        jsonName: "addressV4",
+        number: 10,
+        cardinality: "singular",
+        type: {
+          kind: "scalar",
+          scalar: "bytes",
+        },
+        optional: false,
+      },
+      {
+        name: "address_v6",
+        jsonName: "addressV6",
+        number: 11,
+        cardinality: "singular",
+        type: {
+          kind: "scalar",
+          scalar: "bytes",
+        },
+        optional: false,
+      },
     ],
     validate: validateBytes,
   },
@@ -1223,6 +1354,29 @@ registerTypes([
         type: {
           kind: "scalar",
           scalar: "string",
+        },
+        optional: false,
+      },
+      {
+        name: "legacy_counts",
+        jsonName: "legacyCounts",
+        number: 2,
+        cardinality: "repeated",
+        type: {
+          kind: "scalar",
+          scalar: "int32",
+        },
+        optional: false,
+        unpacked: true,
+      },
+      {
+        name: "counts",
+        jsonName: "counts",
+        number: 3,
+        cardinality: "repeated",
+        type: {
+          kind: "scalar",
+          scalar: "int32",
         },
         optional: false,
       },

@@ -108,6 +108,14 @@ export interface Bytes {
   exact: Uint8Array;
   range: Uint8Array;
   ignore_empty: Uint8Array;
+  const_bytes: Uint8Array;
+  affixes: Uint8Array;
+  listed: Uint8Array;
+  unlisted: Uint8Array;
+  ascii: Uint8Array;
+  address: Uint8Array;
+  address_v4: Uint8Array;
+  address_v6: Uint8Array;
 }
 
 export interface Inner {
@@ -165,6 +173,9 @@ export interface UsesOffMessages {
 
 export interface NoRules {
   name: string;
+  /** Only an unpacked repeated number says so in its descriptor (`unpacked: true`). */
+  legacy_counts: number[];
+  counts: number[];
 }
 
 export const EVERYTHING_PACKAGE_NAME = "everything";
@@ -792,7 +803,19 @@ export const Enums: MessageFns<Enums> = {
 };
 
 function createBaseBytes(): Bytes {
-  return { exact: new Uint8Array(0), range: new Uint8Array(0), ignore_empty: new Uint8Array(0) };
+  return {
+    exact: new Uint8Array(0),
+    range: new Uint8Array(0),
+    ignore_empty: new Uint8Array(0),
+    const_bytes: new Uint8Array(0),
+    affixes: new Uint8Array(0),
+    listed: new Uint8Array(0),
+    unlisted: new Uint8Array(0),
+    ascii: new Uint8Array(0),
+    address: new Uint8Array(0),
+    address_v4: new Uint8Array(0),
+    address_v6: new Uint8Array(0),
+  };
 }
 
 export const Bytes: MessageFns<Bytes> = {
@@ -805,6 +828,30 @@ export const Bytes: MessageFns<Bytes> = {
     }
     if (message.ignore_empty.length !== 0) {
       writer.uint32(26).bytes(message.ignore_empty);
+    }
+    if (message.const_bytes.length !== 0) {
+      writer.uint32(34).bytes(message.const_bytes);
+    }
+    if (message.affixes.length !== 0) {
+      writer.uint32(42).bytes(message.affixes);
+    }
+    if (message.listed.length !== 0) {
+      writer.uint32(50).bytes(message.listed);
+    }
+    if (message.unlisted.length !== 0) {
+      writer.uint32(58).bytes(message.unlisted);
+    }
+    if (message.ascii.length !== 0) {
+      writer.uint32(66).bytes(message.ascii);
+    }
+    if (message.address.length !== 0) {
+      writer.uint32(74).bytes(message.address);
+    }
+    if (message.address_v4.length !== 0) {
+      writer.uint32(82).bytes(message.address_v4);
+    }
+    if (message.address_v6.length !== 0) {
+      writer.uint32(90).bytes(message.address_v6);
     }
     return writer;
   },
@@ -844,6 +891,70 @@ export const Bytes: MessageFns<Bytes> = {
             }
 
             message.ignore_empty = reader.bytes();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.const_bytes = reader.bytes();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.affixes = reader.bytes();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.listed = reader.bytes();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.unlisted = reader.bytes();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.ascii = reader.bytes();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.address = reader.bytes();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.address_v4 = reader.bytes();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.address_v6 = reader.bytes();
             continue;
           }
         }
@@ -1500,13 +1611,23 @@ export const UsesOffMessages: MessageFns<UsesOffMessages> = {
 };
 
 function createBaseNoRules(): NoRules {
-  return { name: "" };
+  return { name: "", legacy_counts: [], counts: [] };
 }
 
 export const NoRules: MessageFns<NoRules> = {
   encode(message: NoRules, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
+    }
+    for (const v of message.legacy_counts) {
+      writer.uint32(16).int32(v!);
+    }
+    if (message.counts.length !== 0) {
+      writer.uint32(26).fork();
+      for (const v of message.counts) {
+        writer.int32(v);
+      }
+      writer.join();
     }
     return writer;
   },
@@ -1531,6 +1652,42 @@ export const NoRules: MessageFns<NoRules> = {
 
             message.name = reader.string();
             continue;
+          }
+          case 2: {
+            if (tag === 16) {
+              message.legacy_counts.push(reader.int32());
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.legacy_counts.push(reader.int32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 3: {
+            if (tag === 24) {
+              message.counts.push(reader.int32());
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.counts.push(reader.int32());
+              }
+
+              continue;
+            }
+
+            break;
           }
         }
         if ((tag & 7) === 4 || tag === 0) {

@@ -28,6 +28,17 @@ function valueType(field: DescField): Literal {
   }
 }
 
+/** Repeated numbers, bools and enums have a packed encoding; strings, bytes and messages do not. */
+function isPackable(field: DescField): boolean {
+  if (field.fieldKind !== 'list') return false;
+  if (field.listKind === 'enum') return true;
+  return (
+    field.listKind === 'scalar' &&
+    field.scalar !== ScalarType.STRING &&
+    field.scalar !== ScalarType.BYTES
+  );
+}
+
 /** A MessageDescriptor literal; `validator` names the generated validate function, if any. */
 export function messageDescriptorLiteral(
   message: DescMessage,
@@ -45,6 +56,14 @@ export function messageDescriptorLiteral(
       mapKey: field.fieldKind === 'map' ? scalarName(field.mapKey) : undefined,
       optional: field.proto.proto3Optional === true,
       oneof: field.oneof?.name,
+      // Only the exception is written: proto3 packs repeated numbers unless told otherwise.
+      unpacked:
+        field.fieldKind === 'list' &&
+        field.listKind !== 'message' &&
+        isPackable(field) &&
+        !field.packed
+          ? true
+          : undefined,
     })),
     validate: validator === undefined ? undefined : new Code(validator),
   };

@@ -209,6 +209,7 @@ function emitRepeated(
     throw mismatch(site, sets.type, 'repeated field');
   const rules = sets.type;
   rules?.assertSupported(['min_items', 'max_items', 'unique', 'items', 'ignore_empty']);
+  rules?.assertSizeRules(undefined, 'min_items', 'max_items');
   const kind = elementKind(field);
   const itemSets = nestedRules(rules, 'items', site);
   const itemRules = kind ? typedRules(itemSets, kind, site) : undefined;
@@ -291,6 +292,7 @@ function emitMap(
   if (sets.type && sets.type.family !== 'map') throw mismatch(site, sets.type, 'map field');
   const rules = sets.type;
   rules?.assertSupported(['min_pairs', 'max_pairs', 'no_sparse', 'keys', 'values', 'ignore_empty']);
+  rules?.assertSizeRules(undefined, 'min_pairs', 'max_pairs');
   const keyKind: ValueKind = { scalar: field.mapKey };
   const keyRules = typedRules(nestedRules(rules, 'keys', site), keyKind, site);
   const valueKind = elementKind(field);

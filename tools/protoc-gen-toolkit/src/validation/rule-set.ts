@@ -95,6 +95,26 @@ export class RuleSet {
     return typeof value === 'string' ? value : undefined;
   }
 
+  /**
+   * Refuses what PGV's generator refuses for one size family: the exact rule with a min/max
+   * (`len` with `min_len`), and a min above the max. `exact` may be undefined (repeated, map).
+   */
+  assertSizeRules(exact: string | undefined, min: string, max: string): void {
+    if (exact !== undefined && this.has(exact))
+      for (const name of [min, max])
+        if (this.has(name)) throw this.unsupported(name, `cannot be combined with ${exact}`);
+    const low = this.number(min);
+    const high = this.number(max);
+    if (low !== undefined && high !== undefined && low > high)
+      throw this.unsupported(min, `is greater than ${max}`);
+  }
+
+  /** Refuses `in` together with `not_in`, as PGV's generator does. */
+  assertNotInAndNotIn(): void {
+    if (this.has('in') && this.has('not_in'))
+      throw this.unsupported('not_in', 'cannot be combined with in');
+  }
+
   /** True only when the boolean rule is written and true (`uuid: false` means "not checked"). */
   flag(name: string): boolean {
     return this.scalar(name) === true;

@@ -84,7 +84,7 @@ export function emitScalarRules(
       case ScalarType.STRING:
         return emitStringRules(w, ctx, rules, value, path, label);
       case ScalarType.BYTES:
-        return emitBytesRules(w, ctx, rules, value, path);
+        return emitBytesRules(w, ctx, rules, value, path, label);
       case ScalarType.BOOL:
         return emitBoolRules(w, ctx, rules, value, path);
       default:
@@ -154,6 +154,9 @@ function emitStringRules(
   label: string,
 ): void {
   rules.assertSupported(STRING_RULES);
+  rules.assertSizeRules('len', 'min_len', 'max_len');
+  rules.assertSizeRules('len_bytes', 'min_bytes', 'max_bytes');
+  rules.assertNotInAndNotIn();
   const text = (name: string): string => rules.string(name) ?? '';
   if (rules.has('const'))
     report(
@@ -265,14 +268,72 @@ function emitStringRules(
   }
 }
 
+const BYTES_RULES = [
+  'const',
+  'len',
+  'min_len',
+  'max_len',
+  'pattern',
+  'prefix',
+  'suffix',
+  'contains',
+  'in',
+  'not_in',
+  'ip',
+  'ipv4',
+  'ipv6',
+  'ignore_empty',
+];
+
+/** Bytes formats: validation helper and description noun (PGV checks the raw address bytes). */
+const BYTES_FORMATS: readonly { rule: string; helper: string; noun: string }[] = [
+  { rule: 'ip', helper: 'isIpBytes', noun: 'IP address' },
+  { rule: 'ipv4', helper: 'isIpv4Bytes', noun: 'IPv4 address' },
+  { rule: 'ipv6', helper: 'isIpv6Bytes', noun: 'IPv6 address' },
+];
+
+/** `new Uint8Array([...])` for a bytes operand. */
+function bytesLiteral(bytes: Uint8Array): string {
+  return `new Uint8Array([${[...bytes].map((byte) => `0x${byte.toString(16).padStart(2, '0')}`).join(', ')}])`;
+}
+
+/** A bytes operand for messages: printable ASCII as is, every other byte as `\\xNN`. */
+function bytesText(bytes: Uint8Array): string {
+  return [...bytes]
+    .map((byte) =>
+      byte >= 0x20 && byte < 0x7f && byte !== 0x5c
+        ? String.fromCharCode(byte)
+        : `\\x${byte.toString(16).padStart(2, '0')}`,
+    )
+    .join('');
+}
+
 function emitBytesRules(
   w: CodeWriter,
   ctx: EmitContext,
   rules: RuleSet,
   value: string,
   path: string,
+  label: string,
 ): void {
-  rules.assertSupported(['len', 'min_len', 'max_len', 'ignore_empty']);
+  rules.assertSupported(BYTES_RULES);
+  rules.assertSizeRules('len', 'min_len', 'max_len');
+  rules.assertNotInAndNotIn();
+  const operand = (name: string): Uint8Array => {
+    const raw = rules.scalar(name);
+    return raw instanceof Uint8Array ? raw : new Uint8Array(0);
+  };
+  if (rules.has('const')) {
+    const expected = ctx.constant(`${label}_const`, bytesLiteral(operand('const')));
+    report(
+      w,
+      ctx,
+      `!${ctx.validation('bytesEqual')}(${value}, ${expected})`,
+      path,
+      'bytes.const',
+      `value must equal \`${bytesText(operand('const'))}\``,
+    );
+  }
   reportSizeBounds(
     w,
     ctx,
@@ -280,6 +341,66 @@ function emitBytesRules(
     { measure: `${value}.length`, path, family: 'bytes' },
     lengthBounds(['len', 'min_len', 'max_len'], 'bytes'),
   );
+  if (rules.has('pattern')) {
+    const source = rules.string('pattern') ?? '';
+    const pattern = ctx.constant(
+      `${label}_pattern`,
+      `${ctx.validation('compilePattern')}(${quote(source)})`,
+    );
+    report(
+      w,
+      ctx,
+      `!${pattern}.test(${ctx.validation('bytesAsText')}(${value}))`,
+      path,
+      'bytes.pattern',
+      `value does not match regex pattern \`${source}\``,
+    );
+  }
+  const affixes = [
+    ['prefix', 'bytesHasPrefix', 'value does not have prefix'],
+    ['suffix', 'bytesHasSuffix', 'value does not have suffix'],
+    ['contains', 'bytesContains', 'value does not contain'],
+  ] as const;
+  for (const [name, helper, words] of affixes) {
+    if (!rules.has(name)) continue;
+    const bytes = ctx.constant(`${label}_${name}`, bytesLiteral(operand(name)));
+    report(
+      w,
+      ctx,
+      `!${ctx.validation(helper)}(${value}, ${bytes})`,
+      path,
+      `bytes.${name}`,
+      `${words} \`${bytesText(operand(name))}\``,
+    );
+  }
+  for (const [name, negate] of [
+    ['in', false],
+    ['not_in', true],
+  ] as const) {
+    if (!rules.has(name)) continue;
+    const items = rules.list(name).filter((item): item is Uint8Array => item instanceof Uint8Array);
+    const list = ctx.constant(`${label}_${name}`, `[${items.map(bytesLiteral).join(', ')}]`);
+    const member = `${ctx.validation('bytesIn')}(${value}, ${list})`;
+    report(
+      w,
+      ctx,
+      negate ? member : `!${member}`,
+      path,
+      `bytes.${name}`,
+      `value ${negate ? 'must not be in list' : 'must be in list'} ${listText(items.map(bytesText))}`,
+    );
+  }
+  for (const format of BYTES_FORMATS) {
+    if (!rules.flag(format.rule)) continue;
+    report(
+      w,
+      ctx,
+      `!${ctx.validation(format.helper)}(${value})`,
+      path,
+      `bytes.${format.rule}`,
+      `value must be a valid ${format.noun} in byte format`,
+    );
+  }
 }
 
 function emitBoolRules(
@@ -306,6 +427,16 @@ function emitEnumRules(
   label: string,
 ): void {
   rules.assertSupported(['const', 'defined_only', 'in', 'not_in']);
+  rules.assertNotInAndNotIn();
+  if (rules.flag('defined_only')) {
+    const declared = new Set(enumDesc.values.map((item) => item.number));
+    const undeclared = rules.list('in').find((item) => !declared.has(Number(item)));
+    if (undeclared !== undefined)
+      throw rules.unsupported(
+        'in',
+        `holds ${String(undeclared)}, which ${enumDesc.typeName} does not declare, with defined_only`,
+      );
+  }
   if (rules.has('const')) {
     const expected = rules.number('const') ?? 0;
     report(w, ctx, `${value} !== ${expected}`, path, 'enum.const', `value must equal ${expected}`);
@@ -331,6 +462,46 @@ function emitEnumRules(
 }
 
 type NumberValue = number | bigint;
+
+/** The comparison that breaks a bound: `gt: 5` is broken by `value <= 5`. */
+const NEGATED: Readonly<Record<string, string>> = { '>': '<=', '>=': '<', '<': '>=', '<=': '>' };
+
+interface Bound {
+  name: string;
+  bound: NumberValue;
+}
+
+/**
+ * Rule sets PGV's generator refuses (module/checker.go) are refused here too, so a contradictory
+ * proto fails at generation, not with surprising verdicts at run time.
+ */
+function checkNumericRules(
+  rules: RuleSet,
+  found: {
+    constant?: NumberValue;
+    gt?: NumberValue;
+    gte?: NumberValue;
+    lt?: NumberValue;
+    lte?: NumberValue;
+    lower?: Bound;
+    upper?: Bound;
+  },
+): void {
+  const { constant, gt, gte, lt, lte, lower, upper } = found;
+  if (gt !== undefined && gte !== undefined)
+    throw rules.unsupported('gte', 'cannot be combined with gt');
+  if (lt !== undefined && lte !== undefined)
+    throw rules.unsupported('lte', 'cannot be combined with lt');
+  if (constant !== undefined) {
+    const other = rules.names.find((name) => name !== 'const' && name !== 'ignore_empty');
+    if (other) throw rules.unsupported(other, 'cannot be combined with const');
+  }
+  if (rules.has('in') && (lower || upper))
+    throw rules.unsupported('in', 'cannot be combined with a range (lt, lte, gt, gte)');
+  rules.assertNotInAndNotIn();
+  if (lower && upper && lower.bound === upper.bound)
+    throw rules.unsupported(upper.name, `equals ${lower.name}; use const for a single value`);
+}
 
 function emitNumericRules(
   w: CodeWriter,
@@ -378,24 +549,20 @@ function emitNumericRules(
       : lte !== undefined
         ? { name: 'lte', bound: lte, op: '<=', words: 'less than or equal to' }
         : undefined;
-  if (gt !== undefined && gte !== undefined)
-    throw rules.unsupported('gte', 'cannot be combined with gt');
-  if (lt !== undefined && lte !== undefined)
-    throw rules.unsupported('lte', 'cannot be combined with lt');
+  checkNumericRules(rules, { constant, gt, gte, lt, lte, lower, upper });
+  // Every check has PGV's form "reject when value <op> bound", so NaN, which compares false with
+  // everything, passes every range rule (it still fails const and in).
   if (lower && upper) {
-    // PGV: a lower bound above the upper bound means "outside the range"; equal bounds stay a
-    // range except for gt/lt, where the inclusive reading would reject every value.
-    const exclusive =
-      lower.bound > upper.bound ||
-      (lower.name === 'gt' && upper.name === 'lt' && lower.bound === upper.bound);
-    const inside = `${value} ${lower.op} ${code(lower.bound)} && ${value} ${upper.op} ${code(upper.bound)}`;
-    const outside = `${value} ${lower.op} ${code(lower.bound)} || ${value} ${upper.op} ${code(upper.bound)}`;
+    // PGV: a lower bound above the upper bound means "outside the range".
+    const exclusive = lower.bound > upper.bound;
+    const belowLower = `${value} ${NEGATED[lower.op]} ${code(lower.bound)}`;
+    const aboveUpper = `${value} ${NEGATED[upper.op]} ${code(upper.bound)}`;
     const rule = `${family}.${lower.name}_${upper.name}${exclusive ? '_exclusive' : ''}`;
     const joiner = exclusive ? 'or' : 'and';
     report(
       w,
       ctx,
-      `!(${exclusive ? outside : inside})`,
+      exclusive ? `${aboveUpper} && ${belowLower}` : `${belowLower} || ${aboveUpper}`,
       path,
       rule,
       `value must be ${lower.words} ${text(lower.bound)} ${joiner} ${upper.words} ${text(upper.bound)}`,
@@ -404,7 +571,7 @@ function emitNumericRules(
     report(
       w,
       ctx,
-      `!(${value} ${lower.op} ${code(lower.bound)})`,
+      `${value} ${NEGATED[lower.op]} ${code(lower.bound)}`,
       path,
       `${family}.${lower.name}`,
       `value must be ${lower.words} ${text(lower.bound)}`,
@@ -413,7 +580,7 @@ function emitNumericRules(
     report(
       w,
       ctx,
-      `!(${value} ${upper.op} ${code(upper.bound)})`,
+      `${value} ${NEGATED[upper.op]} ${code(upper.bound)}`,
       path,
       `${family}.${upper.name}`,
       `value must be ${upper.words} ${text(upper.bound)}`,
