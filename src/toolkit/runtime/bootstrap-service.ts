@@ -16,6 +16,7 @@ import { addGrpcHealthService } from './grpc-health';
 import { reflectionDefinition } from './reflection';
 import { grpcPlumbingInterceptor } from './grpc-plumbing';
 import { HealthState } from './health';
+import { installApiDocs } from './api-docs';
 import { installHttpEndpoints } from './http-endpoints';
 import { installHttpPlumbing } from './http-plumbing';
 import { HEALTH_PROTO_PATH, LOADER_OPTIONS, PROTO_ROOT } from './proto-paths';
@@ -127,6 +128,8 @@ async function startService(
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   installHttpPlumbing(fastify, plumbing);
   installHttpEndpoints(fastify, health, plumbing.metrics);
+  const openApi = definition.descriptor.openApi;
+  if (runtime.ENABLE_API_DOCS && openApi) installApiDocs(fastify, openApi);
   const contexts = new Map<string, MiddlewareContext>();
   for (const [middleware, methods] of middlewares.used) {
     const context: MiddlewareContext = {

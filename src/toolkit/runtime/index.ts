@@ -4,6 +4,7 @@ export * from './runtime-config';
 export * from './toolkit-logger';
 export * from './health';
 export * from './http-endpoints';
+export { API_DOCS_PATHS } from './api-docs';
 export * from './grpc-health';
 export * from './define-service';
 export * from './tokens';
