@@ -103,7 +103,12 @@ export class SchemaRegistry {
         return this.valueSchema({ enumDesc: field.enum }, rules.type, field);
       case 'message': {
         const ref = this.messageRef(field.message);
-        const nullable = rules.message?.flag('required') ? ref : { anyOf: [ref, { type: 'null' }] };
+        if (rules.message?.flag('required')) return { ...ref, ...description(field) };
+        // Unset message fields are written as null.
+        const nullable =
+          typeof ref.type === 'string'
+            ? { ...ref, type: [ref.type, 'null'] }
+            : { anyOf: [ref, { type: 'null' }] };
         return { ...nullable, ...description(field) };
       }
       case 'list': {
