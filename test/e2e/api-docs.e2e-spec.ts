@@ -106,7 +106,7 @@ describe('OpenAPI document and docs page on a booted gateway', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Docs', email }),
     });
-    const createdBody = await created.json();
+    const createdBody = (await created.json()) as Json;
     expect(created.status).toBe(200);
     expect(
       validate(create.responses['200'].content['application/json'].schema, createdBody),
@@ -119,7 +119,7 @@ describe('OpenAPI document and docs page on a booted gateway', () => {
     });
     expect(invalid.status).toBe(400);
     const errorSchema = { $ref: 'doc#/components/schemas/ToolkitError' };
-    const invalidBody = await invalid.json();
+    const invalidBody = (await invalid.json()) as Json;
     expect(validate(errorSchema, invalidBody)).toEqual([]);
     // The request the document calls invalid is the one the server refused.
     const requestSchema = create.requestBody.content['application/json'].schema;
@@ -140,7 +140,7 @@ describe('OpenAPI document and docs page on a booted gateway', () => {
     });
     expect(fetched.status).toBe(200);
     const getUser = document.paths['/api/v1/users/{user_id}'].get;
-    const fetchedBody = await fetched.json();
+    const fetchedBody = (await fetched.json()) as Json;
     expect(fetchedBody.user.created_at).toEqual(expect.any(String));
     expect(
       validate(getUser.responses['200'].content['application/json'].schema, fetchedBody),
@@ -155,7 +155,7 @@ describe('OpenAPI document and docs page on a booted gateway', () => {
   it('serves each backend its own document', async () => {
     const response = await fetch(`${system.user.running.httpUrl}/openapi.json`);
     expect(response.status).toBe(200);
-    const served = await response.json();
+    const served = (await response.json()) as Json;
     expect(served).toEqual(committed('userservice/UserService.openapi.json'));
     expect(served.info.title).toBe('userservice.UserService');
   });
