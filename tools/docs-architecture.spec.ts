@@ -110,3 +110,16 @@ describe('docs/architecture.md', () => {
     ]);
   });
 });
+
+describe('source comments', () => {
+  // Documents outside the repository (the design notes, the original brief) mean nothing to a
+  // reader of the code: comments give the reason instead. Built from parts so this file passes.
+  const outside = new RegExp(['DESIGN(\\.md| ?§)', '\\bthe seed\\b', "\\bseed['’]s\\b"].join('|'));
+
+  it('cite no document outside the repository', () => {
+    const citing = FILES.filter((file) => /\.(ts|js|md|sh|ya?ml)$/.test(file))
+      .filter((file) => !file.startsWith('src/gen/') && !file.startsWith('test/gen/'))
+      .filter((file) => outside.test(fs.readFileSync(path.join(ROOT, file), 'utf8')));
+    expect(citing).toEqual([]);
+  });
+});

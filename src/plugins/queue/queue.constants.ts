@@ -7,7 +7,7 @@ export const RETRY_COUNT_HEADER = 'x-retry-count';
 /** Header set on dead-lettered messages: why the message ended in the DLQ. */
 export const DEATH_REASON_HEADER = 'x-death-reason';
 
-/** The default prefix of the queue plugin in the seed protos. */
+/** The default prefix of the queue plugin, the one the service protos declare. */
 export const DEFAULT_QUEUE_PREFIX = 'queue';
 
 export const QUEUE_PLUGIN_KIND = 'rabbitmq';
