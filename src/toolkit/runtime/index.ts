@@ -13,4 +13,5 @@ export * from './proto-paths';
 export * from './config-help';
 export * from './plugin-kinds';
 export * from './bootstrap-service';
+export { ServiceConfigService } from './service-config-service';
 export { UPGRADE_ACCESS_TOKEN_PARAM } from './upgrade-http-request';
