@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ChatApp, ChatBackends, createChatBackends, startChatApp } from '../support/chat-app';
 import { TestFrame, TestSocket, UpgradeRefused } from '../support/ws-client';
 
-// The chat join socket (DESIGN §5) on one chat-service instance with real PostgreSQL and Redis:
+// The chat join socket (src/modules/chat/README.md) on one chat-service instance with real PostgreSQL and Redis:
 // checks before the upgrade, the JoinRoom frame, `message` pushes from every transport, the
 // SendMessage frame, error frames, the frame size limit and the active members in Redis.
 

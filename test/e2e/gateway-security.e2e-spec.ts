@@ -9,7 +9,7 @@ import { bootstrapService, defineService, RunningService } from '../../src/toolk
 import { ToolkitController, ToolkitRpc } from '../../src/toolkit/transport';
 import { deleteKeys, rawRedis, TEST_REDIS, uniqueKeyPrefix } from '../support/redis';
 
-/** A hand-written descriptor standing in for the gateway's generated one: the seed's middleware layout. */
+/** A hand-written descriptor standing in for the gateway's generated one, with its middleware layout. */
 const text = (name: string, number: number, cardinality: 'singular' | 'repeated' = 'singular') => ({
   name,
   jsonName: name,

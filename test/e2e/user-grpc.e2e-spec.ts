@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { createUserServiceClient } from '../../src/gen/userservice/user-service.toolkit';
 import { UserApp, startUserApp } from '../support/user-app';
 
-// The seed's in-process gRPC integration test (create, get, list) against a booted app, through
+// In-process gRPC integration test (create, get, list) against a booted app, through
 // the generated typed client.
-describe('user-service gRPC integration (seed)', () => {
+describe('user-service gRPC integration', () => {
   let app: UserApp;
   let client: ReturnType<typeof createUserServiceClient>;
 

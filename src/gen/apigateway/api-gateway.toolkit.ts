@@ -4,6 +4,7 @@ import { InjectCache } from '../../plugins/cache';
 import { registerTypes } from '../../toolkit/descriptor';
 import type { PluginDescriptor, ServiceDescriptor } from '../../toolkit/descriptor';
 import { ToolkitRpc } from '../../toolkit/transport';
+import ApiGatewayOpenApi from './ApiGateway.openapi.json';
 
 registerTypes([
   {
@@ -431,6 +432,7 @@ export const ApiGatewayDescriptor: ServiceDescriptor = {
       excludeGlobalMiddlewares: ["auth", "rate_limit"],
     },
   ],
+  openApi: ApiGatewayOpenApi,
 };
 
 /** Methods of apigateway.ApiGateway. */

@@ -2,13 +2,16 @@ import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import { createChatServicePluginMocks } from '../../gen/chatservice/chat-service.toolkit.mocks';
+import { createServiceConfigService } from '../../toolkit/runtime/service-config-service';
+import type { RuntimeConfig } from '../../toolkit/runtime/runtime-config';
 import { ActiveMembers, activeMembersKey } from './active-members';
 
 const HOUR_MS = 3_600_000;
 
 function setup(client: Redis) {
   const { cache } = createChatServicePluginMocks();
-  const members = new ActiveMembers({ ...cache, client }, { ACTIVE_MEMBERS_TTL: HOUR_MS });
+  const config = createServiceConfigService({} as RuntimeConfig, { ACTIVE_MEMBERS_TTL: HOUR_MS });
+  const members = new ActiveMembers({ ...cache, client }, config);
   return { members };
 }
 

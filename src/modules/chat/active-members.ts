@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectChatServiceCache } from '../../gen/chatservice/chat-service.toolkit';
 import { CachePlugin } from '../../plugins/cache';
-import { InjectServiceSettings } from '../../toolkit/runtime/tokens';
+import type { ServiceConfigService } from '../../toolkit/runtime/service-config-service';
 import { ChatSettings } from './chat.settings';
 
 /** One active member of a room and how many sockets it has joined with, across instances. */
@@ -28,7 +29,7 @@ export class ActiveMembers {
 
   constructor(
     @InjectChatServiceCache() private readonly cache: CachePlugin,
-    @InjectServiceSettings() private readonly settings: ChatSettings,
+    @Inject(ConfigService) private readonly config: ServiceConfigService<ChatSettings>,
   ) {}
 
   async joined(roomId: string, userId: string): Promise<void> {
@@ -37,7 +38,7 @@ export class ActiveMembers {
       this.cache.client
         .multi()
         .zincrby(key, 1, userId)
-        .pexpire(key, this.settings.ACTIVE_MEMBERS_TTL)
+        .pexpire(key, this.config.get('ACTIVE_MEMBERS_TTL', { infer: true }))
         .exec(),
     );
   }

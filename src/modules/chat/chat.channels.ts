@@ -3,7 +3,7 @@ export function roomChannel(roomId: string): string {
   return `room:${roomId}`;
 }
 
-/** Frame types of the chat socket (DESIGN §5). */
+/** Frame types of the chat socket (src/modules/chat/README.md lists the frames). */
 export const ChatFrameType = {
   /** Server → client, first frame: `{"status":"joined","connection_id":...}`. */
   JOINED: 'JoinRoom',

@@ -7,7 +7,7 @@ import { RoomEntity } from './room.entity';
 import { ChatModule } from './chat.module';
 import { chatSettingsSection } from './chat.settings';
 
-/** chat-service as the runtime boots it (DESIGN §5: CHAT_SERVICE, HTTP + WebSocket 8083, gRPC 9083). */
+/** chat-service as the runtime boots it: prefix CHAT_SERVICE, HTTP + WebSocket 8083, gRPC 9083 (the ports deploy/k8s and the README use). */
 export const chatServiceDefinition = defineService({
   name: 'chat-service',
   envPrefix: 'CHAT_SERVICE',

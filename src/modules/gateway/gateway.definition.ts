@@ -3,7 +3,7 @@ import { defineService } from '../../toolkit/runtime/define-service';
 import { GatewayModule } from './gateway.module';
 import { gatewaySettingsSection } from './gateway.settings';
 
-/** api-gateway as the runtime boots it (DESIGN §5: API_GATEWAY, HTTP 8080, no gRPC server). */
+/** api-gateway as the runtime boots it: prefix API_GATEWAY, HTTP 8080; no gRPC server, since its proto lists none. */
 export const apiGatewayDefinition = defineService({
   name: 'api-gateway',
   envPrefix: 'API_GATEWAY',

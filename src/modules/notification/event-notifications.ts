@@ -1,7 +1,7 @@
 import { OrderCompletedPayload, UserEventPayload } from './event-payloads';
 import { NewNotification } from './notification.types';
 
-/** The welcome email of `user.created` (the seed's text). */
+/** The welcome email of `user.created`. */
 export function welcomeNotification(user: UserEventPayload): NewNotification {
   return {
     userId: user.user_id,
@@ -12,7 +12,7 @@ export function welcomeNotification(user: UserEventPayload): NewNotification {
   };
 }
 
-/** The confirmation email of `order.completed`: the amount with two decimals, as the seed's `%.2f`. */
+/** The confirmation email of `order.completed`: the amount with two decimals, as money is written. */
 export function orderConfirmation(order: OrderCompletedPayload): NewNotification {
   return {
     userId: order.user_id,

@@ -35,7 +35,7 @@ describe('event payloads', () => {
     expect(() => parseOrderCompleted({ ...valid, ...change })).toThrow('invalid order.completed');
   });
 
-  it('builds the seed’s welcome email', () => {
+  it('builds the welcome email', () => {
     expect(welcomeNotification({ user_id: 'u', name: 'Ann', email: 'ann@example.com' })).toEqual({
       userId: 'u',
       channel: 'email',

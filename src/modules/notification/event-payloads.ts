@@ -61,7 +61,7 @@ export function parseUserEvent(event: string, payload: unknown): UserEventPayloa
   };
 }
 
-/** Reads `order.completed`; `amount` must be a JSON number (as the seed's float64). */
+/** Reads `order.completed`; `amount` must be a JSON number (the publisher writes a float64). */
 export function parseOrderCompleted(payload: unknown): OrderCompletedPayload {
   const body = fields(ORDER_COMPLETED, payload);
   const { amount } = body;

@@ -4,7 +4,7 @@ import { NOTIFICATION_MIGRATIONS } from './migrations';
 import { NotificationModule } from './notification.module';
 import { notificationSettingsSection } from './notification.settings';
 
-/** notification-service as the runtime boots it (DESIGN §5: NOTIFICATION_SERVICE, HTTP 8082, gRPC 9082). */
+/** notification-service as the runtime boots it: prefix NOTIFICATION_SERVICE, HTTP 8082, gRPC 9082 (the ports deploy/k8s and the README use). */
 export const notificationServiceDefinition = defineService({
   name: 'notification-service',
   envPrefix: 'NOTIFICATION_SERVICE',

@@ -47,7 +47,7 @@ export class NotificationEventsConsumer {
   }
 
   /**
-   * No notification (the seed only logs it): the user's new name and email replace the known
+   * No notification (a profile change is not worth an email): the user's new name and email replace the known
    * contact, so later emails (order confirmations) reach the new address.
    */
   @QueueSubscribe(USER_UPDATED)

@@ -30,7 +30,7 @@ export interface StoredNotification extends NewNotification {
   sentAt: Date | null;
 }
 
-/** A user's delivery preferences (DESIGN §5: default every channel enabled, nothing muted). */
+/** A user's delivery preferences; a user who never set any gets every channel enabled and nothing muted, so the welcome email reaches a new user. */
 export interface DeliveryPreferences {
   emailEnabled: boolean;
   smsEnabled: boolean;

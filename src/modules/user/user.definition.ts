@@ -6,7 +6,7 @@ import { USER_OUTBOX_TABLE } from './user.events';
 import { UserModule } from './user.module';
 import { userSettingsSection } from './user.settings';
 
-/** user-service as the runtime boots it (DESIGN §5: USER_SERVICE, HTTP 8081, gRPC 9081). */
+/** user-service as the runtime boots it: prefix USER_SERVICE, HTTP 8081, gRPC 9081 (the ports deploy/k8s and the README use). */
 export const userServiceDefinition = defineService({
   name: 'user-service',
   envPrefix: 'USER_SERVICE',

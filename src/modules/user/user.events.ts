@@ -7,7 +7,7 @@ export const USER_UPDATED = 'user.updated';
 /** The outbox table of user-service; its own name so services sharing a database never collide. */
 export const USER_OUTBOX_TABLE = 'user_outbox';
 
-/** Body of `user.created` and `user.updated`: the bare event JSON of the seed (no envelope). */
+/** Body of `user.created` and `user.updated`: the bare event JSON (no envelope), so that consumers in any language read it as is. */
 export interface UserEvent {
   type: typeof USER_CREATED | typeof USER_UPDATED;
   user_id: string;

@@ -53,7 +53,7 @@ beforeEach(() => {
 
 afterEach(() => jest.restoreAllMocks());
 
-describe('UserService.createUser (the seed unit tests)', () => {
+describe('UserService.createUser', () => {
   it('creates the user and caches it', async () => {
     const { service, repository, cache } = setup();
     repository.findByEmail.mockResolvedValue(null);

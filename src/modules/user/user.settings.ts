@@ -1,7 +1,7 @@
 import { ConfigValues, defineConfig } from '../../toolkit/config';
 
 /**
- * user-service's own variables (`USER_SERVICE_<NAME>`). The seed's APP_NAME, ENVIRONMENT,
+ * user-service's own variables (`USER_SERVICE_<NAME>`). APP_NAME, ENVIRONMENT,
  * LOG_LEVEL, REQUEST_TIMEOUT and ENABLE_METRICS are the runtime's (every service has them), so
  * they are declared there, once.
  */

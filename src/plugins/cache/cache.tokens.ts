@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { getPluginToken } from '../../toolkit/plugins';
 
-/** The prefix the seed's protos declare for their redis plugin. @publicApi */
+/** The prefix the service protos declare for their redis plugin. @publicApi */
 export const DEFAULT_CACHE_PREFIX = 'cache';
 
 /** Injection token of the {@link CachePlugin} for `prefix` (`toolkit:redis:<prefix>`). @publicApi */

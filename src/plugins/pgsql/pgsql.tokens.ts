@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { getPluginToken } from '../../toolkit/plugins';
 
-/** The prefix the seed's protos declare for their postgres_gorm plugin. @publicApi */
+/** The prefix the service protos declare for their postgres_gorm plugin. @publicApi */
 export const DEFAULT_PGSQL_PREFIX = 'pgsql';
 
 /** Injection token of the {@link PgsqlPlugin} for `prefix` (`toolkit:postgres_gorm:<prefix>`). @publicApi */

@@ -10,7 +10,7 @@ export const DEATH_REASON_HEADER = 'x-death-reason';
 /** Header set on dead-lettered messages: `unprocessable` (never retried) or `retries-exhausted`. */
 export const DEATH_VERDICT_HEADER = 'x-death-verdict';
 
-/** The default prefix of the queue plugin in the seed protos. */
+/** The default prefix of the queue plugin, the one the service protos declare. */
 export const DEFAULT_QUEUE_PREFIX = 'queue';
 
 export const QUEUE_PLUGIN_KIND = 'rabbitmq';

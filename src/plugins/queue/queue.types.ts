@@ -21,7 +21,7 @@ export interface QueuePublishOptions {
 }
 
 /**
- * The `rabbitmq` plugin as services use it (DESIGN §4): events go to one durable topic exchange
+ * The `rabbitmq` plugin as services use it: events go to one durable topic exchange
  * with the event name as routing key; every subscribing service owns `<service>.<event>`.
  * @publicApi
  */

@@ -12,7 +12,7 @@ export function retryDelay(policy: RetryPolicy, retry: number): number {
   return Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** exponent);
 }
 
-/** The queue names of one subscription (DESIGN §4). */
+/** The queue names of one subscription: the main queue, its delayed-retry queue and its dead-letter queue. */
 export interface SubscriptionQueues {
   main: string;
   retry: string;

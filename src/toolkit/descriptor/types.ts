@@ -180,4 +180,9 @@ export interface ServiceDescriptor {
    * reflection; present when the service runs a gRPC server.
    */
   fileDescriptorSet?: string;
+  /**
+   * The service's OpenAPI 3.1 document (generated `<Service>.openapi.json`), served at
+   * `/openapi.json`; present when the service runs an HTTP server.
+   */
+  openApi?: Readonly<Record<string, unknown>>;
 }

@@ -19,6 +19,7 @@ import { addGrpcHealthService } from './grpc-health';
 import { reflectionDefinition } from './reflection';
 import { grpcPlumbingInterceptor } from './grpc-plumbing';
 import { HealthState } from './health';
+import { installApiDocs } from './api-docs';
 import { installHttpEndpoints } from './http-endpoints';
 import { trackHttpConnections } from './http-drain';
 import { fastifyErrorOptions } from './fastify-errors';
@@ -147,6 +148,8 @@ async function startService(
   const httpDrain = trackHttpConnections(app.getHttpServer());
   installHttpPlumbing(fastify, plumbing);
   installHttpEndpoints(fastify, health, plumbing.metrics);
+  const openApi = definition.descriptor.openApi;
+  if (runtime.ENABLE_API_DOCS && openApi) installApiDocs(fastify, openApi);
   const contexts = new Map<string, MiddlewareContext>();
   for (const [middleware, methods] of middlewares.used) {
     const context: MiddlewareContext = {

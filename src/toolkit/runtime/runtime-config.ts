@@ -55,6 +55,11 @@ export function runtimeConfigSection(defaults: { appName: string; httpPort: numb
       default: true,
       description: 'Serve Prometheus metrics on /metrics',
     },
+    ENABLE_API_DOCS: {
+      type: 'bool',
+      default: true,
+      description: 'Serve the OpenAPI document on /openapi.json and its docs page on /docs',
+    },
   });
 }
 

@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { ConfigService } from '@nestjs/config';
 import { CallerTokenGuard } from '../auth/caller-token.guard';
 import { CallerTokens } from '../auth/caller-tokens';
 import { DependencyFailures } from '../errors';
@@ -9,6 +10,7 @@ import { RequestValidationGuard } from '../transport';
 import { ServiceDefinition } from './define-service';
 import { HealthState } from './health';
 import { LoadedServiceConfig } from './service-config';
+import { createServiceConfigService } from './service-config-service';
 import { ToolkitMetrics } from './toolkit-metrics';
 import { WEBSOCKET_PLUMBING, WebSocketPlumbing, WebSocketRoutes } from './websocket-routes';
 import {
@@ -37,7 +39,8 @@ export interface ToolkitCoreOptions {
 }
 
 /**
- * Global providers of one service app: its definition, runtime config, settings, plugin status,
+ * Global providers of one service app: its definition, runtime config, settings (also as
+ * @nestjs/config's `ConfigService`), plugin status,
  * health, metrics, the middleware chains and their guards.
  * @internal
  */
@@ -57,6 +60,10 @@ export class ToolkitCoreModule {
       { provide: SERVICE_DEFINITION, useValue: definition },
       { provide: RUNTIME_CONFIG, useValue: config.runtime },
       { provide: SERVICE_SETTINGS, useValue: config.settings },
+      {
+        provide: ConfigService,
+        useValue: createServiceConfigService(config.runtime, config.settings),
+      },
       { provide: DEPLOYMENT_MODE, useValue: config.deployment },
       { provide: SERVICE_MIDDLEWARES, useValue: config.middlewares },
       { provide: PluginStatusRegistry, useValue: options.pluginStatus },

@@ -3,6 +3,7 @@ import type { DescFile } from '@bufbuild/protobuf';
 import { renderMocksFile } from './emit/mocks-file';
 import { runtimeModules } from './emit/runtime-modules';
 import { renderToolkitFile } from './emit/toolkit-file';
+import { buildOpenApiDocument, openApiFileName, servesHttp } from './openapi/openapi-document';
 import { buildServiceModel, checkFilePlugins } from './service/service-model';
 import { ValidatorIndex } from './validation/validator-index';
 
@@ -30,7 +31,8 @@ function isGenerated(file: DescFile): boolean {
 /**
  * protoc-gen-toolkit: per proto file, `<name>.toolkit.ts` (type registry entries with generated
  * validators, service descriptors, decorators, plugin injectors, gRPC clients) and, for files with
- * services, `<name>.toolkit.mocks.ts` (jest doubles).
+ * services, `<name>.toolkit.mocks.ts` (jest doubles); per service with an HTTP server,
+ * `<Service>.openapi.json` (its OpenAPI 3.1 document, which the runtime serves).
  */
 export const protocGenToolkit = createEcmaScriptPlugin({
   name: 'protoc-gen-toolkit',
@@ -49,6 +51,10 @@ export const protocGenToolkit = createEcmaScriptPlugin({
       schema
         .generateFile(`${file.name}.toolkit.ts`)
         .print(renderToolkitFile(file, services, index, runtime, dependencies));
+      for (const service of services.filter(servesHttp))
+        schema
+          .generateFile(openApiFileName(service))
+          .print(`${JSON.stringify(buildOpenApiDocument(service), null, 2)}\n`);
       if (services.length > 0)
         schema
           .generateFile(`${file.name}.toolkit.mocks.ts`)

@@ -2,7 +2,7 @@ import { LoggerService } from '@nestjs/common';
 import { Delivery, NotificationTransport } from './notification-transport';
 
 /**
- * The embedded default of a channel without a configured backend (DESIGN §4): the notification is
+ * The embedded default of a channel without a configured backend: the notification is
  * written to the log and counts as sent, so a bare `npm start` works end to end.
  */
 export class LogTransport implements NotificationTransport {

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 
 interface ModuleImports {
+  /** Local name of the default import (a JSON module's content), if any. */
+  defaultName?: string;
   values: Set<string>;
   types: Set<string>;
   sideEffect: boolean;
@@ -15,6 +17,12 @@ export class ImportCollector {
   /** Imports `name` as a value from `modulePath` (a path relative to the output root, or a package). */
   value(modulePath: string, name: string): string {
     this.module(modulePath).values.add(name);
+    return name;
+  }
+
+  /** Imports the default export of `modulePath` (a JSON file's content) as `name`. */
+  defaultValue(modulePath: string, name: string): string {
+    this.module(modulePath).defaultName = name;
     return name;
   }
 
@@ -37,10 +45,11 @@ export class ImportCollector {
       const entry = this.modules.get(key);
       if (!entry) continue;
       const types = [...entry.types].filter((name) => !entry.values.has(name)).sort();
+      if (entry.defaultName) lines.push(`import ${entry.defaultName} from '${specifier}';`);
       if (entry.values.size > 0)
         lines.push(`import { ${[...entry.values].sort().join(', ')} } from '${specifier}';`);
       if (types.length > 0) lines.push(`import type { ${types.join(', ')} } from '${specifier}';`);
-      if (entry.sideEffect && entry.values.size === 0 && types.length === 0)
+      if (entry.sideEffect && !entry.defaultName && entry.values.size === 0 && types.length === 0)
         lines.push(`import '${specifier}';`);
     }
     return lines;

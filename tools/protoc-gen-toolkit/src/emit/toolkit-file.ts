@@ -4,6 +4,7 @@ import { ImportCollector } from '../code/imports';
 import { Code, Literal, quote, renderLiteral } from '../code/literal';
 import { pascalCase, toolkitModule, tsProtoModule, tsProtoName } from '../code/names';
 import { PLUGIN_KINDS } from '../service/plugin-kinds';
+import { openApiFileName, servesHttp } from '../openapi/openapi-document';
 import { HttpRuleModel, ServiceModel } from '../service/service-model';
 import { EmitContext } from '../validation/emit-context';
 import { emitMessageValidator, validatorName } from '../validation/message-validator';
@@ -64,7 +65,11 @@ export function renderToolkitFile(
   return sections.join('\n');
 }
 
-function serviceDescriptorLiteral(file: DescFile, service: ServiceModel): Literal {
+function serviceDescriptorLiteral(
+  file: DescFile,
+  service: ServiceModel,
+  openApi: string | undefined,
+): Literal {
   return {
     name: service.name,
     package: service.package,
@@ -91,6 +96,7 @@ function serviceDescriptorLiteral(file: DescFile, service: ServiceModel): Litera
       callerBinding: method.callerBinding && { ...method.callerBinding },
     })),
     ...(hasGrpcServer(service) ? { fileDescriptorSet: fileDescriptorSetBase64(file) } : {}),
+    ...(openApi ? { openApi: new Code(openApi) } : {}),
   };
 }
 
@@ -125,9 +131,12 @@ function emitService(
     w.line();
   }
 
+  const openApi = servesHttp(service)
+    ? imports.defaultValue(`/${openApiFileName(service)}`, `${name}OpenApi`)
+    : undefined;
   w.line(`/** Everything ${file.proto.name} says about service ${service.fullName}. */`);
   w.line(
-    `export const ${name}Descriptor: ${serviceDescriptor} = ${renderLiteral(serviceDescriptorLiteral(file, service))};`,
+    `export const ${name}Descriptor: ${serviceDescriptor} = ${renderLiteral(serviceDescriptorLiteral(file, service, openApi))};`,
   );
   w.line();
   w.line(`/** Methods of ${service.fullName}. */`);
