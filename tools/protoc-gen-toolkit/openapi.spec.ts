@@ -121,7 +121,12 @@ describe('generated OpenAPI documents', () => {
     const schemas = users().components.schemas as Json;
     expect(schemas['userservice.CreateUserRequest'].properties).toEqual({
       name: { type: 'string', minLength: 1, maxLength: 100 },
-      email: { type: 'string', pattern: '^[^@]+@[^@]+\\.[^@]+$' },
+      email: {
+        type: 'string',
+        pattern: '^[^@]+@[^@]+\\.[^@]+$',
+        maxLength: 254,
+        description: 'At most 254 characters (RFC 5321 path limit); unique case-insensitively.',
+      },
     });
     const listUsers = users().paths['/users'].get.parameters as Json[];
     expect(listUsers.find((p) => p.name === 'limit')?.schema).toEqual({
