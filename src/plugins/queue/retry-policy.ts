@@ -1,3 +1,5 @@
+import { backoffDelay } from '../../toolkit/runtime/backoff';
+
 /** Bounded exponential backoff between handler retries. */
 export interface RetryPolicy {
   /** Retries after the first delivery; 0 sends a failed message to the DLQ at once. */
@@ -8,8 +10,7 @@ export interface RetryPolicy {
 
 /** Delay before retry number `retry` (1-based): initial, then doubled, capped. */
 export function retryDelay(policy: RetryPolicy, retry: number): number {
-  const exponent = Math.max(0, retry - 1);
-  return Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** exponent);
+  return backoffDelay(policy.initialDelayMs, policy.maxDelayMs, retry);
 }
 
 /** The queue names of one subscription: the main queue, its delayed-retry queue and its dead-letter queue. */

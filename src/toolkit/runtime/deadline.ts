@@ -1,5 +1,6 @@
 import { ToolkitError } from '../errors';
 import { currentRequest } from './request-context';
+import { backoffDelay } from './backoff';
 
 /** Milliseconds left before the current call's deadline; Infinity outside a call. @publicApi */
 export function remainingMs(): number {
@@ -38,11 +39,6 @@ export function withinDeadline<T>(work: Promise<T>, backend: string): Promise<T>
       },
     );
   });
-}
-
-/** Delay before retry `retry` (1-based): `initialMs`, doubled each time, at most `maxMs`. @publicApi */
-export function backoffDelay(initialMs: number, maxMs: number, retry: number): number {
-  return Math.min(maxMs, initialMs * 2 ** Math.max(0, retry - 1));
 }
 
 /** How {@link retryWithinDeadline} retries. @publicApi */

@@ -6,6 +6,7 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { withTimeout } from '../../../plugins/shared';
+import { backoffDelay } from '../../../toolkit/runtime/backoff';
 import { InjectServiceSettings } from '../../../toolkit/runtime/tokens';
 import { ContactRepository } from '../contact.repository';
 import { NotificationRepository } from '../notification.repository';
@@ -141,7 +142,7 @@ export class DeliveryWorker
       await this.notifications.markFailed(notification.id, reason);
       return;
     }
-    const delay = this.settings.DELIVERY_RETRY_BACKOFF * 2 ** (attempt - 1);
+    const delay = backoffDelay(this.settings.DELIVERY_RETRY_BACKOFF, Infinity, attempt);
     this.logger.warn(
       `notification ${notification.id} attempt ${attempt} failed: ${reason}; retry in ${delay}ms`,
     );

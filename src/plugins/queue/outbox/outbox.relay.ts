@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import { DataSource, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
+import { backoffDelay } from '../../../toolkit/runtime/backoff';
 import { QueuePlugin } from '../queue.types';
 import { quotedOutboxTable } from './outbox-table';
 import { OutboxWriter } from './outbox.writer';
@@ -121,9 +122,10 @@ export class OutboxRelay {
         if (relayed < this.settings.batchSize) return;
       } catch (error) {
         this.failures += 1;
-        const pause = Math.min(
+        const pause = backoffDelay(
+          this.settings.pollIntervalMs,
           this.settings.maxBackoffMs,
-          this.settings.pollIntervalMs * 2 ** (this.failures - 1),
+          this.failures,
         );
         this.pausedUntil = Date.now() + pause;
         this.logger.warn(
