@@ -35,6 +35,21 @@ describe('event payloads', () => {
     expect(() => parseOrderCompleted({ ...valid, ...change })).toThrow('invalid order.completed');
   });
 
+  it('names every problem of a refused event (class-validator constraints)', () => {
+    expect(() => parseUserEvent('user.created', { user_id: 'u-1', name: '' })).toThrow(
+      'invalid user.created event: user_id must be a UUID; name must be a non-empty string; email must be a non-empty string',
+    );
+  });
+
+  it('copies only the declared fields (a JSON __proto__ key changes nothing)', () => {
+    const payload = JSON.parse(
+      `{"user_id":"${USER}","name":"Ann","email":"a@b.c","__proto__":{"polluted":true}}`,
+    ) as unknown;
+    const user = parseUserEvent('user.created', payload);
+    expect(Object.getPrototypeOf(user)).not.toHaveProperty('polluted');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('builds the welcome email', () => {
     expect(welcomeNotification({ user_id: 'u', name: 'Ann', email: 'ann@example.com' })).toEqual({
       userId: 'u',

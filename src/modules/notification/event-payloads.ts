@@ -1,3 +1,4 @@
+import { IsNotEmpty, IsNumber, IsString, IsUUID, validateSync } from 'class-validator';
 import { UnprocessableMessageError } from '../../plugins/queue';
 
 /** Events notification-service consumes (routing keys on the events exchange). */
@@ -28,50 +29,79 @@ export class InvalidEventError extends UnprocessableMessageError {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The fields `user.created` and `user.updated` must carry; extra fields are ignored. */
+class UserEventBody {
+  @IsUUID('all', { message: 'user_id must be a UUID' })
+  user_id!: string;
 
-function fields(event: string, payload: unknown): Record<string, unknown> {
+  @IsString({ message: 'name must be a non-empty string' })
+  @IsNotEmpty({ message: 'name must be a non-empty string' })
+  name!: string;
+
+  @IsString({ message: 'email must be a non-empty string' })
+  @IsNotEmpty({ message: 'email must be a non-empty string' })
+  email!: string;
+}
+
+/** The fields of `order.completed`; `amount` is a finite JSON number (the publisher writes a float64). */
+class OrderCompletedBody {
+  @IsUUID('all', { message: 'user_id must be a UUID' })
+  user_id!: string;
+
+  @IsString({ message: 'order_id must be a non-empty string' })
+  @IsNotEmpty({ message: 'order_id must be a non-empty string' })
+  order_id!: string;
+
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'amount must be a number' })
+  amount!: number;
+
+  @IsString({ message: 'currency must be a non-empty string' })
+  @IsNotEmpty({ message: 'currency must be a non-empty string' })
+  currency!: string;
+}
+
+/**
+ * Validates an event body with class-validator against `Body`'s decorated fields. Only those
+ * fields are copied from the JSON (never `__proto__` or anything else the publisher added).
+ */
+function validated<T extends object>(
+  event: string,
+  payload: unknown,
+  Body: new () => T,
+  keys: readonly (keyof T & string)[],
+): T {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw new InvalidEventError(event, 'the body is not a JSON object');
   }
-  return payload as Record<string, unknown>;
-}
-
-function text(event: string, body: Record<string, unknown>, name: string): string {
-  const value = body[name];
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new InvalidEventError(event, `${name} must be a non-empty string`);
+  const source = payload as Record<string, unknown>;
+  const body = new Body() as Record<string, unknown>;
+  for (const key of keys) if (Object.hasOwn(source, key)) body[key] = source[key];
+  const errors = validateSync(body);
+  if (errors.length > 0) {
+    const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}));
+    throw new InvalidEventError(event, [...new Set(problems)].join('; '));
   }
-  return value;
-}
-
-function uuid(event: string, body: Record<string, unknown>, name: string): string {
-  const value = text(event, body, name);
-  if (!UUID.test(value)) throw new InvalidEventError(event, `${name} must be a UUID`);
-  return value.toLowerCase();
+  return body as T;
 }
 
 /** Reads `user.created` / `user.updated`; throws `InvalidEventError`. */
 export function parseUserEvent(event: string, payload: unknown): UserEventPayload {
-  const body = fields(event, payload);
-  return {
-    user_id: uuid(event, body, 'user_id'),
-    name: text(event, body, 'name'),
-    email: text(event, body, 'email'),
-  };
+  const body = validated(event, payload, UserEventBody, ['user_id', 'name', 'email']);
+  return { user_id: body.user_id.toLowerCase(), name: body.name, email: body.email };
 }
 
-/** Reads `order.completed`; `amount` must be a JSON number (the publisher writes a float64). */
+/** Reads `order.completed`; throws `InvalidEventError`. */
 export function parseOrderCompleted(payload: unknown): OrderCompletedPayload {
-  const body = fields(ORDER_COMPLETED, payload);
-  const { amount } = body;
-  if (typeof amount !== 'number' || !Number.isFinite(amount)) {
-    throw new InvalidEventError(ORDER_COMPLETED, 'amount must be a number');
-  }
+  const body = validated(ORDER_COMPLETED, payload, OrderCompletedBody, [
+    'user_id',
+    'order_id',
+    'amount',
+    'currency',
+  ]);
   return {
-    user_id: uuid(ORDER_COMPLETED, body, 'user_id'),
-    order_id: text(ORDER_COMPLETED, body, 'order_id'),
-    amount,
-    currency: text(ORDER_COMPLETED, body, 'currency'),
+    user_id: body.user_id.toLowerCase(),
+    order_id: body.order_id,
+    amount: body.amount,
+    currency: body.currency,
   };
 }
