@@ -5,7 +5,7 @@ export interface PluginStatusSource {
   /** `pgsql`, `cache`... */
   prefix: string;
   kind: string;
-  /** One line for the start-up log, e.g. `postgres 127.0.0.1:5432/users` or `embedded PGlite ./data/user-service`. */
+  /** One line for the start-up log, e.g. `postgres 127.0.0.1:5432/users` or `embedded PostgreSQL ./data/postgres, database user_service`. */
   backend: string;
   embedded: boolean;
   /**

@@ -1,5 +1,5 @@
 /**
- * Whether the process runs in production (`NODE_ENV=production`), where embedded backends (PGlite,
+ * Whether the process runs in production (`NODE_ENV=production`), where embedded backends (embedded PostgreSQL,
  * in-process cache and broker, log transports) are refused unless `TOOLKIT_ALLOW_EMBEDDED=true`.
  * Plugins get it in their context; services inject it with `InjectDeploymentMode()`.
  * @publicApi
