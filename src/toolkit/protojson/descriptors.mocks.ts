@@ -1,31 +1,12 @@
 import { registerTypes } from '../descriptor/registry';
-import { FieldDescriptor, ScalarType, ValueType } from '../descriptor/types';
+import { fieldDescriptor, messageType, scalarType } from '../descriptor/field-builders';
+import { ScalarType } from '../descriptor/types';
 
 /** Test-only descriptors covering every field shape the codec handles. */
 
-function camel(name: string): string {
-  return name.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
-}
-
-const scalar = (kind: ScalarType): ValueType => ({ kind: 'scalar', scalar: kind });
-const message = (messageType: string): ValueType => ({ kind: 'message', messageType });
-
-function field(
-  name: string,
-  number: number,
-  type: ValueType,
-  extra: Partial<FieldDescriptor> = {},
-): FieldDescriptor {
-  return {
-    name,
-    jsonName: camel(name),
-    number,
-    cardinality: 'singular',
-    type,
-    optional: false,
-    ...extra,
-  };
-}
+const scalar = scalarType;
+const message = messageType;
+const field = fieldDescriptor;
 
 export const KITCHEN = 'codec_test.Kitchen';
 export const NESTED = 'codec_test.Nested';

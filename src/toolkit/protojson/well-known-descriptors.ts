@@ -1,5 +1,6 @@
 import { getMessageDescriptor } from '../descriptor/registry';
-import { FieldDescriptor, MessageDescriptor, ScalarType, ValueType } from '../descriptor/types';
+import { fieldDescriptor, messageType, scalarType } from '../descriptor/field-builders';
+import { MessageDescriptor, ScalarType } from '../descriptor/types';
 
 /**
  * Field descriptors of the well-known types, which the generator leaves to the runtime (it emits
@@ -7,18 +8,9 @@ import { FieldDescriptor, MessageDescriptor, ScalarType, ValueType } from '../de
  * into a google.protobuf.Any; every other type comes from the generated registry.
  */
 
-const scalar = (type: ScalarType): ValueType => ({ kind: 'scalar', scalar: type });
-const message = (messageType: string): ValueType => ({ kind: 'message', messageType });
-
-function field(
-  name: string,
-  number: number,
-  type: ValueType,
-  extra: Partial<FieldDescriptor> = {},
-): FieldDescriptor {
-  const jsonName = name.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
-  return { name, jsonName, number, cardinality: 'singular', type, optional: false, ...extra };
-}
+const scalar = scalarType;
+const message = messageType;
+const field = fieldDescriptor;
 
 const SECONDS_NANOS = [field('seconds', 1, scalar('int64')), field('nanos', 2, scalar('int32'))];
 const VALUE_KIND = { oneof: 'kind' };
