@@ -1,6 +1,7 @@
 import { ToolkitError } from '../errors';
 import { currentRequest } from './request-context';
 import { backoffDelay } from './backoff';
+import { settleWithin } from './settle-within';
 
 /** Milliseconds left before the current call's deadline; Infinity outside a call. @publicApi */
 export function remainingMs(): number {
@@ -20,25 +21,11 @@ export function withinDeadline<T>(work: Promise<T>, backend: string): Promise<T>
     work.catch(() => undefined);
     return Promise.reject(ToolkitError.deadlineExceeded());
   }
-  // One promise and one timer per backend call: this runs on every cached read, and each extra
-  // promise also pays the request context's async hooks.
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      const cause = new Error(`${backend} did not answer before the deadline`);
-      reject(ToolkitError.deadlineExceeded(undefined, { cause }));
-    }, left);
-    timer.unref();
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+  return settleWithin(work, left, () =>
+    ToolkitError.deadlineExceeded(undefined, {
+      cause: new Error(`${backend} did not answer before the deadline`),
+    }),
+  );
 }
 
 /** How {@link retryWithinDeadline} retries. @publicApi */
