@@ -1,18 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { conformanceDataFile } from '../../../test/support/conformance-data';
 import { GrpcStatus } from './grpc-status';
 import { grpcCodeName, httpStatusFromGrpc, reasonPhrase, STATUS_TABLE } from './status-table';
 
-const CONFORMANCE = join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'conformance',
-  'grpc-http-status.json',
-);
+const CONFORMANCE = conformanceDataFile('grpc-http-status.json');
 
 describe('gRPC code → HTTP status table', () => {
   const present = existsSync(CONFORMANCE);
