@@ -60,7 +60,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  for (const definition of selected) running.push(await bootstrapService(definition));
+  for (const definition of selected)
+    running.push(await bootstrapService(definition, { pluginKinds: PLUGIN_KINDS }));
 }
 
 // Configuration and deployment mistakes print their message alone; anything else is a bug and

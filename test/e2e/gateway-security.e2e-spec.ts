@@ -5,7 +5,8 @@ import { CallerIdentity } from '../../src/toolkit/auth/caller-identity';
 import { tokenRevocationProvider } from '../../src/toolkit/auth/security.middlewares';
 import { TokenRevocationService } from '../../src/toolkit/auth/token-revocation.service';
 import { MethodDescriptor, registerTypes, ServiceDescriptor } from '../../src/toolkit/descriptor';
-import { bootstrapService, defineService, RunningService } from '../../src/toolkit/runtime';
+import { defineService, RunningService } from '../../src/toolkit/runtime';
+import { bootstrapService } from '../support/bootstrap';
 import { ToolkitController, ToolkitRpc } from '../../src/toolkit/transport';
 import { deleteKeys, rawRedis, TEST_REDIS, uniqueKeyPrefix } from '../support/redis';
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { apiGatewayDefinition } from '../../src/modules/gateway/gateway.definition';
-import { bootstrapService, RunningService } from '../../src/toolkit/runtime';
+import { RunningService } from '../../src/toolkit/runtime';
+import { bootstrapService } from '../support/bootstrap';
 import { chatFixtureService } from '../fixtures/gateway/chat.fixture';
 import {
   notificationFixtureService,

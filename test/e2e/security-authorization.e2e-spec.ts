@@ -5,7 +5,8 @@ import { createChatServiceClient } from '../../src/gen/chatservice/chat-service.
 import { chatServiceDefinition } from '../../src/modules/chat/chat.definition';
 import { apiGatewayDefinition } from '../../src/modules/gateway/gateway.definition';
 import { CallerTokens } from '../../src/toolkit/auth/caller-tokens';
-import { bootstrapService, RunningService } from '../../src/toolkit/runtime';
+import { RunningService } from '../../src/toolkit/runtime';
+import { bootstrapService } from '../support/bootstrap';
 import { callerHeaders } from '../support/caller';
 import { ChatApp, ChatBackends, createChatBackends, startChatApp } from '../support/chat-app';
 import {

@@ -9,7 +9,8 @@ import { apiGatewayDefinition } from '../../src/modules/gateway/gateway.definiti
 import { StartupError } from '../../src/toolkit/config';
 import { MethodDescriptor } from '../../src/toolkit/descriptor';
 import { middlewareNames } from '../../src/toolkit/middlewares';
-import { bootstrapService, RunningService } from '../../src/toolkit/runtime';
+import { RunningService } from '../../src/toolkit/runtime';
+import { bootstrapService } from '../support/bootstrap';
 import { APP_ROOT } from '../../src/toolkit/runtime/proto-paths';
 import { chatFixtureService } from '../fixtures/gateway/chat.fixture';
 import { notificationFixtureService } from '../fixtures/gateway/notification.fixture';

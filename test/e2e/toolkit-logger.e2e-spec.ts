@@ -1,5 +1,6 @@
 import { Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
-import { bootstrapService, defineService, RunningService } from '../../src/toolkit/runtime';
+import { defineService, RunningService } from '../../src/toolkit/runtime';
+import { bootstrapService } from '../support/bootstrap';
 import { echoService, EchoModule } from '../fixtures/toolkit-runtime/echo.fixture';
 
 interface LogLine {

@@ -3,7 +3,8 @@ import { Client, credentials, loadPackageDefinition, Metadata, ServiceError } fr
 import { loadSync } from '@grpc/proto-loader';
 import { ToolkitError } from '../../src/toolkit/errors';
 import { createGrpcClient } from '../../src/toolkit/grpc';
-import { bootstrapService, HEALTH_PROTO_PATH, RunningService } from '../../src/toolkit/runtime';
+import { HEALTH_PROTO_PATH, RunningService } from '../../src/toolkit/runtime';
+import { bootstrapService } from '../support/bootstrap';
 import {
   ECHO_PROTO_ROOT,
   EchoMessage,

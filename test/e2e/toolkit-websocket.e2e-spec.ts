@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { SignJWT } from 'jose';
 import { createGrpcClient } from '../../src/toolkit/grpc';
-import { bootstrapService, RunningService } from '../../src/toolkit/runtime';
+import { RunningService } from '../../src/toolkit/runtime';
+import { bootstrapService } from '../support/bootstrap';
 import {
   JoinMessage,
   JoinReply,

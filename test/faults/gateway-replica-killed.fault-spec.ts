@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { apiGatewayDefinition } from '../../src/modules/gateway/gateway.definition';
-import { bootstrapService, RunningService } from '../../src/toolkit/runtime';
+import { RunningService } from '../../src/toolkit/runtime';
+import { bootstrapService } from '../support/bootstrap';
 import { freePort, MainProcess, spawnMain, waitForOutput } from '../deploy/system';
 import { closedPort, deleteKeys, rawRedis, TEST_REDIS, uniqueKeyPrefix } from '../support/redis';
 import { startUserApp, UserApp } from '../support/user-app';

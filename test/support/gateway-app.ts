@@ -1,5 +1,6 @@
 import { apiGatewayDefinition } from '../../src/modules/gateway/gateway.definition';
-import { bootstrapService, RunningService } from '../../src/toolkit/runtime/bootstrap-service';
+import { RunningService } from '../../src/toolkit/runtime/bootstrap-service';
+import { bootstrapService } from './bootstrap';
 import { deleteKeys, rawRedis, TEST_REDIS, uniqueKeyPrefix } from './redis';
 import { startUserApp, UserApp } from './user-app';
 

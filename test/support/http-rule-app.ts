@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { Module, Type } from '@nestjs/common';
 import { ServiceDescriptor } from '../../src/toolkit/descriptor';
-import { bootstrapService, defineService, RunningService } from '../../src/toolkit/runtime';
+import { defineService, RunningService } from '../../src/toolkit/runtime';
+import { bootstrapService } from './bootstrap';
 import { RequestMessage, ToolkitController, ToolkitRpc } from '../../src/toolkit/transport';
 import { MessagingDescriptor as Example1 } from '../gen/httprule/example1.toolkit';
 import { MessagingDescriptor as Example2 } from '../gen/httprule/example2.toolkit';

@@ -4,7 +4,8 @@ import * as protoLoader from '@grpc/proto-loader';
 import Redis from 'ioredis';
 import { userServiceDefinition } from '../../src/modules/user/user.definition';
 import { LOADER_OPTIONS, PROTO_ROOT } from '../../src/toolkit/runtime/proto-paths';
-import { RunningService, bootstrapService } from '../../src/toolkit/runtime/bootstrap-service';
+import { RunningService } from '../../src/toolkit/runtime/bootstrap-service';
+import { bootstrapService } from './bootstrap';
 import { TestDatabase, createTestDatabase } from './pg';
 import { TEST_REDIS, deleteKeys, rawRedis, uniqueKeyPrefix } from './redis';
 

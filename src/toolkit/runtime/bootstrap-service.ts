@@ -7,7 +7,6 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { ReflectionService } from '@grpc/reflection';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
-import { PLUGIN_KINDS } from '../../plugins';
 import { internalAuthProblem } from '../auth/internal-auth.config';
 import { StartupError } from '../config';
 import { DependencyFailures, ToolkitExceptionFilter } from '../errors';
@@ -30,9 +29,15 @@ import { ToolkitCoreModule } from './toolkit-core.module';
 import { ToolkitGrpcServer } from './toolkit-grpc-server';
 import { appRoutingLogger, createPinoLogger, runAsApp, ToolkitLogger } from './toolkit-logger';
 import { ToolkitMetrics } from './toolkit-metrics';
+import { PluginKindsSource } from './plugin-kinds';
 
-/** Overrides for `bootstrapService`; tests pass `env` and port 0. @publicApi */
+/** What `bootstrapService` builds the app from, and overrides (tests pass `env` and port 0). @publicApi */
 export interface BootstrapOptions {
+  /**
+   * The plugin kinds the proto's plugins are built from (src/main.ts passes `PLUGIN_KINDS` of
+   * src/plugins): the toolkit knows plugins only through this list, never by importing them.
+   */
+  pluginKinds: PluginKindsSource;
   /** Default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Overrides `<PREFIX>_SERVER_PORT`. */
@@ -68,10 +73,10 @@ export interface RunningService {
  */
 export async function bootstrapService(
   definition: ServiceDefinition,
-  options: BootstrapOptions = {},
+  options: BootstrapOptions,
 ): Promise<RunningService> {
   const env = options.env ?? process.env;
-  const config = loadServiceConfig(definition, env, PLUGIN_KINDS);
+  const config = loadServiceConfig(definition, env, options.pluginKinds);
   config.loader.assertValid();
   const internalAuthProblemFound = internalAuthProblem(
     definition.envPrefix,
