@@ -5,6 +5,7 @@ import RedisMock from 'ioredis-mock';
 import { envName } from '../../toolkit/config';
 import { DependencyFailures } from '../../toolkit/errors';
 import { PluginContext, PluginStatusRegistry } from '../../toolkit/plugins';
+import { getKeyValueStoreToken } from '../../toolkit/ports';
 import { assertEmbeddedAllowed, withTimeout } from '../shared';
 import {
   isRedisUnavailable,
@@ -90,8 +91,8 @@ function registerRedis(options: CacheModuleOptions): DynamicModule {
         false,
       ),
     ],
-    providers: [pluginProvider, statusProvider(options, backend, false)],
-    exports: [token],
+    providers: [pluginProvider, storeProvider(prefix), statusProvider(options, backend, false)],
+    exports: [token, getKeyValueStoreToken(prefix)],
   };
 }
 
@@ -122,9 +123,19 @@ function registerEmbedded(options: CacheModuleOptions): DynamicModule {
   return {
     module: CacheModule,
     global: true,
-    providers: [pluginProvider, closer, statusProvider(options, backend, true)],
-    exports: [token],
+    providers: [
+      pluginProvider,
+      storeProvider(options.prefix),
+      closer,
+      statusProvider(options, backend, true),
+    ],
+    exports: [token, getKeyValueStoreToken(options.prefix)],
   };
+}
+
+/** The instance is also the toolkit's key-value store of its prefix (deny-list, rate limits). */
+function storeProvider(prefix: string): Provider {
+  return { provide: getKeyValueStoreToken(prefix), useExisting: getCacheToken(prefix) };
 }
 
 function statusProvider(options: CacheModuleOptions, backend: string, embedded: boolean): Provider {

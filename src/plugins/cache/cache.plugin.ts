@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
+import type { KeyValueStore, WindowCount } from '../../toolkit/ports';
 import { withinDeadline } from '../../toolkit/runtime/deadline';
+import { hitWindow } from './window-counter';
 
 /**
  * What a service gets from a redis plugin instance (`@InjectCache(prefix)`). Every key, through
@@ -19,8 +21,11 @@ export interface CachePlugin {
   del(...keys: string[]): Promise<number>;
 }
 
-/** @internal */
-export class RedisCachePlugin implements CachePlugin {
+/**
+ * The cache plugin instance, which is also the toolkit's {@link KeyValueStore} of its prefix.
+ * @internal
+ */
+export class RedisCachePlugin implements CachePlugin, KeyValueStore {
   constructor(readonly client: Redis) {}
 
   get(key: string): Promise<string | null> {
@@ -38,5 +43,9 @@ export class RedisCachePlugin implements CachePlugin {
   async del(...keys: string[]): Promise<number> {
     if (keys.length === 0) return 0;
     return withinDeadline(this.client.del(...keys), 'Redis');
+  }
+
+  hitWindow(key: string, windowMs: number): Promise<WindowCount> {
+    return hitWindow(this.client, key, windowMs);
   }
 }

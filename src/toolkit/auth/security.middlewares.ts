@@ -1,12 +1,11 @@
 import { Inject, Injectable, Optional, Provider } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { CachePlugin } from '../../plugins/cache/cache.plugin';
-import { getCacheToken } from '../../plugins/cache/cache.tokens';
 import { StartupError } from '../config/startup-error';
 import { FASTIFY_ROUTE_KEY } from '../constants';
 import { corsConfig, CorsConfig } from '../cors/cors.config';
 import { installCors } from '../cors/install-cors';
 import { registerMiddleware } from '../middlewares/middleware.registry';
+import { getKeyValueStoreToken, KeyValueStore } from '../ports';
 import { rateLimitConfig, RateLimitConfig } from '../rate-limit/rate-limit.config';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { RateLimiter } from '../rate-limit/rate-limiter';
@@ -34,7 +33,7 @@ export const SECURITY_MIDDLEWARES = {
 /** `validate_token` and `admin_only` authenticate by themselves, so they read the same section. */
 const InjectAuthConfig = (name: string) => Inject(getMiddlewareConfigToken(name));
 const InjectService = () => Inject(SERVICE_DEFINITION);
-const InjectCache = () => Inject(getCacheToken());
+const InjectStore = () => Inject(getKeyValueStoreToken());
 
 /**
  * Every authenticator checks the deny-list, so each guard needs the service's redis plugin
@@ -43,7 +42,7 @@ const InjectCache = () => Inject(getCacheToken());
 function authenticator(
   config: AuthConfig,
   service: ServiceDefinition,
-  cache: CachePlugin | undefined,
+  cache: KeyValueStore | undefined,
 ): CallerAuthenticator {
   return new CallerAuthenticator(
     new JwtVerifier(resolveJwtVerifierOptions(config, service.envPrefix)),
@@ -53,7 +52,7 @@ function authenticator(
 
 function revocations(
   config: AuthConfig,
-  cache: CachePlugin | undefined,
+  cache: KeyValueStore | undefined,
   service: ServiceDefinition,
 ): TokenRevocationService {
   if (cache === undefined) {
@@ -69,7 +68,7 @@ class AuthMiddlewareGuard extends AuthGuard {
   constructor(
     @InjectAuthConfig('auth') config: AuthConfig,
     @InjectService() service: ServiceDefinition,
-    @Optional() @InjectCache() cache?: CachePlugin,
+    @Optional() @InjectStore() cache?: KeyValueStore,
   ) {
     super(authenticator(config, service, cache));
   }
@@ -80,7 +79,7 @@ class ValidateTokenMiddlewareGuard extends ValidateTokenGuard {
   constructor(
     @InjectAuthConfig('validate_token') config: AuthConfig,
     @InjectService() service: ServiceDefinition,
-    @Optional() @InjectCache() cache?: CachePlugin,
+    @Optional() @InjectStore() cache?: KeyValueStore,
   ) {
     super(authenticator(config, service, cache));
   }
@@ -91,7 +90,7 @@ class AdminOnlyMiddlewareGuard extends AdminOnlyGuard {
   constructor(
     @InjectAuthConfig('admin_only') config: AuthConfig,
     @InjectService() service: ServiceDefinition,
-    @Optional() @InjectCache() cache?: CachePlugin,
+    @Optional() @InjectStore() cache?: KeyValueStore,
   ) {
     super(authenticator(config, service, cache));
   }
@@ -101,12 +100,12 @@ class AdminOnlyMiddlewareGuard extends AdminOnlyGuard {
 class RateLimitMiddlewareGuard extends RateLimitGuard {
   constructor(
     @Inject(getMiddlewareConfigToken('rate_limit')) config: RateLimitConfig,
-    @Inject(getCacheToken()) cache: CachePlugin,
+    @InjectStore() cache: KeyValueStore,
     @InjectService() service: ServiceDefinition,
     @Optional() @InjectAuthConfig('auth') auth?: AuthConfig,
   ) {
     super(
-      new RateLimiter(cache.client, {
+      new RateLimiter(cache, {
         enabled: config.ENABLED,
         limit: config.REQUESTS,
         windowMs: config.WINDOW,
@@ -124,7 +123,7 @@ class RateLimitMiddlewareGuard extends RateLimitGuard {
 export const tokenRevocationProvider: Provider = {
   provide: TokenRevocationService,
   useFactory: revocations,
-  inject: [getMiddlewareConfigToken('validate_token'), getCacheToken(), SERVICE_DEFINITION],
+  inject: [getMiddlewareConfigToken('validate_token'), getKeyValueStoreToken(), SERVICE_DEFINITION],
 };
 
 registerMiddleware({

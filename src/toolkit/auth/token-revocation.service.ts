@@ -1,12 +1,12 @@
-import { CachePlugin } from '../../plugins/cache/cache.plugin';
 import { ToolkitError } from '../errors/toolkit-error';
+import type { KeyValueStore } from '../ports';
 import { CallerIdentity } from './caller-identity';
 
 const REVOKED_KEY = 'auth:revoked:';
 
 /**
- * The deny-list of revoked tokens, in the service's redis plugin so that every replica sees a
- * revocation at once. An entry lives exactly as long as the token could still be accepted
+ * The deny-list of revoked tokens, in the service's shared {@link KeyValueStore} (its redis
+ * plugin) so that every replica sees a revocation at once. An entry lives exactly as long as the token could still be accepted
  * (its `exp` plus the clock tolerance), so the list never outgrows the live tokens.
  *
  * Redis unreachable → UNAVAILABLE (503), never "not revoked": a revoked token must not get through
@@ -15,7 +15,7 @@ const REVOKED_KEY = 'auth:revoked:';
  */
 export class TokenRevocationService {
   constructor(
-    private readonly cache: CachePlugin,
+    private readonly store: Pick<KeyValueStore, 'get' | 'set'>,
     /** Clock skew allowed on `exp`: a token stays acceptable, and its entry lives, that much longer. */
     readonly clockToleranceMs: number,
   ) {}
@@ -31,7 +31,7 @@ export class TokenRevocationService {
     const ttlMs = identity.expiresAt * 1000 + this.clockToleranceMs - now;
     if (ttlMs <= 0) return;
     try {
-      await this.cache.set(REVOKED_KEY + identity.tokenId, '1', ttlMs);
+      await this.store.set(REVOKED_KEY + identity.tokenId, '1', ttlMs);
     } catch (error) {
       throw ToolkitError.unavailable('token revocation list unavailable', { cause: error });
     }
@@ -42,7 +42,7 @@ export class TokenRevocationService {
     // Verified tokens always carry jti; an identity without one cannot be cleared.
     if (identity.tokenId === undefined) return true;
     try {
-      return (await this.cache.get(REVOKED_KEY + identity.tokenId)) !== null;
+      return (await this.store.get(REVOKED_KEY + identity.tokenId)) !== null;
     } catch (error) {
       throw ToolkitError.unavailable('token revocation list unavailable', { cause: error });
     }

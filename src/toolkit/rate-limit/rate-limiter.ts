@@ -1,20 +1,4 @@
-import type { Redis } from 'ioredis';
-
-/**
- * Fixed window, atomically: the first hit of a window creates the counter with the window as its
- * TTL, later hits only increment it. A counter found without TTL (e.g. restored from a snapshot)
- * gets one, so a caller can never be locked out for good.
- */
-const HIT_SCRIPT = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
-end
-return {count, ttl}
-`;
+import type { KeyValueStore } from '../ports';
 
 const KEY_PREFIX = 'rate-limit:';
 
@@ -37,25 +21,22 @@ export interface RateLimitDecision {
 }
 
 /**
- * Counts requests per caller key in Redis, so that every replica using the same Redis (and key
- * prefix) draws from one budget.
+ * Counts requests per caller key in a fixed window of the service's {@link KeyValueStore}, so
+ * that every replica using the same store (Redis and key prefix) draws from one budget.
  * @publicApi
  */
 export class RateLimiter {
   constructor(
-    private readonly redis: Pick<Redis, 'eval'>,
+    private readonly store: Pick<KeyValueStore, 'hitWindow'>,
     readonly options: RateLimitOptions,
   ) {}
 
-  /** Counts one request for `callerKey`; rejects when Redis does not answer. */
+  /** Counts one request for `callerKey`; rejects when the store does not answer. */
   async consume(callerKey: string): Promise<RateLimitDecision> {
-    const reply = await this.redis.eval(
-      HIT_SCRIPT,
-      1,
+    const { count, ttlMs } = await this.store.hitWindow(
       KEY_PREFIX + callerKey,
       this.options.windowMs,
     );
-    const [count, ttlMs] = parseReply(reply);
     return {
       allowed: count <= this.options.limit,
       limit: this.options.limit,
@@ -63,12 +44,4 @@ export class RateLimiter {
       resetSeconds: Math.max(1, Math.ceil(ttlMs / 1000)),
     };
   }
-}
-
-function parseReply(reply: unknown): [number, number] {
-  if (Array.isArray(reply) && reply.length === 2) {
-    const [count, ttl] = reply.map(Number);
-    if (Number.isFinite(count) && Number.isFinite(ttl)) return [count, ttl];
-  }
-  throw new Error(`unexpected rate limit script reply: ${JSON.stringify(reply)}`);
 }

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
 import { ConfigLoader } from '../../../toolkit/config';
 import { PluginStatusRegistry } from '../../../toolkit/plugins';
+import { getKeyValueStoreToken, KeyValueStore } from '../../../toolkit/ports';
 import {
   TEST_REDIS,
   closedPort,
@@ -89,6 +90,25 @@ describe('cache plugin against the local Redis', () => {
     expect(await cache.get('d1')).toBeNull();
   });
 
+  it("is the toolkit's key-value store of its prefix: a shared fixed-window counter", async () => {
+    const store = app.get<KeyValueStore>(getKeyValueStoreToken('cache'));
+    expect(store).toBe(cache);
+    const first = await store.hitWindow('window', 60_000);
+    const second = await store.hitWindow('window', 60_000);
+    expect([first.count, second.count]).toEqual([1, 2]);
+    expect(second.ttlMs).toBeGreaterThan(59_000);
+    expect(await raw.get(`${keyPrefix}window`)).toBe('2');
+  });
+
+  it('gives a counter that lost its expiry a fresh one, so it cannot block for good', async () => {
+    await raw.set(`${keyPrefix}stuck`, '5');
+    const hit = await app
+      .get<KeyValueStore>(getKeyValueStoreToken('cache'))
+      .hitWindow('stuck', 1000);
+    expect(hit.count).toBe(6);
+    expect(await raw.pttl(`${keyPrefix}stuck`)).toBeGreaterThan(0);
+  });
+
   it('is ready while Redis answers PING', async () => {
     const [status] = app.get(PluginStatusRegistry).list();
     expect(status).toMatchObject({ prefix: 'cache', kind: 'redis', embedded: false });
@@ -140,6 +160,9 @@ describe('embedded cache (no HOST)', () => {
     await sleep(200);
     expect(await cache.get('k')).toBeNull();
     expect(await cache.get('kept')).toBe('v');
+    const store = app.get<KeyValueStore>(getKeyValueStoreToken('cache'));
+    expect((await store.hitWindow('w', 1000)).count).toBe(1);
+    expect(await store.hitWindow('w', 1000)).toMatchObject({ count: 2 });
     const [status] = app.get(PluginStatusRegistry).list();
     expect(status).toMatchObject({ embedded: true });
     await expect(status.check()).resolves.toBeUndefined();

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import Redis from 'ioredis';
+import { RedisCachePlugin } from '../cache.plugin';
 import { SignJWT } from 'jose';
-import { CallerAuthenticator } from '../auth/caller-authenticator';
-import { JwtVerifier } from '../auth/jwt-verifier';
-import { GrpcStatus } from '../errors/grpc-status';
-import { ToolkitError } from '../errors/toolkit-error';
-import { RateLimitGuard } from './rate-limit.guard';
-import { RateLimiter, RateLimitOptions } from './rate-limiter';
+import { CallerAuthenticator } from '../../../toolkit/auth/caller-authenticator';
+import { JwtVerifier } from '../../../toolkit/auth/jwt-verifier';
+import { GrpcStatus } from '../../../toolkit/errors/grpc-status';
+import { ToolkitError } from '../../../toolkit/errors/toolkit-error';
+import { RateLimitGuard } from '../../../toolkit/rate-limit/rate-limit.guard';
+import { RateLimiter, RateLimitOptions } from '../../../toolkit/rate-limit/rate-limiter';
 
 const SECRET = new TextEncoder().encode('a-test-secret-that-is-long-enough-for-hs256');
 const keyPrefix = `test:rate-limit:${randomUUID()}:`;
@@ -21,7 +22,12 @@ function redis(): Redis {
 }
 
 function limiter(options: Partial<RateLimitOptions> = {}): RateLimiter {
-  return new RateLimiter(redis(), { enabled: true, limit: 3, windowMs: 60_000, ...options });
+  return new RateLimiter(new RedisCachePlugin(redis()), {
+    enabled: true,
+    limit: 3,
+    windowMs: 60_000,
+    ...options,
+  });
 }
 
 const authenticator = new CallerAuthenticator(
@@ -67,7 +73,7 @@ afterAll(async () => {
   for (const client of clients) client.disconnect();
 });
 
-describe('RateLimiter (real Redis)', () => {
+describe('RateLimiter over the cache plugin (real Redis)', () => {
   it('counts requests down to zero, then refuses until the window resets', async () => {
     const limit = limiter();
     const key = randomUUID();
@@ -185,7 +191,7 @@ describe('RateLimitGuard', () => {
     });
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const guard = new RateLimitGuard(
-      new RateLimiter(dead, { enabled: true, limit: 1, windowMs: 60_000 }),
+      new RateLimiter(new RedisCachePlugin(dead), { enabled: true, limit: 1, windowMs: 60_000 }),
     );
     for (let i = 0; i < 3; i += 1) {
       const call = httpCall('10.9.9.9');
