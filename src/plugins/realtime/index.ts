@@ -4,6 +4,3 @@ export * from './realtime.tokens';
 export * from './realtime.config';
 export { RealtimeModule, realtimePluginKind } from './realtime.module';
 export type { RealtimeModuleOptions } from './realtime.module-definition';
-export { UpgradeDispatcher } from './upgrade/upgrade-dispatcher';
-export type { UpgradeTarget } from './upgrade/upgrade-dispatcher';
-export { rejectUpgrade } from './upgrade/upgrade-response';

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { PluginStatusRegistry } from '../../toolkit/plugins';
+import { getUpgradeHostToken } from '../../toolkit/transport/websocket';
 import { FanoutBus } from './fanout/fanout-bus';
 import { LocalFanout } from './fanout/local-fanout';
 import { RedisFanout } from './fanout/redis-fanout';
@@ -48,8 +49,10 @@ export const {
                 httpAdapterHost: HttpAdapterHost,
               ) => createRealtimeHub(extras.prefix, options.settings, registry, httpAdapterHost),
             },
+            // The hub is also the toolkit's upgrade host of its prefix (websocket methods).
+            { provide: getUpgradeHostToken(extras.prefix), useExisting: token },
           ],
-          exports: [token],
+          exports: [token, getUpgradeHostToken(extras.prefix)],
         };
       },
     )

@@ -1,5 +1,6 @@
 import { ConfigLoader, ConfigValidationError } from '../../toolkit/config';
 import { PluginContext } from '../../toolkit/plugins';
+import { getUpgradeHostToken } from '../../toolkit/transport/websocket';
 import { getRealtimeToken } from './realtime.tokens';
 import { realtimePluginKind } from './realtime.module';
 
@@ -18,12 +19,12 @@ function context(env: Record<string, string>, production = false, allowEmbedded 
 }
 
 describe('realtimePluginKind', () => {
-  it('exports the hub globally under toolkit:centrifuge:<prefix>', () => {
+  it("exports the hub globally under toolkit:centrifuge:<prefix> and as the toolkit's upgrade host", () => {
     const { plugin } = context({ CHAT_SERVICE_REALTIME_HOST: 'redis' });
     const module = realtimePluginKind.module(plugin);
     expect(realtimePluginKind.kind).toBe('centrifuge');
     expect(module.global).toBe(true);
-    expect(module.exports).toEqual([getRealtimeToken('realtime')]);
+    expect(module.exports).toEqual([getRealtimeToken('realtime'), getUpgradeHostToken('realtime')]);
     expect(getRealtimeToken('realtime')).toBe('toolkit:centrifuge:realtime');
   });
 

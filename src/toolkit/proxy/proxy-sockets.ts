@@ -3,16 +3,19 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import WebSocket, { WebSocketServer } from 'ws';
-import { UpgradeDispatcher, UpgradeTarget } from '../../plugins/realtime';
-import { compilePathTemplate } from '../../plugins/realtime/upgrade/path-template';
-import { rejectUpgrade } from '../../plugins/realtime/upgrade/upgrade-response';
-import { UpgradeRequest } from '../../plugins/realtime/realtime.types';
 import { CallerIdentity } from '../auth/caller-identity';
 import { MethodDescriptor, ServiceDescriptor } from '../descriptor';
 import { watchToken } from '../auth/caller-authenticator';
 import { httpErrorBody, toToolkitError, ToolkitError } from '../errors';
 import { RouteMiddlewaresGuard } from '../middlewares/route-middlewares.guard';
 import { acceptRequestId, REQUEST_ID_HEADER } from '../runtime/request-context';
+import {
+  compileUpgradeRoute,
+  rejectUpgrade,
+  UpgradeDispatcher,
+  UpgradeRequest,
+  UpgradeTarget,
+} from '../transport/websocket';
 import { BackendPool } from './backend-pool';
 import { EventSocket } from './event-socket';
 import { forwardedMetadata } from './forwarded-metadata';
@@ -133,7 +136,7 @@ export class ProxySockets {
     serve: (request: UpgradeRequest, socket: Duplex, head: Buffer) => Promise<Accepted>,
   ): void {
     const target: UpgradeTarget = {
-      template: compilePathTemplate(method.http!.path),
+      template: compileUpgradeRoute(method.http!.path),
       serve: async (request, socket, head) => {
         const refusal = this.gate(request);
         if (refusal !== undefined) {

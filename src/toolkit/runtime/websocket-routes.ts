@@ -12,18 +12,19 @@ import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import { ExternalContextCreator } from '@nestjs/core/helpers/external-context-creator';
 import { RouteParamsFactory } from '@nestjs/core/router/route-params-factory';
 import type { Logger as PinoLogger } from 'pino';
-import type {
-  RealtimePlugin,
-  UpgradeDecision,
-  UpgradeRequest,
-} from '../../plugins/realtime/realtime.types';
-import { getRealtimeToken, REALTIME_PLUGIN_KIND } from '../../plugins/realtime/realtime.tokens';
 import { TOOLKIT_ROUTE } from '../constants';
 import { DependencyFailures, toToolkitError } from '../errors';
 import { runHttpGuards } from '../middlewares/run-http-guards';
 import { httpRequestMessage } from '../transport/request-validation.guard';
 import { RouteMetadata } from '../transport/route-metadata';
 import { WebSocketOpenHandler, WebSocketUpgrade } from '../transport/websocket-upgrade';
+import {
+  getUpgradeHostToken,
+  UPGRADE_HOST_PLUGIN_KIND,
+  UpgradeDecision,
+  UpgradeHost,
+  UpgradeRequest,
+} from '../transport/websocket';
 import { ServiceDefinition } from './define-service';
 import {
   acceptRequestId,
@@ -133,14 +134,16 @@ export class WebSocketRoutes implements OnModuleInit {
     };
   }
 
-  private realtime(where: string): RealtimePlugin {
+  private realtime(where: string): UpgradeHost {
     const plugin = this.definition.descriptor.plugins.find(
-      (candidate) => candidate.kind === REALTIME_PLUGIN_KIND,
+      (candidate) => candidate.kind === UPGRADE_HOST_PLUGIN_KIND,
     );
     if (!plugin) {
-      throw new Error(`${where} needs a ${REALTIME_PLUGIN_KIND} (realtime) plugin in the proto`);
+      throw new Error(
+        `${where} needs a ${UPGRADE_HOST_PLUGIN_KIND} (realtime) plugin in the proto`,
+      );
     }
-    return this.moduleRef.get<RealtimePlugin>(getRealtimeToken(plugin.prefix), { strict: false });
+    return this.moduleRef.get<UpgradeHost>(getUpgradeHostToken(plugin.prefix), { strict: false });
   }
 
   private async decide(

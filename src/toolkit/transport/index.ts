@@ -7,3 +7,4 @@ export * from './request-validation.guard';
 export * from './request-message.decorator';
 export * from './toolkit-rpc.decorator';
 export * from './websocket-upgrade';
+export * from './websocket';

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { RealtimeConnection, UpgradeRequest } from '../../plugins/realtime/realtime.types';
+import type { RealtimeConnection, UpgradeRequest } from './websocket/websocket.types';
 
 /** Runs once the WebSocket of an accepted upgrade is open. @publicApi */
 export type WebSocketOpenHandler = (connection: RealtimeConnection) => void | Promise<void>;

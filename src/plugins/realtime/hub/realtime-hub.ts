@@ -20,9 +20,13 @@ import {
   UpgradeHandler,
   UpgradeRequest,
 } from '../realtime.types';
-import { compilePathTemplate } from '../upgrade/path-template';
-import { UpgradeDispatcher, UpgradeTarget } from '../upgrade/upgrade-dispatcher';
-import { rejectUpgrade, rejectUpgradeWithError } from '../upgrade/upgrade-response';
+import {
+  compileUpgradeRoute,
+  rejectUpgrade,
+  rejectUpgradeWithError,
+  UpgradeDispatcher,
+  UpgradeTarget,
+} from '../../../toolkit/transport/websocket';
 import { CloseCode, HubConnection } from './hub-connection';
 
 /** Connection-management settings of one hub (the parsed `<PREFIX>_REALTIME_*` values). */
@@ -153,7 +157,7 @@ export class RealtimeHub
 
   registerUpgradeRoute(route: string, handler: UpgradeHandler): void {
     const target: UpgradeTarget = {
-      template: compilePathTemplate(route),
+      template: compileUpgradeRoute(route),
       serve: (request, socket, head) => this.serve(request, socket, head, handler),
     };
     const clash = this.routes.find((other) => other.template.shape === target.template.shape);

@@ -1,22 +1,23 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { UpgradeRequest } from '../realtime.types';
-import { PathTemplate } from './path-template';
-import { ToolkitError } from '../../../toolkit/errors';
+import { ToolkitError } from '../../errors';
+import { UpgradeRoute } from './upgrade-route';
 import { rejectUpgradeWithError } from './upgrade-response';
+import { UpgradeRequest } from './websocket.types';
 
-/** A registered upgrade route and the hub that serves it. */
+/** A registered upgrade route and what serves it (a realtime hub, the gateway's sockets). @publicApi */
 export interface UpgradeTarget {
-  readonly template: PathTemplate;
+  readonly template: UpgradeRoute;
   serve(request: UpgradeRequest, socket: Duplex, head: Buffer): Promise<void>;
 }
 
 const dispatchers = new WeakMap<Server, UpgradeDispatcher>();
 
 /**
- * The single `upgrade` listener of one HTTP server. Every realtime instance of the app adds
- * its routes here, so a path no instance serves is answered 404 exactly once (several
- * listeners would each have to guess whether another one wants the socket).
+ * The single `upgrade` listener of one HTTP server. Every upgrade host of the app (realtime
+ * instances, the gateway's sockets) adds its routes here, so a path nobody serves is answered 404
+ * exactly once (several listeners would each have to guess whether another one wants the socket).
+ * @publicApi
  */
 export class UpgradeDispatcher {
   private readonly targets: UpgradeTarget[] = [];

@@ -1,10 +1,11 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { httpErrorBody, ToolkitError } from '../../../toolkit/errors';
+import { httpErrorBody, ToolkitError } from '../../errors';
 
 /**
  * Answers an upgrade request with a plain HTTP response and closes the socket: the client sees
  * an ordinary HTTP error, no WebSocket is ever opened.
+ * @publicApi
  */
 export function rejectUpgrade(
   socket: Duplex,
@@ -31,6 +32,7 @@ export function rejectUpgrade(
 /**
  * Refuses an upgrade with the toolkit's HTTP error (`{code: <http status>, status, message,
  * details}`, the status mapped from the gRPC code), like every other error the service sends.
+ * @publicApi
  */
 export function rejectUpgradeWithError(socket: Duplex, error: ToolkitError): void {
   const body = httpErrorBody(error);
