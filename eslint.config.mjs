@@ -3,6 +3,29 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+/**
+ * One dependency direction: plugins and service modules build on the toolkit, never the other
+ * way. ESLint matches import strings, not resolved paths, so each depth under src/toolkit gets
+ * the `../` count that reaches src/ (`../plugins` from src/toolkit/runtime is the toolkit's own).
+ */
+const toolkitLayerRules = [1, 2, 3, 4, 5, 6].map((depth) => ({
+  files: [`src/toolkit/${'*/'.repeat(depth - 1)}*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `^(\\.\\./){${depth}}(plugins|modules)(/|$)|^(\\.\\./){${depth + 1},}src/(plugins|modules)(/|$)|^src/(plugins|modules)(/|$)`,
+            message:
+              'src/toolkit must not import src/plugins or src/modules: depend on a port in src/toolkit/ports (or take it as an option) and let the plugin provide it.',
+          },
+        ],
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   {
     ignores: [
@@ -48,6 +71,7 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error'] }],
     },
   },
+  ...toolkitLayerRules,
   {
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off', 'no-console': 'off' },
