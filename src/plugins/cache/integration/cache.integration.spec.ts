@@ -31,7 +31,7 @@ async function boot(config: CacheConfig): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       StatusModule,
-      CacheModule.register({ prefix: 'cache', serviceName: 'spec-service', config }),
+      CacheModule.forRoot({ prefix: 'cache', serviceName: 'spec-service', config }),
     ],
   }).compile();
   return moduleRef.init();
@@ -179,5 +179,40 @@ describe('embedded cache (no HOST)', () => {
       options: undefined,
     };
     expect(() => CacheModule.forPlugin(context)).toThrow(/SPEC_CACHE_HOST/);
+  });
+});
+
+describe('two cache instances in one app', () => {
+  let app: INestApplicationContext;
+
+  beforeAll(async () => {
+    const instance = (prefix: string) =>
+      CacheModule.forRoot({
+        prefix,
+        serviceName: 'spec-service',
+        config: configFrom({ SPEC_CACHE_KEY_PREFIX: uniqueKeyPrefix(prefix) }),
+      });
+    const moduleRef = await Test.createTestingModule({
+      imports: [StatusModule, instance('cache'), instance('sessions')],
+    }).compile();
+    app = await moduleRef.init();
+  });
+
+  afterAll(() => app?.close());
+
+  it('keeps each prefix its own options, client, store and readiness entry', async () => {
+    const cache = app.get<CachePlugin>(getCacheToken('cache'));
+    const sessions = app.get<CachePlugin>(getCacheToken('sessions'));
+    expect(sessions).not.toBe(cache);
+    expect(app.get(getKeyValueStoreToken('sessions'))).toBe(sessions);
+    await cache.set('k', 'from cache');
+    expect(await sessions.get('k')).toBeNull();
+    expect(
+      app
+        .get(PluginStatusRegistry)
+        .list()
+        .map((status) => status.prefix)
+        .sort(),
+    ).toEqual(['cache', 'sessions']);
   });
 });
