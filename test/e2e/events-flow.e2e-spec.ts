@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { INestApplicationContext, Injectable } from '@nestjs/common';
-import { QueueMessageInfo, QueueSubscribe, createQueueModule } from '../../src/plugins/queue';
+import { QueueMessageInfo, QueueSubscribe, queuePluginKind } from '../../src/plugins/queue';
 import {
   NotificationApp,
   SmtpReceiver,
@@ -95,7 +95,7 @@ describe('events: user-service → broker → notification-service', () => {
       serviceName: auditService,
       envPrefix: 'AUDIT',
       env: rabbitEnv('AUDIT', exchange),
-      plugins: { queue: [createQueueModule, undefined] },
+      plugins: { queue: [queuePluginKind.module, undefined] },
       providers: [AuditLog],
     });
     auditLog = audit.get(AuditLog);

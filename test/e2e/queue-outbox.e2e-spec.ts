@@ -5,7 +5,7 @@ import {
   QueueMessageInfo,
   QueueSubscribe,
   createOutboxMigration,
-  createQueueModule,
+  queuePluginKind,
   getOutboxWriterToken,
 } from '../../src/plugins/queue';
 import { TestDatabase, createTestDatabase } from '../support/pg';
@@ -59,7 +59,7 @@ describe('transactional outbox', () => {
           pgsqlPluginKind.module,
           { entities: [], migrations: [createOutboxMigration(TABLE)] },
         ],
-        queue: [createQueueModule, { outbox: { pgsqlPrefix: 'pgsql', table: TABLE } }],
+        queue: [queuePluginKind.module, { outbox: { pgsqlPrefix: 'pgsql', table: TABLE } }],
       },
     });
     apps.push(app);
@@ -84,7 +84,7 @@ describe('transactional outbox', () => {
       serviceName: consumerService,
       envPrefix: 'SPEC',
       env: rabbitEnv('SPEC', exchange),
-      plugins: { queue: [createQueueModule, undefined] },
+      plugins: { queue: [queuePluginKind.module, undefined] },
       providers: [UserCreatedLog],
     });
     apps.push(app);

@@ -4,7 +4,7 @@ import {
   QueueMessageInfo,
   QueuePlugin,
   QueueSubscribe,
-  createQueueModule,
+  queuePluginKind,
   getQueueToken,
 } from '../../src/plugins/queue';
 import { ConfigLoader } from '../../src/toolkit/config';
@@ -57,7 +57,7 @@ describe('queue plugin (RabbitMQ)', () => {
       serviceName,
       envPrefix: 'SPEC',
       env: rabbitEnv('SPEC', exchange, env),
-      plugins: { queue: [createQueueModule, undefined] },
+      plugins: { queue: [queuePluginKind.module, undefined] },
       providers: [OrderEvents],
     });
     apps.push(app);
@@ -201,7 +201,7 @@ describe('queue plugin (RabbitMQ)', () => {
       serviceName: uniqueName('offline'),
       envPrefix: 'SPEC',
       env: rabbitEnv('SPEC', exchange, { PORT: String(port), PUBLISH_TIMEOUT: '300ms' }),
-      plugins: { queue: [createQueueModule, undefined] },
+      plugins: { queue: [queuePluginKind.module, undefined] },
       providers: [OrderEvents],
     });
     apps.push(app);
@@ -231,7 +231,7 @@ describe('queue plugin (embedded in-process broker)', () => {
             SPEC_QUEUE_RETRY_COUNT: '1',
             SPEC_QUEUE_RETRY_BACKOFF: '10ms',
           },
-          plugins: { queue: [createQueueModule, undefined] },
+          plugins: { queue: [queuePluginKind.module, undefined] },
           providers: [OrderEvents],
         }),
       ),
@@ -294,7 +294,7 @@ describe('queue plugin (embedded in-process broker)', () => {
         serviceName,
         envPrefix: 'SPEC',
         env: { SPEC_QUEUE_EXCHANGE: exchange },
-        plugins: { queue: [createQueueModule, undefined] },
+        plugins: { queue: [queuePluginKind.module, undefined] },
         providers: [OrderEvents],
       });
     const publisher = await boot('publisher');
@@ -326,8 +326,8 @@ describe('queue plugin (embedded in-process broker)', () => {
       allowEmbedded: false,
       options: undefined,
     };
-    expect(() => createQueueModule(context)).toThrow(/USER_SERVICE_QUEUE_HOST/);
-    expect(() => createQueueModule({ ...context, allowEmbedded: true })).not.toThrow();
+    expect(() => queuePluginKind.module(context)).toThrow(/USER_SERVICE_QUEUE_HOST/);
+    expect(() => queuePluginKind.module({ ...context, allowEmbedded: true })).not.toThrow();
   });
 });
 

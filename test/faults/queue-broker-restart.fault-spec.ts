@@ -6,7 +6,7 @@ import {
   QueuePlugin,
   QueueSubscribe,
   createOutboxMigration,
-  createQueueModule,
+  queuePluginKind,
   getOutboxWriterToken,
   getQueueToken,
 } from '../../src/plugins/queue';
@@ -60,7 +60,7 @@ describe('queue plugin across a broker restart', () => {
           pgsqlPluginKind.module,
           { entities: [], migrations: [createOutboxMigration(TABLE)] },
         ],
-        queue: [createQueueModule, { outbox: { table: TABLE } }],
+        queue: [queuePluginKind.module, { outbox: { table: TABLE } }],
       },
       providers: [UserUpdatedLog],
     });

@@ -3,6 +3,8 @@ export * from './queue.tokens';
 export * from './queue.decorators';
 export * from './queue.errors';
 export * from './queue.module';
+export type { QueueModuleOptions } from './queue.module-definition';
+export * from './queue.plugin-kind';
 export * from './outbox';
 export { queueConfigSection, outboxConfigSection } from './queue.config';
 export { EmbeddedQueueClient } from './embedded/embedded-queue.client';

@@ -1,7 +1,7 @@
 import { ConfigLoader, ConfigValidationError } from '../../toolkit/config';
 import { PluginContext } from '../../toolkit/plugins';
 import { pgsqlPluginKind } from '../pgsql';
-import { createQueueModule } from './queue.module';
+import { queuePluginKind } from './queue.plugin-kind';
 
 function context(config: ConfigLoader, prefix: string): PluginContext {
   return {
@@ -18,7 +18,7 @@ function context(config: ConfigLoader, prefix: string): PluginContext {
 function load(env: Record<string, string>): ConfigLoader {
   const loader = new ConfigLoader('SPEC', { SPEC_PGSQL_HOST: '127.0.0.1', ...env });
   pgsqlPluginKind.module(context(loader, 'pgsql'));
-  createQueueModule(context(loader, 'queue'));
+  queuePluginKind.module(context(loader, 'queue'));
   return loader;
 }
 

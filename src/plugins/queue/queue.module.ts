@@ -1,228 +1,48 @@
-import { DynamicModule, Logger, Provider } from '@nestjs/common';
-import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { DynamicModule, Module } from '@nestjs/common';
 import { DATABASE_CONNECTIONS, envName } from '../../toolkit/config';
-import { DependencyFailures } from '../../toolkit/errors';
-import {
-  PluginContext,
-  PluginStatusRegistry,
-  ShutdownSequence,
-  ToolkitPluginKind,
-} from '../../toolkit/plugins';
-import type { PgsqlPlugin } from '../pgsql/pgsql.plugin';
-import { getPgsqlToken } from '../pgsql/pgsql.tokens';
+import { PluginContext } from '../../toolkit/plugins';
 import { assertEmbeddedAllowed } from '../shared/embedded-guard';
-import { embeddedBroker } from './embedded/embedded-broker';
-import { EmbeddedQueueClient } from './embedded/embedded-queue.client';
-import { OutboxRelay } from './outbox/outbox.relay';
-import { OutboxWriter } from './outbox/outbox.writer';
-import { DEFAULT_OUTBOX_TABLE } from './outbox/outbox-table';
-import { QueueBackend } from './queue-backend';
-import { QueueLifecycle } from './queue.lifecycle';
-import { QUEUE_PLUGIN_KIND } from './queue.constants';
-import {
-  OutboxConfig,
-  QueueConfig,
-  brokerUrl,
-  outboxConfigSection,
-  queueConfigSection,
-  redactedBrokerUrl,
-  usesEmbeddedBroker,
-} from './queue.config';
-import { getOutboxWriterToken, getQueueToken } from './queue.tokens';
-import { OutboxPluginOptions, QueuePluginOptions } from './queue.types';
-import { RabbitQueueClient } from './rabbit/rabbit-queue.client';
-import { RetryPolicy } from './retry-policy';
-
-const OUTBOX_MAX_BACKOFF_MS = 30_000;
+import { outboxConfigSection, queueConfigSection, usesEmbeddedBroker } from './queue.config';
+import { QueueConfigurableModule } from './queue.module-definition';
+import { QueuePluginOptions } from './queue.types';
 
 /**
- * Builds the global module of one queue instance (one prefix of one service): the `QueuePlugin`
- * under `getQueueToken(prefix)`, `@QueueSubscribe` discovery, readiness, and with `outbox` in the
- * plugin options the `OutboxWriter` (under `getOutboxWriterToken(prefix)`) and its relay.
+ * One queue instance (one prefix of one service): `QueueModule.forRoot({ serviceName, config,
+ * prefix, outbox? })` exports the `QueuePlugin` under `getQueueToken(prefix)`, discovers
+ * `@QueueSubscribe` handlers, reports readiness, and with the `outbox` extra provides the
+ * `OutboxWriter` (under `getOutboxWriterToken(prefix)`) and its relay.
  * @publicApi
  */
-export function createQueueModule(context: PluginContext): DynamicModule {
-  const config = context.config.load(queueConfigSection(context.prefix));
-  const options = queuePluginOptions(context.options);
-  const outboxConfig = options.outbox
-    ? context.config.load(outboxConfigSection(context.prefix))
-    : undefined;
-  const logger = new Logger(`Queue:${context.prefix}`);
-  // Each delivery being handled runs in one transaction, and a consumer has PREFETCH of them at
-  // once: a pool smaller than that makes handlers wait on each other until the pool times out.
-  context.config.demand(
-    DATABASE_CONNECTIONS,
-    config.PREFETCH,
-    envName(context.envPrefix, queueConfigSection(context.prefix).scope, 'PREFETCH'),
-    'each delivery a consumer handles at once holds one database connection for its transaction',
-  );
-  const embedded = usesEmbeddedBroker(config);
-  if (embedded) {
-    const hostVariable = envName(
-      context.envPrefix,
-      queueConfigSection(context.prefix).scope,
-      'HOST',
+@Module({})
+export class QueueModule extends QueueConfigurableModule {
+  /** Builds the instance from `<ENV_PREFIX>_<PREFIX>_*` (the toolkit's plugin-kind entry point). */
+  static forPlugin(context: PluginContext): DynamicModule {
+    const section = queueConfigSection(context.prefix);
+    const config = context.config.load(section);
+    const { outbox } = queuePluginOptions(context.options);
+    const outboxConfig = outbox
+      ? context.config.load(outboxConfigSection(context.prefix))
+      : undefined;
+    // Each delivery being handled runs in one transaction, and a consumer has PREFETCH of them at
+    // once: a pool smaller than that makes handlers wait on each other until the pool times out.
+    context.config.demand(
+      DATABASE_CONNECTIONS,
+      config.PREFETCH,
+      envName(context.envPrefix, section.scope, 'PREFETCH'),
+      'each delivery a consumer handles at once holds one database connection for its transaction',
     );
-    assertEmbeddedAllowed(context, 'in-process broker', hostVariable);
-  }
-  const queueToken = getQueueToken(context.prefix);
-  const lifecycleToken = `${queueToken}:lifecycle`;
-  const providers: Provider[] = [
-    {
-      provide: queueToken,
-      useFactory: (): QueueBackend => createBackend(context, config, embedded, logger),
-    },
-    {
-      provide: lifecycleToken,
-      useFactory: (
-        backend: QueueBackend,
-        discovery: DiscoveryService,
-        scanner: MetadataScanner,
-        reflector: Reflector,
-        registry: PluginStatusRegistry | undefined,
-        failures: DependencyFailures | undefined,
-        shutdown: ShutdownSequence | undefined,
-      ) =>
-        new QueueLifecycle(backend, {
-          prefix: context.prefix,
-          serviceName: context.serviceName,
-          backendDescription: embedded
-            ? 'embedded in-process broker'
-            : `rabbitmq ${redactedBrokerUrl(brokerUrl(config))} exchange ${config.EXCHANGE}`,
-          embedded,
-          discovery,
-          scanner,
-          reflector,
-          registry,
-          failures,
-          shutdown,
-          logger,
-        }),
-      inject: [
-        queueToken,
-        DiscoveryService,
-        MetadataScanner,
-        Reflector,
-        { token: PluginStatusRegistry, optional: true },
-        { token: DependencyFailures, optional: true },
-        { token: ShutdownSequence, optional: true },
-      ],
-    },
-  ];
-  const exports: string[] = [queueToken];
-  if (options.outbox && outboxConfig) {
-    providers.push(...outboxProviders(context.prefix, options.outbox, outboxConfig, logger));
-    exports.push(getOutboxWriterToken(context.prefix));
-  }
-  return {
-    module: class QueuePluginModule {},
-    global: true,
-    imports: [DiscoveryModule],
-    providers,
-    exports,
-  };
-}
-
-/** The `rabbitmq` plugin kind for the toolkit's plugin registry. @publicApi */
-export const queuePluginKind: ToolkitPluginKind = {
-  kind: QUEUE_PLUGIN_KIND,
-  module: createQueueModule,
-};
-
-function createBackend(
-  context: PluginContext,
-  config: QueueConfig,
-  embedded: boolean,
-  logger: Logger,
-): QueueBackend {
-  const retry: RetryPolicy = {
-    maxRetries: config.RETRY_COUNT,
-    initialDelayMs: config.RETRY_BACKOFF,
-    maxDelayMs: config.RETRY_BACKOFF_MAX,
-  };
-  if (embedded) {
-    return new EmbeddedQueueClient(embeddedBroker(config.EXCHANGE), retry, config.PREFETCH, logger);
-  }
-  return new RabbitQueueClient(
-    {
-      url: brokerUrl(config),
-      name: `${context.serviceName}/${context.prefix}`,
-      exchange: config.EXCHANGE,
-      prefetch: config.PREFETCH,
-      retry,
-      reconnectInitialMs: config.RECONNECT_INTERVAL,
-      reconnectMaxMs: config.RECONNECT_INTERVAL_MAX,
-      publishTimeoutMs: config.PUBLISH_TIMEOUT,
-      heartbeatMs: config.HEARTBEAT,
-    },
-    logger,
-  );
-}
-
-function outboxProviders(
-  prefix: string,
-  outbox: OutboxPluginOptions,
-  config: OutboxConfig,
-  logger: Logger,
-): Provider[] {
-  const writerToken = getOutboxWriterToken(prefix);
-  const pgsqlToken = getPgsqlToken(outbox.pgsqlPrefix);
-  return [
-    {
-      provide: writerToken,
-      useFactory: () => new OutboxWriter(outbox.table ?? DEFAULT_OUTBOX_TABLE),
-    },
-    {
-      provide: `${writerToken}:relay`,
-      useFactory: (
-        queue: QueueBackend,
-        pgsql: PgsqlPlugin,
-        writer: OutboxWriter,
-        shutdown: ShutdownSequence | undefined,
-      ) =>
-        new OutboxRelayLifecycle(
-          new OutboxRelay(
-            queue,
-            pgsql.dataSource,
-            writer,
-            {
-              pollIntervalMs: config.OUTBOX_POLL_INTERVAL,
-              batchSize: config.OUTBOX_BATCH_SIZE,
-              maxBackoffMs: OUTBOX_MAX_BACKOFF_MS,
-            },
-            logger,
-          ),
-          shutdown,
-        ),
-      inject: [
-        getQueueToken(prefix),
-        pgsqlToken,
-        writerToken,
-        { token: ShutdownSequence, optional: true },
-      ],
-    },
-  ];
-}
-
-/**
- * Starts the relay once every module (the pgsql data source included) is initialized; on
- * shutdown, once calls and handlers drained, publishes what they committed (the flush step).
- */
-class OutboxRelayLifecycle {
-  constructor(
-    private readonly relay: OutboxRelay,
-    shutdown: ShutdownSequence | undefined,
-  ) {
-    shutdown?.onFlush((remainingMs) => this.relay.flush(remainingMs));
-  }
-
-  onApplicationBootstrap(): void {
-    this.relay.start();
-  }
-
-  /** Before the queue stops and the data source closes: finish the batch in flight. */
-  async onModuleDestroy(): Promise<void> {
-    await this.relay.stop();
+    if (usesEmbeddedBroker(config)) {
+      const hostVariable = envName(context.envPrefix, section.scope, 'HOST');
+      assertEmbeddedAllowed(context, 'in-process broker', hostVariable);
+    }
+    return QueueModule.forRoot({
+      serviceName: context.serviceName,
+      config,
+      outboxConfig,
+      prefix: context.prefix,
+      isGlobal: true,
+      outbox,
+    });
   }
 }
 
