@@ -12,7 +12,7 @@ import { LocalFanout } from './fanout/local-fanout';
 import { RedisFanout } from './fanout/redis-fanout';
 import { RealtimeHub } from './hub/realtime-hub';
 import { RealtimeSettings } from './realtime.config';
-import { getRealtimeToken } from './realtime.tokens';
+import { DEFAULT_REALTIME_PREFIX, getRealtimeToken } from './realtime.tokens';
 
 /** What `RealtimeModule.forRoot` takes: the parsed `<ENV_PREFIX>_<PREFIX>_*` settings. @publicApi */
 export interface RealtimeModuleOptions {
@@ -32,7 +32,7 @@ export const {
   new ConfigurableModuleBuilder<RealtimeModuleOptions>()
     .setClassMethodName('forRoot')
     .setExtras<RealtimeModuleExtras>(
-      { prefix: 'realtime', isGlobal: true },
+      { prefix: DEFAULT_REALTIME_PREFIX, isGlobal: true },
       (definition, extras): DynamicModule => {
         const token = getRealtimeToken(extras.prefix);
         return {

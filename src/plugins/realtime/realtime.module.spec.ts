@@ -2,7 +2,7 @@ import { ConfigLoader, ConfigValidationError } from '../../toolkit/config';
 import { PluginContext } from '../../toolkit/plugins';
 import { getUpgradeHostToken } from '../../toolkit/transport/websocket';
 import { getRealtimeToken } from './realtime.tokens';
-import { realtimePluginKind } from './realtime.module';
+import { realtimePluginKind } from './realtime.plugin-kind';
 
 function context(env: Record<string, string>, production = false, allowEmbedded = false) {
   const config = new ConfigLoader('CHAT_SERVICE', env);

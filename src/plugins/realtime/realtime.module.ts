@@ -1,28 +1,23 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { envName } from '../../toolkit/config';
-import { PluginContext, ToolkitPluginKind } from '../../toolkit/plugins';
+import { PluginContext } from '../../toolkit/plugins';
 import { assertEmbeddedAllowed } from '../shared';
 import { loadRealtimeSettings, realtimeConfigSection } from './realtime.config';
 import { RealtimeConfigurableModule } from './realtime.module-definition';
-import { REALTIME_PLUGIN_KIND } from './realtime.tokens';
 
 /**
  * One realtime instance: `RealtimeModule.forRoot({ settings, prefix })` exports the hub under
- * `getRealtimeToken(prefix)`. Services get it through `realtimePluginKind`, not directly.
+ * `getRealtimeToken(prefix)` (and as the toolkit's upgrade host under `getUpgradeHostToken`).
  * @publicApi
  */
 @Module({})
-export class RealtimeModule extends RealtimeConfigurableModule {}
-
-/**
- * The `centrifuge` plugin kind: loads `<ENV_PREFIX>_<PREFIX>_*` and builds the instance's module.
- * Without `_HOST` fan-out stays in the process (embedded), which production refuses unless
- * embedded backends are allowed.
- * @publicApi
- */
-export const realtimePluginKind: ToolkitPluginKind = {
-  kind: REALTIME_PLUGIN_KIND,
-  module(context: PluginContext): DynamicModule {
+export class RealtimeModule extends RealtimeConfigurableModule {
+  /**
+   * Builds the instance from `<ENV_PREFIX>_<PREFIX>_*` (the toolkit's plugin-kind entry point).
+   * Without `_HOST` fan-out stays in the process (embedded), which production refuses unless
+   * embedded backends are allowed.
+   */
+  static forPlugin(context: PluginContext): DynamicModule {
     const settings = loadRealtimeSettings(context.config, context.prefix, context.serviceName);
     if (settings.HOST === undefined) {
       const scope = realtimeConfigSection(context.prefix, context.serviceName).scope;
@@ -33,5 +28,5 @@ export const realtimePluginKind: ToolkitPluginKind = {
       );
     }
     return RealtimeModule.forRoot({ settings, prefix: context.prefix, isGlobal: true });
-  },
-};
+  }
+}
