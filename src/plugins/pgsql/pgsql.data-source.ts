@@ -60,8 +60,8 @@ export function pgsqlSslOption(mode: string): PgsqlSslOption {
 }
 
 /** Decides the backend of one pgsql instance and builds its TypeORM options. */
-export function buildPgsqlBackend(options: PgsqlModuleOptions): PgsqlBackend {
-  const { config, serviceName, prefix } = options;
+export function buildPgsqlBackend(prefix: string, options: PgsqlModuleOptions): PgsqlBackend {
+  const { config, serviceName } = options;
   const common = {
     type: 'postgres' as const,
     entities: options.entities,

@@ -19,10 +19,8 @@ export interface PgsqlServiceOptions {
   synchronize?: boolean;
 }
 
-/** Everything {@link PgsqlModule.register} needs for one instance. @publicApi */
+/** What `PgsqlModule.forRoot` takes besides the extras (`prefix`, `isGlobal`). @publicApi */
 export interface PgsqlModuleOptions extends PgsqlServiceOptions {
-  /** Proto prefix, e.g. `pgsql`. */
-  prefix: string;
   /** e.g. `user-service`: names the migrations table and the embedded data directory. */
   serviceName: string;
   config: PgsqlConfig;

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   @Module({
     imports: [
       StatusModule,
-      PgsqlModule.register({
+      PgsqlModule.forRoot({
         prefix: 'pgsql',
         serviceName: 'spec-service',
         config,

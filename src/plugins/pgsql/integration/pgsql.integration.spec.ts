@@ -56,7 +56,7 @@ async function boot(
   const moduleRef = await Test.createTestingModule({
     imports: [
       StatusModule,
-      PgsqlModule.register({
+      PgsqlModule.forRoot({
         prefix: 'pgsql',
         serviceName: 'spec-service',
         config,
