@@ -4,11 +4,10 @@ import { InjectChatServiceRealtime } from '../../gen/chatservice/chat-service.to
 import { RealtimeConnection, RealtimePlugin } from '../../plugins/realtime';
 import { getMessageDescriptor } from '../../toolkit/descriptor';
 import { ToolkitError } from '../../toolkit/errors';
-import { decodeJson, encodeJson, ProtoJsonError } from '../../toolkit/protojson';
+import { decodeJson, encodeJson, ProtoJsonError, toTimestamp } from '../../toolkit/protojson';
 import { nulViolations } from '../../toolkit/validation/nul-characters';
 import { ActiveMembers } from './active-members';
 import { ChatFrameType, roomChannel } from './chat.channels';
-import { toTimestamp } from './chat.message-mapper';
 import { ChatService, normalizeId } from './chat.service';
 
 const SEND_MESSAGE_REQUEST = 'chatservice.SendMessageRequest';

@@ -19,7 +19,8 @@ import {
 import { Caller } from '../../toolkit/auth/caller.decorator';
 import { CallerIdentity } from '../../toolkit/auth/caller-identity';
 import { ChatSockets } from './chat-socket';
-import { toChatMessage, toTimestamp } from './chat.message-mapper';
+import { toTimestamp } from '../../toolkit/protojson';
+import { toChatMessage } from './chat.message-mapper';
 import { ChatService } from './chat.service';
 
 /**

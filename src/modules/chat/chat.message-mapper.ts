@@ -1,14 +1,6 @@
-import type { Timestamp } from '../../gen/google/protobuf/timestamp';
 import type { ChatMessage } from '../../gen/chatservice/chat-service';
-import { encodeJson } from '../../toolkit/protojson';
+import { encodeJson, toTimestamp } from '../../toolkit/protojson';
 import { MessageEntity } from './message.entity';
-
-/** A Date as a google.protobuf.Timestamp message (seconds as a string: longs are strings). */
-export function toTimestamp(date: Date): Timestamp {
-  const millis = date.getTime();
-  const seconds = Math.floor(millis / 1000);
-  return { seconds: String(seconds), nanos: (millis - seconds * 1000) * 1_000_000 };
-}
 
 /** The `ChatMessage` message of a stored message. */
 export function toChatMessage(message: MessageEntity): ChatMessage {

@@ -1,13 +1,6 @@
 import type { Notification } from '../../gen/notificationservice/notification-service';
-import type { Timestamp } from '../../gen/google/protobuf/timestamp';
 import { StoredNotification } from './notification.types';
-
-/** A Date as a google.protobuf.Timestamp message (seconds as a string: longs are strings). */
-export function toTimestamp(date: Date): Timestamp {
-  const millis = date.getTime();
-  const seconds = Math.floor(millis / 1000);
-  return { seconds: String(seconds), nanos: (millis - seconds * 1000) * 1_000_000 };
-}
+import { toTimestamp } from '../../toolkit/protojson';
 
 /** The `Notification` message of a stored notification; `sent_at` unset until it was sent. */
 export function toNotificationMessage(notification: StoredNotification): Notification {

@@ -1,16 +1,8 @@
 import { UserEntity } from './user.entity';
-import { toTimestamp, toUserMessage } from './user.message-mapper';
+import { toUserMessage } from './user.message-mapper';
 import { escapeLikePattern } from './user.repository';
 
 describe('user message mapping', () => {
-  it('turns a Date into a Timestamp with string seconds and nanos', () => {
-    expect(toTimestamp(new Date('2025-01-02T03:04:05.678Z'))).toEqual({
-      seconds: '1735787045',
-      nanos: 678_000_000,
-    });
-    expect(toTimestamp(new Date(0))).toEqual({ seconds: '0', nanos: 0 });
-  });
-
   it('maps a stored user onto the User message', () => {
     const created = new Date('2025-01-02T03:04:05Z');
     const stored = Object.assign(new UserEntity(), {

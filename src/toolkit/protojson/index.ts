@@ -13,3 +13,4 @@ export { decodeJson, DecodeJsonOptions, MAX_DEPTH } from './decode';
 export { encodeJson, EncodeJsonOptions } from './encode';
 export { applyPathAndQuery, applyQueryParameters } from './path-query';
 export { decodeBinary, encodeBinary } from './binary';
+export { toTimestamp, TimestampMessage } from './timestamp-message';
