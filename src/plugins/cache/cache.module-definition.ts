@@ -11,7 +11,7 @@ import RedisMock from 'ioredis-mock';
 import { DependencyFailures } from '../../toolkit/errors';
 import { PluginStatusRegistry } from '../../toolkit/plugins';
 import { getKeyValueStoreToken } from '../../toolkit/ports';
-import { withTimeout } from '../shared';
+import { withTimeout } from '../../toolkit/runtime/settle-within';
 import {
   isRedisUnavailable,
   logConnectionState,

@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { StartupError } from '../../toolkit/config';
 import { DependencyFailures } from '../../toolkit/errors';
 import { PluginStatusRegistry } from '../../toolkit/plugins';
-import { withTimeout } from '../shared';
+import { withTimeout } from '../../toolkit/runtime/settle-within';
 import { createEmbeddedPgsqlDataSource } from './embedded/embedded-pgsql.data-source';
 import { EmbeddedPostgresUnavailableError } from './embedded/embedded-postgres-binaries';
 import { EmbeddedPostgresStartError } from './embedded/embedded-postgres-cluster';

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DATABASE_CONNECTIONS, envName } from '../../toolkit/config';
 import { PluginContext } from '../../toolkit/plugins';
-import { assertEmbeddedAllowed } from '../shared';
+import { assertEmbeddedAllowed } from '../../toolkit/runtime/deployment-mode';
 import { pgsqlConfigSection } from './pgsql.config';
 import { isEmbeddedPgsql } from './pgsql.data-source';
 import { PgsqlConfigurableModule } from './pgsql.module-definition';

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DATABASE_CONNECTIONS, envName } from '../../toolkit/config';
 import { PluginContext } from '../../toolkit/plugins';
-import { assertEmbeddedAllowed } from '../shared/embedded-guard';
+import { assertEmbeddedAllowed } from '../../toolkit/runtime/deployment-mode';
 import { outboxConfigSection, queueConfigSection, usesEmbeddedBroker } from './queue.config';
 import { QueueConfigurableModule } from './queue.module-definition';
 import { QueuePluginOptions } from './queue.types';

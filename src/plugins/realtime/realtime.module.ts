@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { envName } from '../../toolkit/config';
 import { PluginContext } from '../../toolkit/plugins';
-import { assertEmbeddedAllowed } from '../shared';
+import { assertEmbeddedAllowed } from '../../toolkit/runtime/deployment-mode';
 import { loadRealtimeSettings, realtimeConfigSection } from './realtime.config';
 import { RealtimeConfigurableModule } from './realtime.module-definition';
 

@@ -24,3 +24,14 @@ export function settleWithin<T>(
     );
   });
 }
+
+/**
+ * Settles like `work`, or rejects with `message` once `ms` have passed, whichever comes first
+ * (`ms` ≤ 0: `work` itself). Backends that hang (a dropped connection, a full pool, a mail
+ * server that never answers) must not hang a probe, a request or a worker.
+ * @publicApi
+ */
+export function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  if (ms <= 0) return work;
+  return settleWithin(work, ms, () => new Error(message));
+}

@@ -5,7 +5,7 @@ import {
   OnApplicationShutdown,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { withTimeout } from '../../../plugins/shared';
+import { withTimeout } from '../../../toolkit/runtime/settle-within';
 import { backoffDelay } from '../../../toolkit/runtime/backoff';
 import { InjectServiceSettings } from '../../../toolkit/runtime/tokens';
 import { ContactRepository } from '../contact.repository';

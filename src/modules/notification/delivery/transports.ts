@@ -1,5 +1,5 @@
 import { Inject, Logger, Provider } from '@nestjs/common';
-import { assertEmbeddedAllowed } from '../../../plugins/shared/embedded-guard';
+import { assertEmbeddedAllowed } from '../../../toolkit/runtime/deployment-mode';
 import { DeploymentMode } from '../../../toolkit/runtime/deployment-mode';
 import { ServiceDefinition } from '../../../toolkit/runtime/define-service';
 import {

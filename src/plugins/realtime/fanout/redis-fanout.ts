@@ -1,5 +1,5 @@
 import Redis, { RedisOptions } from 'ioredis';
-import { withTimeout } from '../../shared';
+import { withTimeout } from '../../../toolkit/runtime/settle-within';
 import { RealtimeUnavailableError } from '../realtime.errors';
 import { FanoutBus, FanoutDelivery } from './fanout-bus';
 

@@ -1,2 +1,0 @@
-export * from './with-timeout';
-export * from './embedded-guard';
