@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectChatServiceCache } from '../../gen/chatservice/chat-service.toolkit';
 import { CachePlugin } from '../../plugins/cache';
 import type { ServiceConfigService } from '../../toolkit/runtime/service-config-service';
+import { errorReason } from '../../toolkit/errors';
 import { ChatSettings } from './chat.settings';
 
 /** One active member of a room and how many sockets it has joined with, across instances. */
@@ -60,7 +61,7 @@ export class ActiveMembers {
       }
       return members;
     } catch (error) {
-      this.logger.warn(`reading active members of room ${roomId} failed: ${reasonOf(error)}`);
+      this.logger.warn(`reading active members of room ${roomId} failed: ${errorReason(error)}`);
       return [];
     }
   }
@@ -75,11 +76,7 @@ export class ActiveMembers {
       const failed = results.find(([error]) => error !== null);
       if (failed) throw failed[0];
     } catch (error) {
-      this.logger.warn(`recording ${what} of room ${roomId} failed: ${reasonOf(error)}`);
+      this.logger.warn(`recording ${what} of room ${roomId} failed: ${errorReason(error)}`);
     }
   }
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

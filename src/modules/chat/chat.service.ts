@@ -3,7 +3,7 @@ import { InjectChatServiceRealtime } from '../../gen/chatservice/chat-service.to
 import { RealtimePlugin } from '../../plugins/realtime';
 import { ADMIN_ROLE } from '../../toolkit/auth/admin-only.guard';
 import { CallerIdentity } from '../../toolkit/auth/caller-identity';
-import { ToolkitError } from '../../toolkit/errors';
+import { errorReason, ToolkitError } from '../../toolkit/errors';
 import { ChatFrameType, roomChannel } from './chat.channels';
 import { chatMessageJson } from './chat.message-mapper';
 import { ChatRepository, MessagePage, NewMessage } from './chat.repository';
@@ -86,7 +86,7 @@ export class ChatService {
       });
     } catch (error) {
       this.logger.warn(
-        `message ${stored.id} of room ${stored.roomId} stored but not broadcast: ${reasonOf(error)}`,
+        `message ${stored.id} of room ${stored.roomId} stored but not broadcast: ${errorReason(error)}`,
       );
     }
     return stored;
@@ -130,8 +130,4 @@ function isAdmin(caller: CallerIdentity): boolean {
 
 function roomNotFound(roomId: string): ToolkitError {
   return ToolkitError.notFound(`room ${roomId} not found`);
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

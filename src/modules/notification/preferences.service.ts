@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { InjectNotificationServiceCache } from '../../gen/notificationservice/notification-service.toolkit';
 import { CachePlugin } from '../../plugins/cache';
 import { InjectServiceSettings } from '../../toolkit/runtime/tokens';
+import { errorReason } from '../../toolkit/errors';
 import { NotificationSettings } from './notification.settings';
 import { DEFAULT_PREFERENCES, DeliveryPreferences } from './notification.types';
 import { PreferencesRepository } from './preferences.repository';
@@ -39,7 +40,7 @@ export class PreferencesService {
         this.settings.PREFERENCES_CACHE_TIMEOUT,
       );
     } catch (error) {
-      this.logger.warn(`caching preferences of ${userId} failed: ${reasonOf(error)}`);
+      this.logger.warn(`caching preferences of ${userId} failed: ${errorReason(error)}`);
     }
     return preferences;
   }
@@ -51,7 +52,7 @@ export class PreferencesService {
       await this.cache.del(preferencesCacheKey(userId));
     } catch (error) {
       // The stale copy lives at most PREFERENCES_CACHE_TIMEOUT; the update itself is committed.
-      this.logger.warn(`invalidating preferences of ${userId} failed: ${reasonOf(error)}`);
+      this.logger.warn(`invalidating preferences of ${userId} failed: ${errorReason(error)}`);
     }
   }
 
@@ -60,7 +61,7 @@ export class PreferencesService {
     try {
       raw = await this.cache.get(preferencesCacheKey(userId));
     } catch (error) {
-      this.logger.warn(`cache read of preferences of ${userId} failed: ${reasonOf(error)}`);
+      this.logger.warn(`cache read of preferences of ${userId} failed: ${errorReason(error)}`);
       return undefined;
     }
     return raw === null ? undefined : parsePreferences(raw);
@@ -86,8 +87,4 @@ export function parsePreferences(raw: string): DeliveryPreferences | undefined {
   } catch {
     return undefined;
   }
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectUserServiceCache } from '../../gen/userservice/user-service.toolkit';
 import { CachePlugin } from '../../plugins/cache';
-import { ToolkitError } from '../../toolkit/errors';
+import { errorReason, ToolkitError } from '../../toolkit/errors';
 import { ThrottledWarnings } from '../../toolkit/logging';
 import { InjectServiceSettings } from '../../toolkit/runtime/tokens';
 import { UserEntity } from './user.entity';
@@ -92,7 +92,7 @@ export class UserService {
     } catch (error) {
       this.cacheWarnings.warn(
         'cache-read',
-        `cache read of user ${id} failed, serving from PostgreSQL: ${reasonOf(error)}`,
+        `cache read of user ${id} failed, serving from PostgreSQL: ${errorReason(error)}`,
       );
       return undefined;
     }
@@ -107,7 +107,10 @@ export class UserService {
     try {
       await this.cache.set(cacheKey(user.id), JSON.stringify(user), this.settings.CACHE_TIMEOUT);
     } catch (error) {
-      this.cacheWarnings.warn('cache-write', `caching user ${user.id} failed: ${reasonOf(error)}`);
+      this.cacheWarnings.warn(
+        'cache-write',
+        `caching user ${user.id} failed: ${errorReason(error)}`,
+      );
     }
   }
 
@@ -118,7 +121,7 @@ export class UserService {
     } catch (error) {
       this.cacheWarnings.warn(
         'cache-delete',
-        `removing user ${id} from the cache failed: ${reasonOf(error)}`,
+        `removing user ${id} from the cache failed: ${errorReason(error)}`,
       );
     }
   }
@@ -165,8 +168,4 @@ function userNotFound(id: string): ToolkitError {
 
 function emailTaken(email: string): ToolkitError {
   return ToolkitError.alreadyExists(`user with email ${email} already exists`);
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -7,3 +7,4 @@ export * from './to-toolkit-error';
 export * from './render-http-error';
 export * from './toolkit-exception.filter';
 export * from './database-input-error';
+export * from './error-reason';

@@ -12,6 +12,7 @@ import { ContactRepository } from '../contact.repository';
 import { NotificationRepository } from '../notification.repository';
 import { NotificationSettings } from '../notification.settings';
 import { StoredNotification } from '../notification.types';
+import { errorReason } from '../../../toolkit/errors';
 import { Delivery, NotificationTransports, PermanentDeliveryError } from './notification-transport';
 import { InjectNotificationTransports } from './transports';
 
@@ -71,7 +72,7 @@ export class DeliveryWorker
     }
     this.running = this.drain()
       .catch((error: unknown) =>
-        this.logger.warn(`delivery pass failed: ${reasonOf(error)}; next poll retries`),
+        this.logger.warn(`delivery pass failed: ${errorReason(error)}; next poll retries`),
       )
       .finally(() => {
         this.running = undefined;
@@ -134,7 +135,7 @@ export class DeliveryWorker
     attempt: number,
     error: unknown,
   ): Promise<void> {
-    const reason = reasonOf(error).slice(0, 500);
+    const reason = errorReason(error).slice(0, 500);
     if (error instanceof PermanentDeliveryError || attempt >= this.settings.DELIVERY_MAX_ATTEMPTS) {
       this.logger.warn(
         `notification ${notification.id} failed after ${attempt} attempt(s): ${reason}`,
@@ -148,8 +149,4 @@ export class DeliveryWorker
     );
     await this.notifications.markRetry(notification.id, delay, reason);
   }
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
