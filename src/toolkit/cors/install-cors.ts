@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { reasonPhrase } from '../errors/status-table';
+import { ANY_ORIGIN, originAllowList } from '../transport/origin-allow-list';
 import { CorsConfig } from './cors.config';
-
-const ANY_ORIGIN = '*';
 
 /**
  * Installs the `cors` middleware as a Fastify `onRequest` hook on `fastify` (the root instance, so
@@ -23,8 +22,8 @@ export function installCors(
   config: CorsConfig,
   options: { skip?: (request: FastifyRequest) => boolean } = {},
 ): void {
-  const origins = new Set(config.ALLOWED_ORIGINS.map(normalizeOrigin));
-  const anyOrigin = origins.has(ANY_ORIGIN);
+  const origins = originAllowList(config.ALLOWED_ORIGINS);
+  const anyOrigin = origins.any;
   if (anyOrigin && config.ALLOW_CREDENTIALS) {
     throw new Error('CORS: ALLOW_CREDENTIALS cannot be combined with the * origin');
   }
@@ -44,7 +43,7 @@ export function installCors(
       request.method === 'OPTIONS' &&
       request.headers['access-control-request-method'] !== undefined;
     if (!anyOrigin) appendVary(reply, 'Origin');
-    if (!anyOrigin && !origins.has(normalizeOrigin(origin))) {
+    if (!origins.allows(origin)) {
       if (!preflight) return done();
       reply.code(403).send({ code: 403, status: reasonPhrase(403), message: 'origin not allowed' });
       return;
@@ -57,11 +56,6 @@ export function installCors(
     }
     reply.headers(preflightHeaders).code(204).send();
   });
-}
-
-/** Browsers send origins lower-case without a trailing slash; configured ones may have either. */
-function normalizeOrigin(origin: string): string {
-  return origin.trim().replace(/\/+$/, '').toLowerCase();
 }
 
 function appendVary(reply: FastifyReply, field: string): void {

@@ -9,6 +9,7 @@ import { watchToken } from '../auth/caller-authenticator';
 import { httpErrorBody, toToolkitError, ToolkitError } from '../errors';
 import { RouteMiddlewaresGuard } from '../middlewares/route-middlewares.guard';
 import { acceptRequestId, REQUEST_ID_HEADER } from '../runtime/request-context';
+import { OriginAllowList, originAllowList } from '../transport/origin-allow-list';
 import {
   compileUpgradeRoute,
   rejectUpgrade,
@@ -20,7 +21,7 @@ import { BackendPool } from './backend-pool';
 import { EventSocket } from './event-socket';
 import { forwardedMetadata } from './forwarded-metadata';
 import { ACCESS_TOKEN_PARAM, SocketAuthorizer, SocketRequest } from './socket-authorizer';
-import { holdToToken, keepAlive, originAllowed } from './socket-policy';
+import { holdToToken, keepAlive } from './socket-policy';
 import { backendSocketPath, relaySocket, UpstreamRefusal } from './socket-relay';
 
 /** Settings of a gateway's sockets. @publicApi */
@@ -38,7 +39,7 @@ export interface ProxySocketOptions {
   maxPayload: number;
   /** Open (and opening) sockets the gateway accepts; past it upgrades get 503. */
   maxConnections: number;
-  /** `Origin`s allowed to open a socket (`*`: any); an upgrade without `Origin` passes. */
+  /** `Origin`s allowed to open a socket (`*`: any; compared case-insensitively, without a trailing slash); an upgrade without `Origin` passes. */
   allowedOrigins: readonly string[];
   /** Per socket and direction: bytes queued for a slow reader before its source is paused. */
   maxBufferedBytes: number;
@@ -78,6 +79,7 @@ export class ProxySockets {
   private readonly logger = new Logger('ProxySockets');
   private readonly server: WebSocketServer;
   private readonly authorizer: SocketAuthorizer;
+  private readonly origins: OriginAllowList;
   private readonly registered: { dispatcher: UpgradeDispatcher; target: UpgradeTarget }[] = [];
   private readonly sockets = new Set<WebSocket>();
   /** Upgrades past the gate and not yet open: they count against the connection cap. */
@@ -92,6 +94,7 @@ export class ProxySockets {
   ) {
     this.server = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
     this.authorizer = new SocketAuthorizer(descriptor, guard);
+    this.origins = originAllowList(options.allowedOrigins);
   }
 
   /** Relayed methods: `websocket_proxy` with an HTTP binding. */
@@ -167,8 +170,9 @@ export class ProxySockets {
       });
     }
     const origin = request.headers.origin;
-    if (!originAllowed(origin, this.options.allowedOrigins)) {
-      return ToolkitError.permissionDenied(`origin ${origin ?? ''} is not allowed`);
+    // No `Origin`: not a browser, so nothing for the allow-list to protect.
+    if (origin !== undefined && !this.origins.allows(origin)) {
+      return ToolkitError.permissionDenied(`origin ${origin} is not allowed`);
     }
     return undefined;
   }

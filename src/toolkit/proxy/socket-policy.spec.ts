@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { InvalidTokenError } from '../auth/invalid-token.error';
 import { ToolkitError } from '../errors';
-import { BoundedSender, holdToToken, keepAlive, originAllowed, ReadValve } from './socket-policy';
+import { BoundedSender, holdToToken, keepAlive, ReadValve } from './socket-policy';
 
 /** The parts of a ws socket the policies use, observable. */
 class FakeSocket extends EventEmitter {
@@ -51,16 +51,6 @@ const silent = { log: jest.fn(), error: jest.fn(), warn: jest.fn() };
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());
-
-describe('originAllowed', () => {
-  it('allows listed origins, * and requests without Origin; refuses the rest', () => {
-    expect(originAllowed('https://a.test', ['https://a.test'])).toBe(true);
-    expect(originAllowed('https://b.test', ['https://a.test'])).toBe(false);
-    expect(originAllowed('https://b.test', [])).toBe(false);
-    expect(originAllowed('https://b.test', ['*'])).toBe(true);
-    expect(originAllowed(undefined, [])).toBe(true);
-  });
-});
 
 describe('ReadValve', () => {
   it('pauses while any reason holds and resumes when the last is released', () => {

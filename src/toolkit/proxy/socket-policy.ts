@@ -22,12 +22,6 @@ export const SOCKET_CLOSE = {
  */
 export const MAX_QUEUED_FRAMES = 16;
 
-/** Whether an upgrade's `Origin` may open a socket: `*` allows any; no `Origin` (not a browser) passes. @internal */
-export function originAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
-  if (origin === undefined) return true;
-  return allowed.includes('*') || allowed.includes(origin);
-}
-
 /**
  * Stops reading a socket while any reason holds it (frames queued, the other side's send buffer
  * full), and resumes once none does: ws' `pause()` stops reading the TCP socket, so the peer sees

@@ -8,3 +8,4 @@ export * from './request-message.decorator';
 export * from './toolkit-rpc.decorator';
 export * from './websocket-upgrade';
 export * from './websocket';
+export * from './origin-allow-list';

@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { ToolkitError } from '../../../toolkit/errors';
+import { OriginAllowList, originAllowList } from '../../../toolkit/transport/origin-allow-list';
 import { PluginStatusRegistry } from '../../../toolkit/plugins';
 import { FanoutBus } from '../fanout/fanout-bus';
 import {
@@ -58,7 +59,7 @@ export class RealtimeHub
   private readonly connections = new Set<HubConnection>();
   private readonly members = new Map<string, Set<HubConnection>>();
   private readonly routes: UpgradeTarget[] = [];
-  private readonly allowedOrigins: ReadonlySet<string>;
+  private readonly allowedOrigins: OriginAllowList;
   private dispatcher: UpgradeDispatcher | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private accepting = true;
@@ -71,7 +72,7 @@ export class RealtimeHub
     private readonly httpAdapterHost: HttpAdapterHost,
   ) {
     this.logger = new Logger(`Realtime(${prefix})`);
-    this.allowedOrigins = new Set(settings.allowedOrigins.map(normalizeOrigin));
+    this.allowedOrigins = originAllowList(settings.allowedOrigins, { emptyAllowsAny: true });
     this.server = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -108,7 +109,7 @@ export class RealtimeHub
     }
     this.dispatcher = UpgradeDispatcher.of(server);
     for (const route of this.routes) this.dispatcher.add(route);
-    const origins = this.allowedOrigins.size > 0 ? [...this.allowedOrigins].join(', ') : 'any';
+    const origins = this.allowedOrigins.any ? 'any' : this.allowedOrigins.origins.join(', ');
     this.logger.log(
       `WebSocket hub on the HTTP server: fan-out ${this.bus.backend}, ` +
         `max ${this.settings.maxConnections} connections, origins ${origins}`,
@@ -217,11 +218,7 @@ export class RealtimeHub
   private refusal(request: UpgradeRequest): ToolkitError | undefined {
     if (!this.accepting) return ToolkitError.unavailable('server shutting down');
     const origin = request.headers.origin;
-    if (
-      this.allowedOrigins.size > 0 &&
-      origin !== undefined &&
-      !this.allowedOrigins.has(normalizeOrigin(origin))
-    ) {
+    if (origin !== undefined && !this.allowedOrigins.allows(origin)) {
       return ToolkitError.permissionDenied(`origin ${origin} is not allowed`);
     }
     if (this.connections.size >= this.settings.maxConnections) {
@@ -288,8 +285,4 @@ export class RealtimeHub
     if (!connection.open) return undefined;
     throw new Error(`connection ${connection.id} does not belong to realtime "${this.prefix}"`);
   }
-}
-
-function normalizeOrigin(origin: string): string {
-  return origin.trim().toLowerCase().replace(/\/+$/, '');
 }
