@@ -6,6 +6,7 @@ import { grpcCodeName, toToolkitError, ToolkitError } from '../errors';
 import { decodeJson, encodeJson } from '../protojson';
 import { ProtoJsonError } from '../protojson/protojson-error';
 import { acceptRequestId, runInRequestContext } from '../runtime/request-context';
+import { parseFrame } from '../transport/websocket/frames';
 import { BackendPool } from './backend-pool';
 import { forwardedMetadata } from './forwarded-metadata';
 import { SocketAuthorizer, SocketRequest } from './socket-authorizer';
@@ -87,6 +88,7 @@ export class EventSocket {
     let type = '';
     try {
       const frame = parseFrame(data, isBinary);
+      if ('error' in frame) throw ToolkitError.invalidArgument(frame.error);
       type = frame.type;
       const method = this.deps.methods.find((candidate) => candidate.name === frame.type);
       if (!method) throw ToolkitError.unimplemented(`no event type ${frame.type}`);
@@ -147,23 +149,4 @@ export class EventSocket {
   private send(frame: EventFrame): void {
     this.sender.send(JSON.stringify(frame));
   }
-}
-
-function parseFrame(data: WebSocket.RawData, isBinary: boolean): EventFrame {
-  if (isBinary) throw ToolkitError.invalidArgument('binary frames are not accepted');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(data.toString());
-  } catch {
-    throw ToolkitError.invalidArgument('frame is not JSON');
-  }
-  if (
-    typeof parsed !== 'object' ||
-    parsed === null ||
-    typeof (parsed as { type?: unknown }).type !== 'string'
-  ) {
-    throw ToolkitError.invalidArgument('frame must be an object with a string type');
-  }
-  const { type, payload } = parsed as { type: string; payload?: unknown };
-  return { type, payload };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket, { RawData } from 'ws';
+import { parseFrame } from '../../../toolkit/transport/websocket/frames';
 import { errorFrame, errorFrameFrom } from '../realtime.errors';
 import {
   FrameHandler,
@@ -115,15 +116,7 @@ export class HubConnection implements RealtimeConnection {
 
   private receive(data: RawData, isBinary: boolean): void {
     this.alive = true;
-    if (isBinary) {
-      this.enqueue(async () => {
-        this.send(
-          errorFrame('INVALID_ARGUMENT', 'binary frames are not supported; send JSON text'),
-        );
-      });
-      return;
-    }
-    const frame = parseFrame(rawText(data));
+    const frame = parseFrame(data, isBinary);
     this.enqueue(async () => {
       if ('error' in frame) {
         this.send(errorFrame('INVALID_ARGUMENT', frame.error));
@@ -145,27 +138,4 @@ export class HubConnection implements RealtimeConnection {
   private enqueue(task: () => Promise<void>): void {
     this.dispatchQueue = this.dispatchQueue.then(() => (this.open ? task() : undefined));
   }
-}
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
-}
-
-function parseFrame(text: string): RealtimeFrame | { error: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { error: 'frame is not valid JSON' };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { error: 'frame must be a JSON object {"type": ..., "payload": ...}' };
-  }
-  const { type, payload } = value as Record<string, unknown>;
-  if (typeof type !== 'string' || type.length === 0) {
-    return { error: 'frame "type" must be a non-empty string' };
-  }
-  return { type, payload };
 }

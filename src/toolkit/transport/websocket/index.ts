@@ -3,3 +3,4 @@ export * from './upgrade-host';
 export * from './upgrade-route';
 export * from './upgrade-dispatcher';
 export * from './upgrade-response';
+export * from './frames';
