@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional, Provider } from '@nestjs/common';
+import { Inject, Optional, Provider, Type } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { CachePlugin } from '../../plugins/cache/cache.plugin';
 import { getCacheToken } from '../../plugins/cache/cache.tokens';
@@ -6,7 +6,7 @@ import { StartupError } from '../config/startup-error';
 import { FASTIFY_ROUTE_KEY } from '../constants';
 import { corsConfig, CorsConfig } from '../cors/cors.config';
 import { installCors } from '../cors/install-cors';
-import { registerMiddleware } from '../middlewares/middleware.registry';
+import { ToolkitMiddleware } from '../middlewares/toolkit-middleware.decorator';
 import { rateLimitConfig, RateLimitConfig } from '../rate-limit/rate-limit.config';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { RateLimiter } from '../rate-limit/rate-limiter';
@@ -64,7 +64,12 @@ function revocations(
   return new TokenRevocationService(cache, config.JWT_CLOCK_TOLERANCE);
 }
 
-@Injectable()
+@ToolkitMiddleware({
+  name: SECURITY_MIDDLEWARES.auth,
+  description:
+    'bearer JWT required: signed, unexpired, with jti, not revoked (401 UNAUTHENTICATED otherwise; Redis down: 503)',
+  config: authConfig,
+})
 class AuthMiddlewareGuard extends AuthGuard {
   constructor(
     @InjectAuthConfig('auth') config: AuthConfig,
@@ -75,7 +80,11 @@ class AuthMiddlewareGuard extends AuthGuard {
   }
 }
 
-@Injectable()
+@ToolkitMiddleware({
+  name: SECURITY_MIDDLEWARES.validateToken,
+  description: 'same checks as auth (kept for protos that name it; one verification per call)',
+  config: authConfig,
+})
 class ValidateTokenMiddlewareGuard extends ValidateTokenGuard {
   constructor(
     @InjectAuthConfig('validate_token') config: AuthConfig,
@@ -86,7 +95,11 @@ class ValidateTokenMiddlewareGuard extends ValidateTokenGuard {
   }
 }
 
-@Injectable()
+@ToolkitMiddleware({
+  name: SECURITY_MIDDLEWARES.adminOnly,
+  description: 'token roles claim must contain admin (403 PERMISSION_DENIED otherwise)',
+  config: authConfig,
+})
 class AdminOnlyMiddlewareGuard extends AdminOnlyGuard {
   constructor(
     @InjectAuthConfig('admin_only') config: AuthConfig,
@@ -97,7 +110,12 @@ class AdminOnlyMiddlewareGuard extends AdminOnlyGuard {
   }
 }
 
-@Injectable()
+@ToolkitMiddleware({
+  name: SECURITY_MIDDLEWARES.rateLimit,
+  description:
+    'per-caller request budget in Redis, RateLimit-* headers, 429 (Redis down: let through)',
+  config: rateLimitConfig,
+})
 class RateLimitMiddlewareGuard extends RateLimitGuard {
   constructor(
     @Inject(getMiddlewareConfigToken('rate_limit')) config: RateLimitConfig,
@@ -127,33 +145,8 @@ export const tokenRevocationProvider: Provider = {
   inject: [getMiddlewareConfigToken('validate_token'), getCacheToken(), SERVICE_DEFINITION],
 };
 
-registerMiddleware({
-  name: SECURITY_MIDDLEWARES.auth,
-  description:
-    'bearer JWT required: signed, unexpired, with jti, not revoked (401 UNAUTHENTICATED otherwise; Redis down: 503)',
-  config: authConfig,
-  guard: AuthMiddlewareGuard,
-});
-registerMiddleware({
-  name: SECURITY_MIDDLEWARES.validateToken,
-  description: 'same checks as auth (kept for protos that name it; one verification per call)',
-  config: authConfig,
-  guard: ValidateTokenMiddlewareGuard,
-});
-registerMiddleware({
-  name: SECURITY_MIDDLEWARES.adminOnly,
-  description: 'token roles claim must contain admin (403 PERMISSION_DENIED otherwise)',
-  config: authConfig,
-  guard: AdminOnlyMiddlewareGuard,
-});
-registerMiddleware({
-  name: SECURITY_MIDDLEWARES.rateLimit,
-  description:
-    'per-caller request budget in Redis, RateLimit-* headers, 429 (Redis down: let through)',
-  config: rateLimitConfig,
-  guard: RateLimitMiddlewareGuard,
-});
-registerMiddleware({
+/** CORS has no per-route step: its Fastify hooks answer preflights before routing. */
+@ToolkitMiddleware({
   name: SECURITY_MIDDLEWARES.cors,
   description: 'CORS allow-list; preflights answered before routing',
   config: corsConfig,
@@ -166,7 +159,17 @@ registerMiddleware({
       },
     });
   },
-});
+})
+class CorsMiddleware {}
+
+/** The security middlewares' providers; the toolkit's core module provides those a service uses. @internal */
+export const SECURITY_MIDDLEWARE_PROVIDERS: readonly Type<unknown>[] = [
+  AuthMiddlewareGuard,
+  ValidateTokenMiddlewareGuard,
+  AdminOnlyMiddlewareGuard,
+  RateLimitMiddlewareGuard,
+  CorsMiddleware,
+];
 
 /** The proto method a Fastify route serves, from the `RouteMetadata` `ToolkitRpc` puts in its config. */
 function routeMethodName(request: FastifyRequest): string | undefined {

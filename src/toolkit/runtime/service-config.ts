@@ -1,11 +1,9 @@
 import { DynamicModule } from '@nestjs/common';
-// Registers auth, validate_token, admin_only, rate_limit and cors for every app, so a proto may
-// name them without the service importing anything (the builtins come with '../middlewares').
-import '../auth/security.middlewares';
 import { InternalAuthConfig, internalAuthConfig } from '../auth/internal-auth.config';
 import { ConfigLoader, repositorySecretProblems } from '../config';
 import {
   MiddlewareDefinition,
+  MiddlewareRegistry,
   resolveServiceMiddlewares,
   ServiceMiddlewares,
 } from '../middlewares';
@@ -19,6 +17,7 @@ import {
   RuntimeConfig,
   runtimeConfigSection,
 } from './runtime-config';
+import { TOOLKIT_MIDDLEWARES_MODULE } from './toolkit-middlewares';
 
 /** Everything loaded from the environment for one service, before any Nest app exists. @internal */
 export interface LoadedServiceConfig {
@@ -30,14 +29,21 @@ export interface LoadedServiceConfig {
   /** The key of internal caller tokens (signed by gateways, verified by backends). */
   internalAuth: InternalAuthConfig;
   deployment: DeploymentMode;
+  /** Every `@ToolkitMiddleware` provider of the app's module tree, the toolkit's included. */
+  middlewareRegistry: MiddlewareRegistry;
   middlewares: ServiceMiddlewares;
+  /**
+   * Config values of every registered middleware: validated (and listed by `--help`) for the
+   * used ones; for the others, read without validation, since their providers are still
+   * instantiated by the modules that list them.
+   */
   middlewareConfig: ReadonlyMap<MiddlewareDefinition, Readonly<Record<string, unknown>>>;
   pluginModules: DynamicModule[];
 }
 
 /**
- * Loads the runtime section, the service's settings, each used middleware's section and each
- * plugin's module (the plugin kind loads its own section), in that order. With
+ * Loads the runtime section, the service's settings, each plugin's module (the plugin kind loads
+ * its own section) and each used middleware's section, in that order. With
  * `NODE_ENV=production`, a secret variable set to a value found in the app's `.env` or
  * `.env.example` is a problem too. Does not throw on bad
  * values: call `loader.assertValid()` (bootstrap) or `loader.describe()` (`--help`).
@@ -60,11 +66,6 @@ export function loadServiceConfig(
     : undefined;
   const settings = definition.settings ? loader.load(definition.settings) : {};
   const internalAuth = loader.load(internalAuthConfig);
-  const middlewares = resolveServiceMiddlewares(definition.name, definition.descriptor);
-  const middlewareConfig = new Map<MiddlewareDefinition, Readonly<Record<string, unknown>>>();
-  for (const middleware of middlewares.used.keys()) {
-    middlewareConfig.set(middleware, middleware.config ? loader.load(middleware.config) : {});
-  }
   const deployment = readDeploymentMode(env);
   const pluginModules = definition.descriptor.plugins.map((plugin) => {
     const kind = pluginKinds.find((candidate) => candidate.kind === plugin.kind);
@@ -84,6 +85,23 @@ export function loadServiceConfig(
       options: definition.plugins?.[plugin.prefix],
     });
   });
+  const middlewareRegistry = MiddlewareRegistry.scan([
+    TOOLKIT_MIDDLEWARES_MODULE,
+    ...pluginModules,
+    definition.module,
+  ]);
+  const middlewares = resolveServiceMiddlewares(
+    definition.name,
+    definition.descriptor,
+    middlewareRegistry,
+  );
+  const middlewareConfig = new Map<MiddlewareDefinition, Readonly<Record<string, unknown>>>();
+  const unvalidated = new ConfigLoader(definition.envPrefix, env);
+  for (const middleware of middlewareRegistry.definitions()) {
+    const used = middlewares.used.has(middleware);
+    const values = middleware.config ? (used ? loader : unvalidated).load(middleware.config) : {};
+    middlewareConfig.set(middleware, values);
+  }
   // A secret committed to the repository is known to everyone: production refuses to run on one.
   if (deployment.production) {
     for (const problem of repositorySecretProblems(loader.secretValues(), appRoot)) {
@@ -97,6 +115,7 @@ export function loadServiceConfig(
     settings,
     internalAuth,
     deployment,
+    middlewareRegistry,
     middlewares,
     middlewareConfig,
     pluginModules,

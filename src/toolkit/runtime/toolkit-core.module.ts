@@ -12,6 +12,7 @@ import { HealthState } from './health';
 import { LoadedServiceConfig } from './service-config';
 import { createServiceConfigService } from './service-config-service';
 import { ToolkitMetrics } from './toolkit-metrics';
+import { TOOLKIT_MIDDLEWARE_PROVIDERS } from './toolkit-middlewares';
 import { WEBSOCKET_PLUMBING, WebSocketPlumbing, WebSocketRoutes } from './websocket-routes';
 import {
   DEPLOYMENT_MODE,
@@ -54,7 +55,14 @@ export class ToolkitCoreModule {
         provide: getMiddlewareConfigToken(middleware.name),
         useValue: values,
       });
-      if (middleware.guard) middlewareProviders.push(middleware.guard);
+    }
+    // The toolkit's own middleware providers need what the service declares for them (the
+    // security ones a redis plugin), so only those the service uses are instantiated; the
+    // service's own are provided by the modules that list them.
+    for (const middleware of config.middlewares.used.keys()) {
+      if (TOOLKIT_MIDDLEWARE_PROVIDERS.includes(middleware.provider)) {
+        middlewareProviders.push(middleware.provider);
+      }
     }
     const providers: Provider[] = [
       { provide: SERVICE_DEFINITION, useValue: definition },
