@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { Metadata } from '@grpc/grpc-js';
 import { GrpcStatus, ToolkitError } from '../../src/toolkit/errors';
@@ -132,5 +134,15 @@ describe('a custom middleware (the README tenant example)', () => {
     await expect(act).rejects.toThrow(
       /middleware "tenant", which is not registered \(registered: admin_only, auth, cors, logging, rate_limit, request_id, validate_token\)/,
     );
+  });
+
+  it('is the class src/toolkit/README.md documents, character for character', () => {
+    const root = join(__dirname, '..', '..');
+    const fixture = readFileSync(
+      join(root, 'test/fixtures/toolkit-runtime/tenant.middleware.ts'),
+      'utf8',
+    );
+    const documented = fixture.slice(fixture.indexOf('export const tenantConfig'));
+    expect(readFileSync(join(root, 'src/toolkit/README.md'), 'utf8')).toContain(documented.trim());
   });
 });
