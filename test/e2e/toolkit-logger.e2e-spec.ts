@@ -1,5 +1,10 @@
-import { Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
-import { bootstrapService, defineService, RunningService } from '../../src/toolkit/runtime';
+import { Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  bootstrapService,
+  defineService,
+  RunningService,
+  ToolkitLogger,
+} from '../../src/toolkit/runtime';
 import { echoService, EchoModule } from '../fixtures/toolkit-runtime/echo.fixture';
 
 interface LogLine {
@@ -13,10 +18,14 @@ const bothStarted = new Promise<void>((resolve) => {
   releaseBothStarted = resolve;
 });
 
-/** Logs through Nest's static Logger once both apps are up, as a late consumer callback would. */
+/** Logs through its app's logger once both apps are up, as a late consumer callback would. */
 @Injectable()
 class LateProbe implements OnApplicationBootstrap {
-  private readonly logger = new Logger('LateProbe');
+  private readonly logger: ToolkitLogger;
+
+  constructor(logger: ToolkitLogger) {
+    this.logger = logger.forContext('LateProbe');
+  }
 
   onApplicationBootstrap(): void {
     void bothStarted.then(() => this.logger.log('after both apps started'));
@@ -55,7 +64,7 @@ describe('log lines of several apps in one process', () => {
     await Promise.all(running.map((service) => service.close()));
   });
 
-  it("carry their own app's name, for Nest Logger lines written after another app started", () => {
+  it("carry their own app's name, for lines written after another app started", () => {
     const probes = lines.filter((line) => line.context === 'LateProbe');
     expect(probes.map((line) => line.name).sort()).toEqual(['alpha-service', 'beta-service']);
   });

@@ -1,4 +1,10 @@
-import { DynamicModule, Logger, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
+import {
+  DynamicModule,
+  LoggerService,
+  Module,
+  OnApplicationShutdown,
+  Provider,
+} from '@nestjs/common';
 import { RedisModule, RedisService } from '@liaoliaots/nestjs-redis';
 import type { Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
@@ -22,6 +28,8 @@ export interface CacheModuleOptions {
   prefix: string;
   serviceName: string;
   config: CacheConfig;
+  /** The app's logger (`PluginContext.logger`). */
+  logger: LoggerService;
 }
 
 /**
@@ -46,6 +54,7 @@ export class CacheModule {
       prefix: context.prefix,
       serviceName: context.serviceName,
       config,
+      logger: context.logger.forContext(`${context.serviceName}:${context.prefix}`),
     });
   }
 
@@ -59,7 +68,7 @@ function registerRedis(options: CacheModuleOptions): DynamicModule {
   const { prefix, config } = options;
   const token = getCacheToken(prefix);
   const backend = `redis ${config.HOST}:${config.PORT}/${config.DATABASE} keys ${config.KEY_PREFIX}*`;
-  const logger = new Logger(`${options.serviceName}:${prefix}`);
+  const { logger } = options;
   const pluginProvider: Provider = {
     provide: token,
     inject: [RedisService],

@@ -50,6 +50,7 @@ export class PgsqlModule {
       serviceName: context.serviceName,
       config,
       hostVariable,
+      logger: context.logger,
     });
   }
 

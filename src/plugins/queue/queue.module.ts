@@ -1,4 +1,4 @@
-import { DynamicModule, Logger, Provider } from '@nestjs/common';
+import { DynamicModule, LoggerService, Provider } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { DATABASE_CONNECTIONS, envName } from '../../toolkit/config';
 import { DependencyFailures } from '../../toolkit/errors';
@@ -47,7 +47,7 @@ export function createQueueModule(context: PluginContext): DynamicModule {
   const outboxConfig = options.outbox
     ? context.config.load(outboxConfigSection(context.prefix))
     : undefined;
-  const logger = new Logger(`Queue:${context.prefix}`);
+  const logger = context.logger.forContext(`Queue:${context.prefix}`);
   // Each delivery being handled runs in one transaction, and a consumer has PREFETCH of them at
   // once: a pool smaller than that makes handlers wait on each other until the pool times out.
   context.config.demand(
@@ -133,7 +133,7 @@ function createBackend(
   context: PluginContext,
   config: QueueConfig,
   embedded: boolean,
-  logger: Logger,
+  logger: LoggerService,
 ): QueueBackend {
   const retry: RetryPolicy = {
     maxRetries: config.RETRY_COUNT,
@@ -163,7 +163,7 @@ function outboxProviders(
   prefix: string,
   outbox: OutboxPluginOptions,
   config: OutboxConfig,
-  logger: Logger,
+  logger: LoggerService,
 ): Provider[] {
   const writerToken = getOutboxWriterToken(prefix);
   const pgsqlToken = getPgsqlToken(outbox.pgsqlPrefix);

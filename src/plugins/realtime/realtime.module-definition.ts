@@ -2,10 +2,11 @@ import {
   ConfigurableModuleBuilder,
   ConfigurableModuleHost,
   DynamicModule,
-  Logger,
+  LoggerService,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { PluginStatusRegistry } from '../../toolkit/plugins';
+import type { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
 import { FanoutBus } from './fanout/fanout-bus';
 import { LocalFanout } from './fanout/local-fanout';
 import { RedisFanout } from './fanout/redis-fanout';
@@ -16,6 +17,8 @@ import { getRealtimeToken } from './realtime.tokens';
 /** What `RealtimeModule.forRoot` takes: the parsed `<ENV_PREFIX>_<PREFIX>_*` settings. @publicApi */
 export interface RealtimeModuleOptions {
   settings: RealtimeSettings;
+  /** The app's logger (`PluginContext.logger`), with the instance as its context. */
+  logger: ToolkitLogger;
 }
 
 /** Extras of `forRoot`: the instance prefix keys the exported token. */
@@ -46,7 +49,7 @@ export const {
                 options: RealtimeModuleOptions,
                 registry: PluginStatusRegistry,
                 httpAdapterHost: HttpAdapterHost,
-              ) => createRealtimeHub(extras.prefix, options.settings, registry, httpAdapterHost),
+              ) => createRealtimeHub(extras.prefix, options, registry, httpAdapterHost),
             },
           ],
           exports: [token],
@@ -57,7 +60,7 @@ export const {
 
 function createRealtimeHub(
   prefix: string,
-  settings: RealtimeSettings,
+  { settings, logger }: RealtimeModuleOptions,
   registry: PluginStatusRegistry,
   httpAdapterHost: HttpAdapterHost,
 ): RealtimeHub {
@@ -72,15 +75,15 @@ function createRealtimeHub(
   return new RealtimeHub(
     prefix,
     hubSettings,
-    createFanoutBus(prefix, settings),
+    createFanoutBus(settings, logger),
     registry,
     httpAdapterHost,
+    logger,
   );
 }
 
-function createFanoutBus(prefix: string, settings: RealtimeSettings): FanoutBus {
+function createFanoutBus(settings: RealtimeSettings, logger: LoggerService): FanoutBus {
   if (settings.HOST === undefined) return new LocalFanout();
-  const logger = new Logger(`Realtime(${prefix})`);
   return new RedisFanout({
     host: settings.HOST,
     port: settings.PORT,

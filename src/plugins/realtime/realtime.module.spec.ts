@@ -2,6 +2,7 @@ import { ConfigLoader, ConfigValidationError } from '../../toolkit/config';
 import { PluginContext } from '../../toolkit/plugins';
 import { getRealtimeToken } from './realtime.tokens';
 import { realtimePluginKind } from './realtime.module';
+import { quietLogger } from '../../../test/support/quiet-logger';
 
 function context(env: Record<string, string>, production = false, allowEmbedded = false) {
   const config = new ConfigLoader('CHAT_SERVICE', env);
@@ -13,6 +14,7 @@ function context(env: Record<string, string>, production = false, allowEmbedded 
     production,
     allowEmbedded,
     options: undefined,
+    logger: quietLogger(),
   };
   return { plugin, config };
 }

@@ -32,6 +32,11 @@ export const realtimePluginKind: ToolkitPluginKind = {
         envName(context.envPrefix, scope, 'HOST'),
       );
     }
-    return RealtimeModule.forRoot({ settings, prefix: context.prefix, isGlobal: true });
+    return RealtimeModule.forRoot({
+      settings,
+      logger: context.logger.forContext(`Realtime(${context.prefix})`),
+      prefix: context.prefix,
+      isGlobal: true,
+    });
   },
 };

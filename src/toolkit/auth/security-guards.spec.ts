@@ -224,6 +224,7 @@ describe('revocation on every authenticated guard, and TokenRevocationService (r
       new RateLimitGuard(
         new RateLimiter(redis, { enabled: true, limit: 100, windowMs: 60_000 }),
         shared,
+        { log: () => undefined, warn: () => undefined },
       ),
       new AuthGuard(shared),
       new ValidateTokenGuard(shared),

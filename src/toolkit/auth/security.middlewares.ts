@@ -12,6 +12,7 @@ import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import type { ServiceDefinition } from '../runtime/define-service';
 import { getMiddlewareConfigToken, SERVICE_DEFINITION } from '../runtime/tokens';
+import { ToolkitLogger } from '../runtime/toolkit-logger';
 import { RouteMetadata } from '../transport/route-metadata';
 import { AdminOnlyGuard } from './admin-only.guard';
 import { authConfig, AuthConfig } from './auth.config';
@@ -121,6 +122,7 @@ class RateLimitMiddlewareGuard extends RateLimitGuard {
     @Inject(getMiddlewareConfigToken('rate_limit')) config: RateLimitConfig,
     @Inject(getCacheToken()) cache: CachePlugin,
     @InjectService() service: ServiceDefinition,
+    logger: ToolkitLogger,
     @Optional() @InjectAuthConfig('auth') auth?: AuthConfig,
   ) {
     super(
@@ -130,6 +132,7 @@ class RateLimitMiddlewareGuard extends RateLimitGuard {
         windowMs: config.WINDOW,
       }),
       auth === undefined ? undefined : authenticator(auth, service, cache),
+      logger.forContext('RateLimit'),
     );
   }
 }

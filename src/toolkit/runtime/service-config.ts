@@ -1,4 +1,5 @@
 import { DynamicModule } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import { InternalAuthConfig, internalAuthConfig } from '../auth/internal-auth.config';
 import { ConfigLoader, repositorySecretProblems } from '../config';
 import {
@@ -17,6 +18,7 @@ import {
   RuntimeConfig,
   runtimeConfigSection,
 } from './runtime-config';
+import { createPinoLogger, ToolkitLogger } from './toolkit-logger';
 import { TOOLKIT_MIDDLEWARES_MODULE } from './toolkit-middlewares';
 
 /** Everything loaded from the environment for one service, before any Nest app exists. @internal */
@@ -29,6 +31,8 @@ export interface LoadedServiceConfig {
   /** The key of internal caller tokens (signed by gateways, verified by backends). */
   internalAuth: InternalAuthConfig;
   deployment: DeploymentMode;
+  /** The app's logger: pino JSON lines named `<PREFIX>_APP_NAME`, at `<PREFIX>_LOG_LEVEL`. */
+  logger: ToolkitLogger;
   /** Every `@ToolkitMiddleware` provider of the app's module tree, the toolkit's included. */
   middlewareRegistry: MiddlewareRegistry;
   middlewares: ServiceMiddlewares;
@@ -56,6 +60,8 @@ export function loadServiceConfig(
   pluginKinds: readonly ToolkitPluginKind[],
   /** Where `.env` and `.env.example` are looked for (production secret check). */
   appRoot: string = APP_ROOT,
+  /** Where the app's logger writes; default stdout. */
+  logDestination?: DestinationStream,
 ): LoadedServiceConfig {
   const loader = new ConfigLoader(definition.envPrefix, env);
   const runtime = loader.load(
@@ -64,6 +70,14 @@ export function loadServiceConfig(
   const grpcServer = definition.descriptor.servers.includes('GRPC')
     ? loader.load(grpcServerConfigSection(definition.defaultGrpcPort))
     : undefined;
+  // Built before the plugins, which log through it; an invalid level is reported, and logs at info.
+  const logger = new ToolkitLogger(
+    createPinoLogger({
+      level: runtime.LOG_LEVEL ?? 'info',
+      name: runtime.APP_NAME,
+      destination: logDestination,
+    }),
+  );
   const settings = definition.settings ? loader.load(definition.settings) : {};
   const internalAuth = loader.load(internalAuthConfig);
   const deployment = readDeploymentMode(env);
@@ -83,6 +97,7 @@ export function loadServiceConfig(
       production: deployment.production,
       allowEmbedded: deployment.allowEmbedded,
       options: definition.plugins?.[plugin.prefix],
+      logger,
     });
   });
   const middlewareRegistry = MiddlewareRegistry.scan([
@@ -115,6 +130,7 @@ export function loadServiceConfig(
     settings,
     internalAuth,
     deployment,
+    logger,
     middlewareRegistry,
     middlewares,
     middlewareConfig,

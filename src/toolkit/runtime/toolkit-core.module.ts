@@ -11,6 +11,7 @@ import { ServiceDefinition } from './define-service';
 import { HealthState } from './health';
 import { LoadedServiceConfig } from './service-config';
 import { createServiceConfigService } from './service-config-service';
+import { ToolkitLogger } from './toolkit-logger';
 import { ToolkitMetrics } from './toolkit-metrics';
 import { TOOLKIT_MIDDLEWARE_PROVIDERS } from './toolkit-middlewares';
 import { WEBSOCKET_PLUMBING, WebSocketPlumbing, WebSocketRoutes } from './websocket-routes';
@@ -35,6 +36,8 @@ export interface ToolkitCoreOptions {
   /** Where plugins register their drain and flush steps of the shutdown. */
   shutdown: ShutdownSequence;
   health: HealthState;
+  /** The app's logger, injected as `ToolkitLogger` by everything that logs. */
+  logger: ToolkitLogger;
   /** Request id, access log and metrics switches for WebSocket upgrades; default all off. */
   websocket?: WebSocketPlumbing;
 }
@@ -79,6 +82,7 @@ export class ToolkitCoreModule {
       { provide: ShutdownSequence, useValue: options.shutdown },
       { provide: HEALTH_STATE, useValue: options.health },
       { provide: TOOLKIT_METRICS, useValue: options.metrics },
+      { provide: ToolkitLogger, useValue: options.logger },
       {
         provide: CallerTokens,
         useValue: new CallerTokens(

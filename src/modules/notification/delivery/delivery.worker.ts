@@ -1,6 +1,5 @@
 import {
   Injectable,
-  Logger,
   OnApplicationBootstrap,
   OnApplicationShutdown,
   OnModuleDestroy,
@@ -14,6 +13,7 @@ import { NotificationSettings } from '../notification.settings';
 import { StoredNotification } from '../notification.types';
 import { Delivery, NotificationTransports, PermanentDeliveryError } from './notification-transport';
 import { InjectNotificationTransports } from './transports';
+import { ToolkitLogger } from '../../../toolkit/runtime/toolkit-logger';
 
 /** Extra lease beyond one attempt's timeout before another worker may take a claimed row. */
 const LEASE_MARGIN_MS = 5_000;
@@ -31,7 +31,7 @@ const LEASE_MARGIN_MS = 5_000;
 export class DeliveryWorker
   implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown
 {
-  private readonly logger = new Logger(DeliveryWorker.name);
+  private readonly logger: ToolkitLogger;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private wakeRequested = false;
@@ -42,7 +42,10 @@ export class DeliveryWorker
     private readonly contacts: ContactRepository,
     @InjectNotificationTransports() private readonly transports: NotificationTransports,
     @InjectServiceSettings() private readonly settings: NotificationSettings,
-  ) {}
+    logger: ToolkitLogger,
+  ) {
+    this.logger = logger.forContext(DeliveryWorker.name);
+  }
 
   onApplicationBootstrap(): void {
     this.stopped = false;

@@ -14,6 +14,7 @@ import { CacheConfig, cacheConfigSection } from '../cache.config';
 import { CacheModule } from '../cache.module';
 import { CachePlugin } from '../cache.plugin';
 import { getCacheToken } from '../cache.tokens';
+import { quietLogger } from '../../../../test/support/quiet-logger';
 
 @Global()
 @Module({ providers: [PluginStatusRegistry], exports: [PluginStatusRegistry] })
@@ -30,7 +31,12 @@ async function boot(config: CacheConfig): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       StatusModule,
-      CacheModule.register({ prefix: 'cache', serviceName: 'spec-service', config }),
+      CacheModule.register({
+        prefix: 'cache',
+        serviceName: 'spec-service',
+        config,
+        logger: quietLogger(),
+      }),
     ],
   }).compile();
   return moduleRef.init();
@@ -154,6 +160,7 @@ describe('embedded cache (no HOST)', () => {
       production: true,
       allowEmbedded: false,
       options: undefined,
+      logger: quietLogger(),
     };
     expect(() => CacheModule.forPlugin(context)).toThrow(/SPEC_CACHE_HOST/);
   });
