@@ -73,6 +73,21 @@ export default tseslint.config(
   },
   ...toolkitLayerRules,
   {
+    // Nest's Logger is static, one per process: with several services in one process its lines
+    // cannot say which service wrote them. Inject the app's ToolkitLogger instead.
+    files: ['src/toolkit/**/*.ts', 'src/plugins/**/*.ts', 'src/modules/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Logger']",
+          message:
+            "Nest's Logger is process-global: inject the app's ToolkitLogger (logger.forContext(name)).",
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off', 'no-console': 'off' },
   },

@@ -14,3 +14,6 @@ export const REQUEST_MESSAGE = Symbol('toolkit:request-message');
 
 /** Key of the Fastify route `config` carrying the `RouteMetadata` for hooks. @internal */
 export const FASTIFY_ROUTE_KEY = 'toolkitRoute';
+
+/** `ToolkitMiddlewareOptions` of a provider class decorated with `ToolkitMiddleware`. @internal */
+export const TOOLKIT_MIDDLEWARE = Symbol('toolkit:middleware');

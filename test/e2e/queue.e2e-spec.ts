@@ -18,6 +18,7 @@ import {
   waitFor,
 } from '../support/rabbit';
 import { closedPort } from '../support/redis';
+import { quietLogger } from '../support/quiet-logger';
 
 interface Received {
   payload: unknown;
@@ -325,6 +326,7 @@ describe('queue plugin (embedded in-process broker)', () => {
       production: true,
       allowEmbedded: false,
       options: undefined,
+      logger: quietLogger(),
     };
     expect(() => queuePluginKind.module(context)).toThrow(/USER_SERVICE_QUEUE_HOST/);
     expect(() => queuePluginKind.module({ ...context, allowEmbedded: true })).not.toThrow();

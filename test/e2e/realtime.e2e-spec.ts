@@ -12,6 +12,7 @@ import { ConfigLoader } from '../../src/toolkit/config';
 import { PluginStatusRegistry } from '../../src/toolkit/plugins';
 import { TEST_REDIS, closedPort, uniqueKeyPrefix } from '../support/redis';
 import { TestSocket, UpgradeRefused } from '../support/ws-client';
+import { quietLogger } from '../support/quiet-logger';
 
 /**
  * The realtime plugin in a minimal Nest + Fastify app: one upgrade route `/rooms/{room}/join`
@@ -68,6 +69,7 @@ async function startApp(env: Record<string, string>): Promise<TestApp> {
     production: false,
     allowEmbedded: true,
     options: undefined,
+    logger: quietLogger(),
   });
   config.assertValid();
 

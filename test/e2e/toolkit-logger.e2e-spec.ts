@@ -1,5 +1,5 @@
-import { Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
-import { defineService, RunningService } from '../../src/toolkit/runtime';
+import { Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { defineService, RunningService, ToolkitLogger } from '../../src/toolkit/runtime';
 import { bootstrapService } from '../support/bootstrap';
 import { echoService, EchoModule } from '../fixtures/toolkit-runtime/echo.fixture';
 
@@ -14,10 +14,14 @@ const bothStarted = new Promise<void>((resolve) => {
   releaseBothStarted = resolve;
 });
 
-/** Logs through Nest's static Logger once both apps are up, as a late consumer callback would. */
+/** Logs through its app's logger once both apps are up, as a late consumer callback would. */
 @Injectable()
 class LateProbe implements OnApplicationBootstrap {
-  private readonly logger = new Logger('LateProbe');
+  private readonly logger: ToolkitLogger;
+
+  constructor(logger: ToolkitLogger) {
+    this.logger = logger.forContext('LateProbe');
+  }
 
   onApplicationBootstrap(): void {
     void bothStarted.then(() => this.logger.log('after both apps started'));
@@ -56,7 +60,7 @@ describe('log lines of several apps in one process', () => {
     await Promise.all(running.map((service) => service.close()));
   });
 
-  it("carry their own app's name, for Nest Logger lines written after another app started", () => {
+  it("carry their own app's name, for lines written after another app started", () => {
     const probes = lines.filter((line) => line.context === 'LateProbe');
     expect(probes.map((line) => line.name).sort()).toEqual(['alpha-service', 'beta-service']);
   });

@@ -4,7 +4,7 @@ import { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import { SMTPServer } from 'smtp-server';
 import { notificationServiceDefinition } from '../../src/modules/notification/notification.definition';
-import { RunningService } from '../../src/toolkit/runtime/bootstrap-service';
+import { BootstrapOptions, RunningService } from '../../src/toolkit/runtime/bootstrap-service';
 import { bootstrapService } from './bootstrap';
 import { TestDatabase, createTestDatabase } from './pg';
 import { rabbitEnv } from './rabbit';
@@ -141,6 +141,8 @@ export interface NotificationAppOptions {
   /** Share a database between replicas; by default the app creates (and drops) its own. */
   database?: TestDatabase;
   env?: Record<string, string>;
+  /** Where the app's log lines go; default stdout. */
+  logDestination?: BootstrapOptions['logDestination'];
 }
 
 /** Fast delivery retries and polling, so failures show within a test's patience. */
@@ -175,6 +177,7 @@ export async function startNotificationApp(
         },
         httpPort: 0,
         grpcPort: 0,
+        logDestination: options.logDestination,
       },
     );
   } catch (error) {

@@ -2,6 +2,7 @@ import { DynamicModule, Global, INestApplicationContext, Module, Provider } from
 import { Test } from '@nestjs/testing';
 import { ConfigLoader } from '../../src/toolkit/config';
 import { PluginContext, PluginStatusRegistry } from '../../src/toolkit/plugins';
+import { quietLogger } from './quiet-logger';
 
 @Global()
 @Module({ providers: [PluginStatusRegistry], exports: [PluginStatusRegistry] })
@@ -32,6 +33,7 @@ export async function bootPluginApp(spec: PluginAppSpec): Promise<INestApplicati
       production: false,
       allowEmbedded: true,
       options,
+      logger: quietLogger(),
     }),
   );
   config.assertValid();

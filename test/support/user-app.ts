@@ -4,7 +4,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import Redis from 'ioredis';
 import { userServiceDefinition } from '../../src/modules/user/user.definition';
 import { LOADER_OPTIONS, PROTO_ROOT } from '../../src/toolkit/runtime/proto-paths';
-import { RunningService } from '../../src/toolkit/runtime/bootstrap-service';
+import { BootstrapOptions, RunningService } from '../../src/toolkit/runtime/bootstrap-service';
 import { bootstrapService } from './bootstrap';
 import { TestDatabase, createTestDatabase } from './pg';
 import { TEST_REDIS, deleteKeys, rawRedis, uniqueKeyPrefix } from './redis';
@@ -62,6 +62,8 @@ function userGrpcClient(target: string): UserGrpcClient {
 export async function startUserApp(
   suite: string,
   env: Record<string, string> = {},
+  /** Where the app's log lines go; default stdout. */
+  logDestination?: BootstrapOptions['logDestination'],
 ): Promise<UserApp> {
   const database = await createTestDatabase(suite);
   const keyPrefix = uniqueKeyPrefix(suite);
@@ -79,6 +81,7 @@ export async function startUserApp(
       },
       httpPort: 0,
       grpcPort: 0,
+      logDestination,
     });
   } catch (error) {
     redis.disconnect();

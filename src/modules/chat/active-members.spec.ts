@@ -1,4 +1,5 @@
-import { Logger } from '@nestjs/common';
+import { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
+import { quietLogger } from '../../../test/support/quiet-logger';
 import type { Redis } from 'ioredis';
 import RedisMock from 'ioredis-mock';
 import { createChatServicePluginMocks } from '../../gen/chatservice/chat-service.toolkit.mocks';
@@ -11,7 +12,7 @@ const HOUR_MS = 3_600_000;
 function setup(client: Redis) {
   const { cache } = createChatServicePluginMocks();
   const config = createServiceConfigService({} as RuntimeConfig, { ACTIVE_MEMBERS_TTL: HOUR_MS });
-  const members = new ActiveMembers({ ...cache, client }, config);
+  const members = new ActiveMembers({ ...cache, client }, config, quietLogger());
   return { members };
 }
 
@@ -50,7 +51,7 @@ describe('ActiveMembers (embedded Redis commands)', () => {
   });
 
   it('never fails a join or a leave when Redis does; it warns', async () => {
-    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(ToolkitLogger.prototype, 'warn').mockImplementation(() => undefined);
     const broken = {
       multi: () => {
         throw new Error('Connection is closed.');
@@ -62,6 +63,6 @@ describe('ActiveMembers (embedded Redis commands)', () => {
     await expect(members.joined('room-1', 'ann')).resolves.toBeUndefined();
     await expect(members.left('room-1', 'ann')).resolves.toBeUndefined();
     await expect(members.list('room-1')).resolves.toEqual([]);
-    expect(Logger.prototype.warn).toHaveBeenCalledTimes(3);
+    expect(ToolkitLogger.prototype.warn).toHaveBeenCalledTimes(3);
   });
 });

@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectChatServiceCache } from '../../gen/chatservice/chat-service.toolkit';
 import { CachePlugin } from '../../plugins/cache';
 import type { ServiceConfigService } from '../../toolkit/runtime/service-config-service';
 import { errorReason } from '../../toolkit/errors';
 import { ChatSettings } from './chat.settings';
+import { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
 
 /** One active member of a room and how many sockets it has joined with, across instances. */
 export interface ActiveMember {
@@ -26,12 +27,15 @@ export function activeMembersKey(roomId: string): string {
  */
 @Injectable()
 export class ActiveMembers {
-  private readonly logger = new Logger(ActiveMembers.name);
+  private readonly logger: ToolkitLogger;
 
   constructor(
     @InjectChatServiceCache() private readonly cache: CachePlugin,
     @Inject(ConfigService) private readonly config: ServiceConfigService<ChatSettings>,
-  ) {}
+    logger: ToolkitLogger,
+  ) {
+    this.logger = logger.forContext(ActiveMembers.name);
+  }
 
   async joined(roomId: string, userId: string): Promise<void> {
     const key = activeMembersKey(roomId);

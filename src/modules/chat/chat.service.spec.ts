@@ -1,4 +1,5 @@
-import { Logger } from '@nestjs/common';
+import { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
+import { quietLogger } from '../../../test/support/quiet-logger';
 import { createChatServicePluginMocks } from '../../gen/chatservice/chat-service.toolkit.mocks';
 import { RealtimeUnavailableError } from '../../plugins/realtime';
 import { GrpcStatus, ToolkitError } from '../../toolkit/errors';
@@ -21,7 +22,11 @@ function setup() {
     addMessage: jest.fn(),
     history: jest.fn(),
   } satisfies Record<keyof ChatRepository, jest.Mock>;
-  const service = new ChatService(repository as unknown as ChatRepository, plugins.realtime);
+  const service = new ChatService(
+    repository as unknown as ChatRepository,
+    plugins.realtime,
+    quietLogger(),
+  );
   return { service, repository, realtime: plugins.realtime };
 }
 
@@ -43,8 +48,8 @@ async function rejection(promise: Promise<unknown>): Promise<ToolkitError> {
 }
 
 beforeEach(() => {
-  jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
-  jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  jest.spyOn(ToolkitLogger.prototype, 'log').mockImplementation(() => undefined);
+  jest.spyOn(ToolkitLogger.prototype, 'warn').mockImplementation(() => undefined);
 });
 
 afterEach(() => jest.restoreAllMocks());
@@ -116,7 +121,7 @@ describe('ChatService.sendMessage', () => {
     realtime.publish.mockRejectedValue(new RealtimeUnavailableError('redis', 'ECONNREFUSED'));
 
     await expect(service.sendMessage(message)).resolves.toMatchObject({ roomId: ROOM });
-    expect(Logger.prototype.warn).toHaveBeenCalledWith(
+    expect(ToolkitLogger.prototype.warn).toHaveBeenCalledWith(
       expect.stringContaining('stored but not broadcast'),
     );
   });

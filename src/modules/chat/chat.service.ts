@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectChatServiceRealtime } from '../../gen/chatservice/chat-service.toolkit';
 import { RealtimePlugin } from '../../plugins/realtime';
 import { ADMIN_ROLE } from '../../toolkit/auth/admin-only.guard';
@@ -9,6 +9,7 @@ import { chatMessageJson } from './chat.message-mapper';
 import { ChatRepository, MessagePage, NewMessage } from './chat.repository';
 import { MessageEntity } from './message.entity';
 import { RoomEntity } from './room.entity';
+import { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
 
 /**
  * chat-service's logic: rooms, who may join and post (the creator and the participants), messages
@@ -19,12 +20,15 @@ import { RoomEntity } from './room.entity';
  */
 @Injectable()
 export class ChatService {
-  private readonly logger = new Logger(ChatService.name);
+  private readonly logger: ToolkitLogger;
 
   constructor(
     private readonly repository: ChatRepository,
     @InjectChatServiceRealtime() private readonly realtime: RealtimePlugin,
-  ) {}
+    logger: ToolkitLogger,
+  ) {
+    this.logger = logger.forContext(ChatService.name);
+  }
 
   async createRoom(
     name: string,

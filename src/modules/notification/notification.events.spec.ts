@@ -1,4 +1,5 @@
-import { Logger } from '@nestjs/common';
+import { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
+import { quietLogger } from '../../../test/support/quiet-logger';
 import { createNotificationServicePluginMocks } from '../../gen/notificationservice/notification-service.toolkit.mocks';
 import { QueueMessageInfo } from '../../plugins/queue';
 import { ContactRepository } from './contact.repository';
@@ -18,6 +19,7 @@ function setup() {
     processed as unknown as ProcessedMessageRepository,
     contacts as unknown as ContactRepository,
     notifications as unknown as NotificationService,
+    quietLogger(),
   );
   return { consumer, pgsql, processed, contacts, notifications };
 }
@@ -30,7 +32,7 @@ const info = (event: string): QueueMessageInfo => ({
 });
 const user = { type: 'user.created', user_id: USER, name: 'Ann', email: 'ann@example.com' };
 
-beforeEach(() => jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined));
+beforeEach(() => jest.spyOn(ToolkitLogger.prototype, 'log').mockImplementation(() => undefined));
 afterEach(() => jest.restoreAllMocks());
 
 describe('NotificationEventsConsumer', () => {

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { InjectNotificationServicePgsql } from '../../gen/notificationservice/notification-service.toolkit';
 import { PgsqlPlugin } from '../../plugins/pgsql';
@@ -14,6 +14,7 @@ import {
 } from './event-payloads';
 import { NotificationService } from './notification.service';
 import { ProcessedMessageRepository } from './processed-message.repository';
+import { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
 
 /**
  * Consumers of notification-service (`notification-service.<event>` queues). Each message is
@@ -23,14 +24,17 @@ import { ProcessedMessageRepository } from './processed-message.repository';
  */
 @Injectable()
 export class NotificationEventsConsumer {
-  private readonly logger = new Logger(NotificationEventsConsumer.name);
+  private readonly logger: ToolkitLogger;
 
   constructor(
     @InjectNotificationServicePgsql() private readonly pgsql: PgsqlPlugin,
     private readonly processed: ProcessedMessageRepository,
     private readonly contacts: ContactRepository,
     private readonly notifications: NotificationService,
-  ) {}
+    logger: ToolkitLogger,
+  ) {
+    this.logger = logger.forContext(NotificationEventsConsumer.name);
+  }
 
   /** Welcome email; also remembers the user's email for later notifications. */
   @QueueSubscribe(USER_CREATED)

@@ -1,4 +1,5 @@
-import { Logger } from '@nestjs/common';
+import { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
+import { quietLogger } from '../../../test/support/quiet-logger';
 import { createNotificationServicePluginMocks } from '../../gen/notificationservice/notification-service.toolkit.mocks';
 import { GrpcStatus, ToolkitError } from '../../toolkit/errors';
 import { DeliveryWorker } from './delivery/delivery.worker';
@@ -34,11 +35,13 @@ function setup() {
     preferencesRepository as unknown as PreferencesRepository,
     plugins.cache,
     { PREFERENCES_CACHE_TIMEOUT: HOUR_MS } as NotificationSettings,
+    quietLogger(),
   );
   const service = new NotificationService(
     notificationsRepository as unknown as NotificationRepository,
     preferences,
     delivery as unknown as DeliveryWorker,
+    quietLogger(),
   );
   return {
     service,
@@ -59,8 +62,8 @@ const email: NewNotification = {
 };
 
 beforeEach(() => {
-  jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
-  jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  jest.spyOn(ToolkitLogger.prototype, 'log').mockImplementation(() => undefined);
+  jest.spyOn(ToolkitLogger.prototype, 'warn').mockImplementation(() => undefined);
 });
 
 afterEach(() => jest.restoreAllMocks());

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ToolkitError } from '../../toolkit/errors';
 import { DeliveryWorker } from './delivery/delivery.worker';
@@ -10,6 +10,7 @@ import {
   isSuppressed,
 } from './notification.types';
 import { PreferencesService } from './preferences.service';
+import { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
 
 /** Bounds of `muted_types` (the proto sets none; unbounded lists would be stored as given). */
 export const MAX_MUTED_TYPES = 50;
@@ -21,13 +22,16 @@ export const MAX_MUTED_TYPE_LENGTH = 100;
  */
 @Injectable()
 export class NotificationService {
-  private readonly logger = new Logger(NotificationService.name);
+  private readonly logger: ToolkitLogger;
 
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly preferences: PreferencesService,
     private readonly delivery: DeliveryWorker,
-  ) {}
+    logger: ToolkitLogger,
+  ) {
+    this.logger = logger.forContext(NotificationService.name);
+  }
 
   /** Records the notification and has it delivered; answers before delivery (status `queued`). */
   async send(notification: NewNotification): Promise<StoredNotification> {

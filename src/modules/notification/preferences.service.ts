@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { InjectNotificationServiceCache } from '../../gen/notificationservice/notification-service.toolkit';
 import { CachePlugin } from '../../plugins/cache';
@@ -7,6 +7,7 @@ import { errorReason } from '../../toolkit/errors';
 import { NotificationSettings } from './notification.settings';
 import { DEFAULT_PREFERENCES, DeliveryPreferences } from './notification.types';
 import { PreferencesRepository } from './preferences.repository';
+import { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
 
 /** Cache key of a user's preferences (under the cache plugin's key prefix). */
 export function preferencesCacheKey(userId: string): string {
@@ -20,13 +21,16 @@ export function preferencesCacheKey(userId: string): string {
  */
 @Injectable()
 export class PreferencesService {
-  private readonly logger = new Logger(PreferencesService.name);
+  private readonly logger: ToolkitLogger;
 
   constructor(
     private readonly repository: PreferencesRepository,
     @InjectNotificationServiceCache() private readonly cache: CachePlugin,
     @InjectServiceSettings() private readonly settings: NotificationSettings,
-  ) {}
+    logger: ToolkitLogger,
+  ) {
+    this.logger = logger.forContext(PreferencesService.name);
+  }
 
   /** With `manager`, a cache miss reads inside that transaction (on its connection). */
   async get(userId: string, manager?: EntityManager): Promise<DeliveryPreferences> {

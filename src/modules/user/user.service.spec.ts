@@ -1,4 +1,5 @@
-import { Logger } from '@nestjs/common';
+import { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
+import { quietLogger } from '../../../test/support/quiet-logger';
 import { createUserServicePluginMocks } from '../../gen/userservice/user-service.toolkit.mocks';
 import { GrpcStatus, ToolkitError } from '../../toolkit/errors';
 import { UserEntity } from './user.entity';
@@ -29,11 +30,12 @@ function setup(settings: Partial<UserSettings> = {}) {
     delete: jest.fn(),
     list: jest.fn(),
   } satisfies Record<keyof UserRepository, jest.Mock>;
-  const service = new UserService(repository as unknown as UserRepository, plugins.cache, {
-    CACHE_TIMEOUT: HOUR_MS,
-    ENABLE_USER_CACHE: true,
-    ...settings,
-  });
+  const service = new UserService(
+    repository as unknown as UserRepository,
+    plugins.cache,
+    { CACHE_TIMEOUT: HOUR_MS, ENABLE_USER_CACHE: true, ...settings },
+    quietLogger(),
+  );
   return { service, repository, cache: plugins.cache };
 }
 
@@ -47,8 +49,8 @@ async function rejection(promise: Promise<unknown>): Promise<ToolkitError> {
 }
 
 beforeEach(() => {
-  jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
-  jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  jest.spyOn(ToolkitLogger.prototype, 'log').mockImplementation(() => undefined);
+  jest.spyOn(ToolkitLogger.prototype, 'warn').mockImplementation(() => undefined);
 });
 
 afterEach(() => jest.restoreAllMocks());
@@ -106,7 +108,7 @@ describe('UserService.createUser', () => {
     await expect(service.createUser('John Doe', 'john@example.com')).resolves.toMatchObject({
       id: 'test-user-id',
     });
-    expect(Logger.prototype.warn).toHaveBeenCalled();
+    expect(ToolkitLogger.prototype.warn).toHaveBeenCalled();
   });
 });
 
@@ -139,7 +141,9 @@ describe('UserService.getUser cache-aside', () => {
     repository.findById.mockResolvedValue(user());
 
     expect(await service.getUser('test-user-id')).toEqual(user());
-    expect(Logger.prototype.warn).toHaveBeenCalledWith(expect.stringContaining('ECONNREFUSED'));
+    expect(ToolkitLogger.prototype.warn).toHaveBeenCalledWith(
+      expect.stringContaining('ECONNREFUSED'),
+    );
   });
 
   it('treats an unreadable cache entry as a miss', async () => {

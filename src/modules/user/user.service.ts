@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectUserServiceCache } from '../../gen/userservice/user-service.toolkit';
 import { CachePlugin } from '../../plugins/cache';
 import { errorReason, ToolkitError } from '../../toolkit/errors';
@@ -8,6 +8,7 @@ import { UserEntity } from './user.entity';
 import { isUniqueViolation } from './user.errors';
 import { UserChanges, UserPage, UserRepository } from './user.repository';
 import { UserSettings } from './user.settings';
+import { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
 
 /**
  * The user-service's logic: unique emails, not-found answers, cache-aside `user:<id>`.
@@ -18,14 +19,18 @@ import { UserSettings } from './user.settings';
  */
 @Injectable()
 export class UserService {
-  private readonly logger = new Logger(UserService.name);
-  private readonly cacheWarnings = new ThrottledWarnings(this.logger);
+  private readonly logger: ToolkitLogger;
+  private readonly cacheWarnings: ThrottledWarnings;
 
   constructor(
     private readonly users: UserRepository,
     @InjectUserServiceCache() private readonly cache: CachePlugin,
     @InjectServiceSettings() private readonly settings: UserSettings,
-  ) {}
+    logger: ToolkitLogger,
+  ) {
+    this.logger = logger.forContext(UserService.name);
+    this.cacheWarnings = new ThrottledWarnings(this.logger);
+  }
 
   async createUser(name: string, email: string): Promise<UserEntity> {
     if (await this.users.findByEmail(email)) throw emailTaken(email);

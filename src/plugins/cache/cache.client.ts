@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { LoggerService } from '@nestjs/common';
 import type { Redis, RedisOptions } from 'ioredis';
 import { CacheConfig } from './cache.config';
 
@@ -32,7 +32,7 @@ export function redisClientOptions(config: CacheConfig): RedisOptions {
  * Logs connection trouble once per outage (ioredis emits an error on every reconnect attempt),
  * and the recovery. Also keeps ioredis from reporting "Unhandled error event".
  */
-export function logConnectionState(client: Redis, logger: Logger, backend: string): void {
+export function logConnectionState(client: Redis, logger: LoggerService, backend: string): void {
   let lastError: string | undefined;
   client.on('error', (error: Error) => {
     if (error.message === lastError) return;

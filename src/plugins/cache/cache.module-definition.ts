@@ -2,7 +2,7 @@ import {
   ConfigurableModuleBuilder,
   ConfigurableModuleHost,
   DynamicModule,
-  Logger,
+  LoggerService,
   OnApplicationShutdown,
   Provider,
 } from '@nestjs/common';
@@ -26,6 +26,8 @@ import { DEFAULT_CACHE_PREFIX, getCacheToken } from './cache.tokens';
 export interface CacheModuleOptions {
   serviceName: string;
   config: CacheConfig;
+  /** The app's logger (`PluginContext.logger`), with the instance as its context. */
+  logger: LoggerService;
 }
 
 /** Extras of `forRoot`: the instance prefix keys every exported token. */
@@ -85,7 +87,7 @@ async function connectCache(prefix: string, options: CacheModuleOptions): Promis
   const { config } = options;
   if (!config.HOST) return new RedisCachePlugin(new RedisMock({ keyPrefix: config.KEY_PREFIX }));
   const backend = describeBackend(config);
-  const logger = new Logger(`${options.serviceName}:${prefix}`);
+  const { logger } = options;
   const client = new Redis(redisClientOptions(config));
   logConnectionState(client, logger, backend);
   if (!(await waitUntilReady(client, config.CONNECT_TIMEOUT))) {

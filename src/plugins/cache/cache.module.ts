@@ -6,7 +6,7 @@ import { cacheConfigSection } from './cache.config';
 import { CacheConfigurableModule } from './cache.module-definition';
 
 /**
- * One redis instance: `CacheModule.forRoot({ serviceName, config, prefix })` exports the
+ * One redis instance: `CacheModule.forRoot({ serviceName, config, logger, prefix })` exports the
  * {@link CachePlugin} under `getCacheToken(prefix)` (and as the toolkit's `KeyValueStore` under
  * `getKeyValueStoreToken(prefix)`), with a readiness PING. An ioredis client for HOST, or with no
  * HOST an embedded in-process store (ioredis-mock: same commands, TTLs included).
@@ -27,6 +27,7 @@ export class CacheModule extends CacheConfigurableModule {
     return CacheModule.forRoot({
       serviceName: context.serviceName,
       config,
+      logger: context.logger.forContext(`${context.serviceName}:${context.prefix}`),
       prefix: context.prefix,
       isGlobal: true,
     });

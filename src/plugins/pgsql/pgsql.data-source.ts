@@ -72,7 +72,10 @@ export function buildPgsqlBackend(prefix: string, options: PgsqlModuleOptions): 
     installExtensions: false,
     uuidExtension: 'pgcrypto' as const,
     applicationName: serviceName,
-    logger: new PgsqlTypeOrmLogger(`${serviceName}:${prefix}`, config.DEBUG),
+    logger: new PgsqlTypeOrmLogger(
+      options.logger.forContext(`${serviceName}:${prefix}`),
+      config.DEBUG,
+    ),
   };
   const extra: Record<string, unknown> = {};
   if (config.STATEMENT_TIMEOUT > 0) extra.statement_timeout = config.STATEMENT_TIMEOUT;

@@ -1,6 +1,6 @@
-import { Logger } from '@nestjs/common';
 import { AbstractLogger, LogLevel, LogMessage, QueryRunner } from 'typeorm';
 import { ThrottledWarnings } from '../../toolkit/logging';
+import type { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
 
 /**
  * Sends TypeORM's log lines to the Nest logger (so they are structured like every other line).
@@ -9,17 +9,18 @@ import { ThrottledWarnings } from '../../toolkit/logging';
  * the failure is an error is the caller's call: a unique violation is a 409, an outage a 503.
  */
 export class PgsqlTypeOrmLogger extends AbstractLogger {
-  private readonly logger: Logger;
+  private readonly logger: ToolkitLogger;
   private readonly warnings: ThrottledWarnings;
 
   constructor(
-    context: string,
+    /** The app's logger, with the instance as its context. */
+    logger: ToolkitLogger,
     private readonly debug: boolean,
   ) {
     super(
       debug ? ['query', 'error', 'warn', 'migration', 'schema'] : ['error', 'warn', 'migration'],
     );
-    this.logger = new Logger(context);
+    this.logger = logger;
     this.warnings = new ThrottledWarnings(this.logger);
   }
 

@@ -2,7 +2,6 @@ import {
   ConfigurableModuleBuilder,
   ConfigurableModuleHost,
   DynamicModule,
-  Logger,
   OnApplicationShutdown,
   Provider,
 } from '@nestjs/common';
@@ -142,7 +141,7 @@ async function openDataSource(
 ): Promise<OpenedDataSource> {
   const backend = buildPgsqlBackend(prefix, options);
   if (backend.embedded) return { dataSource: await startEmbedded(options, backend), backend };
-  const logger = new Logger(`${options.serviceName}:${prefix}`);
+  const logger = options.logger.forContext(`${options.serviceName}:${prefix}`);
   for (let attempt = 0; ; attempt++) {
     try {
       return { dataSource: await new DataSource(backend.dataSourceOptions).initialize(), backend };

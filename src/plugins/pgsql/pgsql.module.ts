@@ -33,6 +33,7 @@ export class PgsqlModule extends PgsqlConfigurableModule {
       serviceName: context.serviceName,
       config,
       hostVariable,
+      logger: context.logger,
       prefix: context.prefix,
       isGlobal: true,
     });

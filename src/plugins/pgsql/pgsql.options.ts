@@ -1,4 +1,5 @@
 import { DataSourceOptions } from 'typeorm';
+import type { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
 import type { EmbeddedPostgresClusters } from './embedded/embedded-postgres-clusters';
 import { PgsqlConfig } from './pgsql.config';
 
@@ -28,6 +29,8 @@ export interface PgsqlModuleOptions extends PgsqlServiceOptions {
   hostVariable?: string;
   /** Embedded only: who owns the servers; default the process's own (tests pass theirs). */
   embeddedClusters?: EmbeddedPostgresClusters;
+  /** The app's logger (`PluginContext.logger`); TypeORM's lines go through it. */
+  logger: ToolkitLogger;
 }
 
 /** Narrows the `options` a service passes for a pgsql prefix; throws a message naming the service. */

@@ -2,6 +2,7 @@ import { ConfigLoader, ConfigValidationError } from '../../toolkit/config';
 import { PluginContext } from '../../toolkit/plugins';
 import { pgsqlPluginKind } from '../pgsql';
 import { queuePluginKind } from './queue.plugin-kind';
+import { quietLogger } from '../../../test/support/quiet-logger';
 
 function context(config: ConfigLoader, prefix: string): PluginContext {
   return {
@@ -12,6 +13,7 @@ function context(config: ConfigLoader, prefix: string): PluginContext {
     production: false,
     allowEmbedded: true,
     options: prefix === 'pgsql' ? { entities: [], migrations: [] } : undefined,
+    logger: quietLogger(),
   };
 }
 

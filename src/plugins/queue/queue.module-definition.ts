@@ -2,7 +2,7 @@ import {
   ConfigurableModuleBuilder,
   ConfigurableModuleHost,
   DynamicModule,
-  Logger,
+  LoggerService,
   Provider,
 } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
@@ -38,6 +38,8 @@ export interface QueueModuleOptions {
   config: QueueConfig;
   /** The `OUTBOX_*` values; required when the `outbox` extra is set. */
   outboxConfig?: OutboxConfig;
+  /** The app's logger (`PluginContext.logger`), with the instance as its context. */
+  logger: LoggerService;
 }
 
 /**
@@ -76,8 +78,6 @@ export const {
     )
     .build();
 
-const loggerFor = (prefix: string) => new Logger(`Queue:${prefix}`);
-
 function queueProviders(prefix: string): Provider[] {
   const queueToken = getQueueToken(prefix);
   return [
@@ -112,7 +112,7 @@ function queueProviders(prefix: string): Provider[] {
           registry,
           failures,
           shutdown,
-          logger: loggerFor(prefix),
+          logger: options.logger,
         });
       },
       inject: [
@@ -130,8 +130,7 @@ function queueProviders(prefix: string): Provider[] {
 }
 
 function createBackend(prefix: string, options: QueueModuleOptions): QueueBackend {
-  const { config } = options;
-  const logger = loggerFor(prefix);
+  const { config, logger } = options;
   const retry: RetryPolicy = {
     maxRetries: config.RETRY_COUNT,
     initialDelayMs: config.RETRY_BACKOFF,
@@ -184,7 +183,7 @@ function outboxProviders(prefix: string, outbox: OutboxPluginOptions): Provider[
               batchSize: config.OUTBOX_BATCH_SIZE,
               maxBackoffMs: OUTBOX_MAX_BACKOFF_MS,
             },
-            loggerFor(prefix),
+            options.logger,
           ),
           shutdown,
         );

@@ -8,7 +8,7 @@ import { QueuePluginOptions } from './queue.types';
 
 /**
  * One queue instance (one prefix of one service): `QueueModule.forRoot({ serviceName, config,
- * prefix, outbox? })` exports the `QueuePlugin` under `getQueueToken(prefix)`, discovers
+ * logger, prefix, outbox? })` exports the `QueuePlugin` under `getQueueToken(prefix)`, discovers
  * `@QueueSubscribe` handlers, reports readiness, and with the `outbox` extra provides the
  * `OutboxWriter` (under `getOutboxWriterToken(prefix)`) and its relay.
  * @publicApi
@@ -39,6 +39,7 @@ export class QueueModule extends QueueConfigurableModule {
       serviceName: context.serviceName,
       config,
       outboxConfig,
+      logger: context.logger.forContext(`Queue:${context.prefix}`),
       prefix: context.prefix,
       isGlobal: true,
       outbox,

@@ -2,10 +2,11 @@ import {
   ConfigurableModuleBuilder,
   ConfigurableModuleHost,
   DynamicModule,
-  Logger,
+  LoggerService,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { PluginStatusRegistry } from '../../toolkit/plugins';
+import type { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
 import { getUpgradeHostToken } from '../../toolkit/transport/websocket';
 import { FanoutBus } from './fanout/fanout-bus';
 import { LocalFanout } from './fanout/local-fanout';
@@ -17,6 +18,8 @@ import { DEFAULT_REALTIME_PREFIX, getRealtimeToken } from './realtime.tokens';
 /** What `RealtimeModule.forRoot` takes: the parsed `<ENV_PREFIX>_<PREFIX>_*` settings. @publicApi */
 export interface RealtimeModuleOptions {
   settings: RealtimeSettings;
+  /** The app's logger (`PluginContext.logger`), with the instance as its context. */
+  logger: ToolkitLogger;
 }
 
 /** Extras of `forRoot`: the instance prefix keys the exported token. */
@@ -47,7 +50,7 @@ export const {
                 options: RealtimeModuleOptions,
                 registry: PluginStatusRegistry,
                 httpAdapterHost: HttpAdapterHost,
-              ) => createRealtimeHub(extras.prefix, options.settings, registry, httpAdapterHost),
+              ) => createRealtimeHub(extras.prefix, options, registry, httpAdapterHost),
             },
             // The hub is also the toolkit's upgrade host of its prefix (websocket methods).
             { provide: getUpgradeHostToken(extras.prefix), useExisting: token },
@@ -60,7 +63,7 @@ export const {
 
 function createRealtimeHub(
   prefix: string,
-  settings: RealtimeSettings,
+  { settings, logger }: RealtimeModuleOptions,
   registry: PluginStatusRegistry,
   httpAdapterHost: HttpAdapterHost,
 ): RealtimeHub {
@@ -75,15 +78,15 @@ function createRealtimeHub(
   return new RealtimeHub(
     prefix,
     hubSettings,
-    createFanoutBus(prefix, settings),
+    createFanoutBus(settings, logger),
     registry,
     httpAdapterHost,
+    logger,
   );
 }
 
-function createFanoutBus(prefix: string, settings: RealtimeSettings): FanoutBus {
+function createFanoutBus(settings: RealtimeSettings, logger: LoggerService): FanoutBus {
   if (settings.HOST === undefined) return new LocalFanout();
-  const logger = new Logger(`Realtime(${prefix})`);
   return new RedisFanout({
     host: settings.HOST,
     port: settings.PORT,

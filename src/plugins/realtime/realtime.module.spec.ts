@@ -3,6 +3,7 @@ import { PluginContext } from '../../toolkit/plugins';
 import { getUpgradeHostToken } from '../../toolkit/transport/websocket';
 import { getRealtimeToken } from './realtime.tokens';
 import { realtimePluginKind } from './realtime.plugin-kind';
+import { quietLogger } from '../../../test/support/quiet-logger';
 
 function context(env: Record<string, string>, production = false, allowEmbedded = false) {
   const config = new ConfigLoader('CHAT_SERVICE', env);
@@ -14,6 +15,7 @@ function context(env: Record<string, string>, production = false, allowEmbedded 
     production,
     allowEmbedded,
     options: undefined,
+    logger: quietLogger(),
   };
   return { plugin, config };
 }

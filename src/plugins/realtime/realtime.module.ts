@@ -6,7 +6,7 @@ import { loadRealtimeSettings, realtimeConfigSection } from './realtime.config';
 import { RealtimeConfigurableModule } from './realtime.module-definition';
 
 /**
- * One realtime instance: `RealtimeModule.forRoot({ settings, prefix })` exports the hub under
+ * One realtime instance: `RealtimeModule.forRoot({ settings, logger, prefix })` exports the hub under
  * `getRealtimeToken(prefix)` (and as the toolkit's upgrade host under `getUpgradeHostToken`).
  * @publicApi
  */
@@ -27,6 +27,11 @@ export class RealtimeModule extends RealtimeConfigurableModule {
         envName(context.envPrefix, scope, 'HOST'),
       );
     }
-    return RealtimeModule.forRoot({ settings, prefix: context.prefix, isGlobal: true });
+    return RealtimeModule.forRoot({
+      settings,
+      logger: context.logger.forContext(`Realtime(${context.prefix})`),
+      prefix: context.prefix,
+      isGlobal: true,
+    });
   }
 }

@@ -1,16 +1,17 @@
-import { Inject, Injectable, Optional, Provider } from '@nestjs/common';
+import { Inject, Optional, Provider, Type } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { StartupError } from '../config/startup-error';
 import { FASTIFY_ROUTE_KEY } from '../constants';
 import { corsConfig, CorsConfig } from '../cors/cors.config';
 import { installCors } from '../cors/install-cors';
-import { registerMiddleware } from '../middlewares/middleware.registry';
+import { ToolkitMiddleware } from '../middlewares/toolkit-middleware.decorator';
 import { getKeyValueStoreToken, KeyValueStore } from '../ports';
 import { rateLimitConfig, RateLimitConfig } from '../rate-limit/rate-limit.config';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import type { ServiceDefinition } from '../runtime/define-service';
 import { getMiddlewareConfigToken, SERVICE_DEFINITION } from '../runtime/tokens';
+import { ToolkitLogger } from '../runtime/toolkit-logger';
 import { RouteMetadata } from '../transport/route-metadata';
 import { AdminOnlyGuard } from './admin-only.guard';
 import { authConfig, AuthConfig } from './auth.config';
@@ -63,7 +64,12 @@ function revocations(
   return new TokenRevocationService(cache, config.JWT_CLOCK_TOLERANCE);
 }
 
-@Injectable()
+@ToolkitMiddleware({
+  name: SECURITY_MIDDLEWARES.auth,
+  description:
+    'bearer JWT required: signed, unexpired, with jti, not revoked (401 UNAUTHENTICATED otherwise; Redis down: 503)',
+  config: authConfig,
+})
 class AuthMiddlewareGuard extends AuthGuard {
   constructor(
     @InjectAuthConfig('auth') config: AuthConfig,
@@ -74,7 +80,11 @@ class AuthMiddlewareGuard extends AuthGuard {
   }
 }
 
-@Injectable()
+@ToolkitMiddleware({
+  name: SECURITY_MIDDLEWARES.validateToken,
+  description: 'same checks as auth (kept for protos that name it; one verification per call)',
+  config: authConfig,
+})
 class ValidateTokenMiddlewareGuard extends ValidateTokenGuard {
   constructor(
     @InjectAuthConfig('validate_token') config: AuthConfig,
@@ -85,7 +95,11 @@ class ValidateTokenMiddlewareGuard extends ValidateTokenGuard {
   }
 }
 
-@Injectable()
+@ToolkitMiddleware({
+  name: SECURITY_MIDDLEWARES.adminOnly,
+  description: 'token roles claim must contain admin (403 PERMISSION_DENIED otherwise)',
+  config: authConfig,
+})
 class AdminOnlyMiddlewareGuard extends AdminOnlyGuard {
   constructor(
     @InjectAuthConfig('admin_only') config: AuthConfig,
@@ -96,12 +110,18 @@ class AdminOnlyMiddlewareGuard extends AdminOnlyGuard {
   }
 }
 
-@Injectable()
+@ToolkitMiddleware({
+  name: SECURITY_MIDDLEWARES.rateLimit,
+  description:
+    'per-caller request budget in Redis, RateLimit-* headers, 429 (Redis down: let through)',
+  config: rateLimitConfig,
+})
 class RateLimitMiddlewareGuard extends RateLimitGuard {
   constructor(
     @Inject(getMiddlewareConfigToken('rate_limit')) config: RateLimitConfig,
     @InjectStore() cache: KeyValueStore,
     @InjectService() service: ServiceDefinition,
+    logger: ToolkitLogger,
     @Optional() @InjectAuthConfig('auth') auth?: AuthConfig,
   ) {
     super(
@@ -111,6 +131,7 @@ class RateLimitMiddlewareGuard extends RateLimitGuard {
         windowMs: config.WINDOW,
       }),
       auth === undefined ? undefined : authenticator(auth, service, cache),
+      logger.forContext('RateLimit'),
     );
   }
 }
@@ -126,33 +147,8 @@ export const tokenRevocationProvider: Provider = {
   inject: [getMiddlewareConfigToken('validate_token'), getKeyValueStoreToken(), SERVICE_DEFINITION],
 };
 
-registerMiddleware({
-  name: SECURITY_MIDDLEWARES.auth,
-  description:
-    'bearer JWT required: signed, unexpired, with jti, not revoked (401 UNAUTHENTICATED otherwise; Redis down: 503)',
-  config: authConfig,
-  guard: AuthMiddlewareGuard,
-});
-registerMiddleware({
-  name: SECURITY_MIDDLEWARES.validateToken,
-  description: 'same checks as auth (kept for protos that name it; one verification per call)',
-  config: authConfig,
-  guard: ValidateTokenMiddlewareGuard,
-});
-registerMiddleware({
-  name: SECURITY_MIDDLEWARES.adminOnly,
-  description: 'token roles claim must contain admin (403 PERMISSION_DENIED otherwise)',
-  config: authConfig,
-  guard: AdminOnlyMiddlewareGuard,
-});
-registerMiddleware({
-  name: SECURITY_MIDDLEWARES.rateLimit,
-  description:
-    'per-caller request budget in Redis, RateLimit-* headers, 429 (Redis down: let through)',
-  config: rateLimitConfig,
-  guard: RateLimitMiddlewareGuard,
-});
-registerMiddleware({
+/** CORS has no per-route step: its Fastify hooks answer preflights before routing. */
+@ToolkitMiddleware({
   name: SECURITY_MIDDLEWARES.cors,
   description: 'CORS allow-list; preflights answered before routing',
   config: corsConfig,
@@ -165,7 +161,17 @@ registerMiddleware({
       },
     });
   },
-});
+})
+class CorsMiddleware {}
+
+/** The security middlewares' providers; the toolkit's core module provides those a service uses. @internal */
+export const SECURITY_MIDDLEWARE_PROVIDERS: readonly Type<unknown>[] = [
+  AuthMiddlewareGuard,
+  ValidateTokenMiddlewareGuard,
+  AdminOnlyMiddlewareGuard,
+  RateLimitMiddlewareGuard,
+  CorsMiddleware,
+];
 
 /** The proto method a Fastify route serves, from the `RouteMetadata` `ToolkitRpc` puts in its config. */
 function routeMethodName(request: FastifyRequest): string | undefined {

@@ -41,7 +41,13 @@ function httpHost() {
 const rpcHost = { getType: () => 'rpc' } as unknown as ArgumentsHost;
 
 describe('ToolkitExceptionFilter', () => {
-  const filter = new ToolkitExceptionFilter();
+  const logged: { level: string; message: unknown }[] = [];
+  const logger = {
+    log: (message: unknown) => logged.push({ level: 'log', message }),
+    warn: (message: unknown) => logged.push({ level: 'warn', message }),
+    error: (message: unknown) => logged.push({ level: 'error', message }),
+  };
+  const filter = new ToolkitExceptionFilter(undefined, logger);
 
   it('renders violations as the HTTP error body with BadRequest details', () => {
     const { host, reply } = httpHost();
@@ -81,11 +87,15 @@ describe('ToolkitExceptionFilter', () => {
   });
 
   it('hides unexpected errors behind a generic INTERNAL', async () => {
-    jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const { host, reply } = httpHost();
     filter.catch(new Error('duplicate key value violates unique constraint "users_email"'), host);
     expect(reply.statusCode).toBe(500);
     expect(reply.body).not.toContain('users_email');
+    // The details stay in the app's log, for whoever investigates.
+    expect(logged).toContainEqual({
+      level: 'error',
+      message: expect.stringContaining('users_email'),
+    });
 
     const rpc = filter.catch(new Error('SELECT * FROM secrets'), rpcHost) as Observable<never>;
     await expect(lastValueFrom(rpc)).rejects.toMatchObject({ code: 13, message: 'internal error' });

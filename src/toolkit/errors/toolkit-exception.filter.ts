@@ -1,5 +1,5 @@
 import { Metadata } from '@grpc/grpc-js';
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, LoggerService } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Observable, throwError } from 'rxjs';
 import { sendHttpError } from './render-http-error';
@@ -40,10 +40,15 @@ export function grpcErrorStatus(error: ToolkitError): GrpcErrorStatus {
  */
 @Catch()
 export class ToolkitExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('ToolkitExceptionFilter');
-  private readonly warnings = new ThrottledWarnings(this.logger);
+  private readonly warnings: ThrottledWarnings;
 
-  constructor(private readonly failures?: DependencyFailures) {}
+  constructor(
+    private readonly failures: DependencyFailures | undefined,
+    /** The app's logger (`ToolkitLogger`). */
+    private readonly logger: LoggerService,
+  ) {
+    this.warnings = new ThrottledWarnings(logger);
+  }
 
   catch(thrown: unknown, host: ArgumentsHost): Observable<never> | void {
     const { error, unexpected, dependencyFailure } = toToolkitError(thrown, this.failures);

@@ -1,4 +1,4 @@
-import { registerMiddleware } from './middleware.registry';
+import { ToolkitMiddleware } from './toolkit-middleware.decorator';
 
 /**
  * Names of the middlewares whose behaviour lives in the toolkit's own request plumbing (one
@@ -13,11 +13,16 @@ export const BUILTIN_MIDDLEWARES = {
   logging: 'logging',
 } as const;
 
-registerMiddleware({
+/** Marks the app as echoing request ids; the plumbing reads the mark, so the class has no body. @internal */
+@ToolkitMiddleware({
   name: BUILTIN_MIDDLEWARES.requestId,
   description: 'echo the request id (x-request-id) in response headers and gRPC metadata',
-});
-registerMiddleware({
+})
+export class RequestIdMiddleware {}
+
+/** Marks the app as writing the access log; the plumbing reads the mark. @internal */
+@ToolkitMiddleware({
   name: BUILTIN_MIDDLEWARES.logging,
   description: 'one structured log line per request',
-});
+})
+export class LoggingMiddleware {}

@@ -1,4 +1,4 @@
-import { CanActivate, LoggerService, Type } from '@nestjs/common';
+import { CanActivate, LoggerService, NestInterceptor, Type } from '@nestjs/common';
 import type { ServerInterceptor } from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
 import { ConfigSection } from '../config';
@@ -18,8 +18,9 @@ export interface MiddlewareContext {
 }
 
 /**
- * A middleware that protos name in `(toolkit.server).middlewares` or a route's `middlewares`.
- * Its `guard` runs per route, in chain order, before request validation, on both transports
+ * A middleware that protos name in `(toolkit.server).middlewares` or a route's `middlewares`:
+ * a provider class decorated with `@ToolkitMiddleware`, found in the app's module tree. Its
+ * `guard` runs per route, in chain order, before request validation, on both transports
  * (guards branch on `context.getType()`). Installers add per-request plumbing once per app
  * (Fastify hooks, grpc-js server interceptors) and must themselves skip methods not in
  * `context.methods`.
@@ -29,8 +30,12 @@ export interface MiddlewareDefinition {
   /** As spelled in the proto, e.g. `rate_limit`. */
   name: string;
   description: string;
-  /** Resolved from the app's global providers (config, plugins); registered by the toolkit. */
+  /** The decorated provider class; its instance comes from the app's DI container. */
+  provider: Type<unknown>;
+  /** `provider`, when it implements `CanActivate`. */
   guard?: Type<CanActivate>;
+  /** `provider`, when it implements `NestInterceptor`. */
+  interceptor?: Type<NestInterceptor>;
   /** Variables of this middleware, `<ENV_PREFIX>_<scope>_<FIELD>`; listed by `--help`. */
   config?: ConfigSection;
   /** Adds Fastify hooks or routes; called before the app's routes are registered. */

@@ -1,6 +1,7 @@
 import { DynamicModule } from '@nestjs/common';
 import { ConfigLoader } from '../config';
 import { PluginKind } from '../descriptor';
+import type { ToolkitLogger } from '../runtime/toolkit-logger';
 
 /**
  * What a plugin kind receives to build the module of one instance (one prefix of one service).
@@ -22,6 +23,8 @@ export interface PluginContext {
   allowEmbedded: boolean;
   /** Options the service passes for this prefix (e.g. entities and migrations for pgsql). */
   options: unknown;
+  /** The app's logger (also injectable as `ToolkitLogger`): lines name the service. */
+  logger: ToolkitLogger;
 }
 
 /** A plugin kind: builds one global dynamic module per instance. @publicApi */

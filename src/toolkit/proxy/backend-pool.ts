@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { ChannelOptions, connectivityState } from '@grpc/grpc-js';
-import { Logger } from '@nestjs/common';
+import { LoggerService } from '@nestjs/common';
+import type { ToolkitLogger } from '../runtime/toolkit-logger';
 import { IDENTITY_HEADERS } from '../auth/caller-identity';
 import type { CallerTokens } from '../auth/caller-tokens';
 import { MethodDescriptor, ProxyTarget, ServiceDescriptor } from '../descriptor';
@@ -100,14 +101,19 @@ const HEALTH_DESCRIPTOR: ServiceDescriptor = {
  * @publicApi
  */
 export class BackendPool {
-  private readonly logger = new Logger('BackendPool');
+  private readonly logger: Pick<LoggerService, 'warn'>;
   private readonly clients = new Map<string, UnaryClient>();
   private readonly targets = new Map<string, ResolvedTarget>();
   private readonly healthClients = new Map<string, RoundRobin<UnaryClient>>();
   private readonly replicas = new Map<string, Replica>();
   private readonly httpAddresses = new Map<string, RoundRobin<string>>();
 
-  constructor(private readonly options: BackendPoolOptions) {
+  constructor(
+    private readonly options: BackendPoolOptions,
+    /** The app's logger (`ToolkitLogger`). */
+    logger: ToolkitLogger,
+  ) {
+    this.logger = logger.forContext('BackendPool');
     for (const [name, addresses] of options.httpEndpoints ?? new Map<string, string[]>()) {
       this.httpAddresses.set(name, new RoundRobin(addresses));
     }

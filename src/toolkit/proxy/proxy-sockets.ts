@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Logger } from '@nestjs/common';
+import type { ToolkitLogger } from '../runtime/toolkit-logger';
 import WebSocket, { WebSocketServer } from 'ws';
 import { CallerIdentity } from '../auth/caller-identity';
 import { MethodDescriptor, ServiceDescriptor } from '../descriptor';
@@ -76,7 +76,7 @@ interface Accepted {
  * @publicApi
  */
 export class ProxySockets {
-  private readonly logger = new Logger('ProxySockets');
+  private readonly logger: ToolkitLogger;
   private readonly server: WebSocketServer;
   private readonly authorizer: SocketAuthorizer;
   private readonly origins: OriginAllowList;
@@ -91,7 +91,10 @@ export class ProxySockets {
     private readonly pool: BackendPool,
     guard: RouteMiddlewaresGuard,
     private readonly options: ProxySocketOptions,
+    /** The app's logger. */
+    logger: ToolkitLogger,
   ) {
+    this.logger = logger.forContext('ProxySockets');
     this.server = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
     this.authorizer = new SocketAuthorizer(descriptor, guard);
     this.origins = originAllowList(options.allowedOrigins);

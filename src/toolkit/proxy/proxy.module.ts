@@ -15,6 +15,7 @@ import { ProxyTarget, ServiceDescriptor } from '../descriptor';
 import { RouteMiddlewaresGuard } from '../middlewares/route-middlewares.guard';
 import { BackendPool, BackendPoolOptions } from './backend-pool';
 import { createProxyController } from './proxy-controller.factory';
+import { ToolkitLogger } from '../runtime/toolkit-logger';
 import { ProxySocketOptions, ProxySockets } from './proxy-sockets';
 
 /** Everything a gateway's proxy is configured with. @publicApi */
@@ -83,18 +84,25 @@ export class ProxyModule {
         },
         {
           provide: BackendPool,
-          useFactory: (proxy: ProxyOptions, callerTokens: CallerTokens) => {
-            const pool = new BackendPool({ ...proxy, backends: options.backends, callerTokens });
+          useFactory: (proxy: ProxyOptions, callerTokens: CallerTokens, logger: ToolkitLogger) => {
+            const pool = new BackendPool(
+              { ...proxy, backends: options.backends, callerTokens },
+              logger,
+            );
             pool.resolve(targets);
             return pool;
           },
-          inject: [PROXY_OPTIONS, CallerTokens],
+          inject: [PROXY_OPTIONS, CallerTokens, ToolkitLogger],
         },
         {
           provide: ProxySockets,
-          useFactory: (pool: BackendPool, guard: RouteMiddlewaresGuard, proxy: ProxyOptions) =>
-            new ProxySockets(options.descriptor, pool, guard, proxy.sockets),
-          inject: [BackendPool, RouteMiddlewaresGuard, PROXY_OPTIONS],
+          useFactory: (
+            pool: BackendPool,
+            guard: RouteMiddlewaresGuard,
+            proxy: ProxyOptions,
+            logger: ToolkitLogger,
+          ) => new ProxySockets(options.descriptor, pool, guard, proxy.sockets, logger),
+          inject: [BackendPool, RouteMiddlewaresGuard, PROXY_OPTIONS, ToolkitLogger],
         },
         ProxyLifecycle,
       ],

@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Injectable, Logger, Optional } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, LoggerService, Optional } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CallerAuthenticator } from '../auth/caller-authenticator';
 import { ToolkitError } from '../errors/toolkit-error';
@@ -18,12 +18,13 @@ import { RateLimitDecision, RateLimiter } from './rate-limiter';
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  private readonly logger = new Logger('RateLimit');
   private degraded = false;
 
   constructor(
     private readonly limiter: RateLimiter,
-    @Optional() private readonly authenticator?: CallerAuthenticator,
+    @Optional() private readonly authenticator: CallerAuthenticator | undefined,
+    /** The app's logger (`ToolkitLogger`), for the Redis-down and restored lines. */
+    private readonly logger: Pick<LoggerService, 'log' | 'warn'>,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { LoggerService, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -27,7 +27,7 @@ import { HEALTH_PROTO_PATH, LOADER_OPTIONS, PROTO_ROOT } from './proto-paths';
 import { LoadedServiceConfig, loadServiceConfig } from './service-config';
 import { ToolkitCoreModule } from './toolkit-core.module';
 import { ToolkitGrpcServer } from './toolkit-grpc-server';
-import { appRoutingLogger, createPinoLogger, runAsApp, ToolkitLogger } from './toolkit-logger';
+import { ToolkitLogger } from './toolkit-logger';
 import { ToolkitMetrics } from './toolkit-metrics';
 import { PluginKindsSource } from './plugin-kinds';
 
@@ -44,9 +44,7 @@ export interface BootstrapOptions {
   httpPort?: number;
   /** Overrides `<PREFIX>_GRPC_SERVER_PORT`. */
   grpcPort?: number;
-  /** This app's logger (default: pino JSON lines named `<PREFIX>_APP_NAME`). */
-  logger?: LoggerService;
-  /** Where the default logger writes its JSON lines; default stdout. */
+  /** Where the app's logger (pino JSON lines named `<PREFIX>_APP_NAME`) writes; default stdout. */
   logDestination?: DestinationStream;
 }
 
@@ -76,7 +74,13 @@ export async function bootstrapService(
   options: BootstrapOptions,
 ): Promise<RunningService> {
   const env = options.env ?? process.env;
-  const config = loadServiceConfig(definition, env, options.pluginKinds);
+  const config = loadServiceConfig(
+    definition,
+    env,
+    options.pluginKinds,
+    undefined,
+    options.logDestination,
+  );
   config.loader.assertValid();
   const internalAuthProblemFound = internalAuthProblem(
     definition.envPrefix,
@@ -84,15 +88,7 @@ export async function bootstrapService(
     config.deployment.production,
   );
   if (internalAuthProblemFound) throw new StartupError(internalAuthProblemFound);
-  const { runtime } = config;
-
-  const pino = createPinoLogger({
-    level: runtime.LOG_LEVEL,
-    name: runtime.APP_NAME,
-    destination: options.logDestination,
-  });
-  const logger = options.logger ?? new ToolkitLogger(pino);
-  return runAsApp(logger, () => startService(definition, options, config, pino, logger));
+  return startService(definition, options, config, config.logger.pino, config.logger);
 }
 
 async function startService(
@@ -100,14 +96,14 @@ async function startService(
   options: BootstrapOptions,
   config: LoadedServiceConfig,
   pino: PinoLogger,
-  logger: LoggerService,
+  logger: ToolkitLogger,
 ): Promise<RunningService> {
   const { runtime, middlewares } = config;
   const metrics = new ToolkitMetrics(runtime.APP_NAME);
   const pluginStatus = new PluginStatusRegistry();
   const dependencyFailures = new DependencyFailures();
   const shutdown = new ShutdownSequence();
-  const filter = new ToolkitExceptionFilter(dependencyFailures);
+  const filter = new ToolkitExceptionFilter(dependencyFailures, logger);
   const health = new HealthState(pluginStatus);
   const used = new Set([...middlewares.used.keys()].map((middleware) => middleware.name));
   const plumbing = {
@@ -128,6 +124,7 @@ async function startService(
         dependencyFailures,
         shutdown,
         health,
+        logger,
         websocket: plumbing,
       }),
       ...config.pluginModules,
@@ -141,11 +138,12 @@ async function startService(
     logger: false,
     ...fastifyErrorOptions(filter),
   });
+  // Nest's own lines go through its static Logger, which this sets to this app's logger: apps
+  // start one after another, so each app's start-up lines carry its name.
   const app = await NestFactory.create<NestFastifyApplication>(ToolkitAppModule, adapter, {
-    logger: appRoutingLogger,
+    logger,
     abortOnError: false,
   });
-  app.useLogger(appRoutingLogger);
   app.useGlobalFilters(filter);
 
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
@@ -225,7 +223,7 @@ async function startService(
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
-    closing ??= runAsApp(logger, async () => {
+    closing ??= (async () => {
       // Not ready first, so that load balancers stop routing here; every answer from now on
       // carries `connection: close`, so keep-alive clients leave cleanly instead of being reset.
       health.markShuttingDown();
@@ -252,7 +250,7 @@ async function startService(
       } finally {
         clearTimeout(grace);
       }
-    });
+    })();
     return closing;
   };
   return { app, httpUrl, grpcTarget, close };

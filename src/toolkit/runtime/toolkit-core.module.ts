@@ -11,7 +11,9 @@ import { ServiceDefinition } from './define-service';
 import { HealthState } from './health';
 import { LoadedServiceConfig } from './service-config';
 import { createServiceConfigService } from './service-config-service';
+import { ToolkitLogger } from './toolkit-logger';
 import { ToolkitMetrics } from './toolkit-metrics';
+import { TOOLKIT_MIDDLEWARE_PROVIDERS } from './toolkit-middlewares';
 import { WEBSOCKET_PLUMBING, WebSocketPlumbing, WebSocketRoutes } from './websocket-routes';
 import {
   DEPLOYMENT_MODE,
@@ -34,6 +36,8 @@ export interface ToolkitCoreOptions {
   /** Where plugins register their drain and flush steps of the shutdown. */
   shutdown: ShutdownSequence;
   health: HealthState;
+  /** The app's logger, injected as `ToolkitLogger` by everything that logs. */
+  logger: ToolkitLogger;
   /** Request id, access log and metrics switches for WebSocket upgrades; default all off. */
   websocket?: WebSocketPlumbing;
 }
@@ -54,7 +58,14 @@ export class ToolkitCoreModule {
         provide: getMiddlewareConfigToken(middleware.name),
         useValue: values,
       });
-      if (middleware.guard) middlewareProviders.push(middleware.guard);
+    }
+    // The toolkit's own middleware providers need what the service declares for them (the
+    // security ones a redis plugin), so only those the service uses are instantiated; the
+    // service's own are provided by the modules that list them.
+    for (const middleware of config.middlewares.used.keys()) {
+      if (TOOLKIT_MIDDLEWARE_PROVIDERS.includes(middleware.provider)) {
+        middlewareProviders.push(middleware.provider);
+      }
     }
     const providers: Provider[] = [
       { provide: SERVICE_DEFINITION, useValue: definition },
@@ -71,6 +82,7 @@ export class ToolkitCoreModule {
       { provide: ShutdownSequence, useValue: options.shutdown },
       { provide: HEALTH_STATE, useValue: options.health },
       { provide: TOOLKIT_METRICS, useValue: options.metrics },
+      { provide: ToolkitLogger, useValue: options.logger },
       {
         provide: CallerTokens,
         useValue: new CallerTokens(

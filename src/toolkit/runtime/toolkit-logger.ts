@@ -1,11 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { LoggerService } from '@nestjs/common';
 import pino, { DestinationStream, Logger as PinoLogger } from 'pino';
-import { currentRequest } from './request-context';
 
 /**
- * The process logger: JSON lines through pino, each carrying `request_id` (and `rpc`) while a
- * request is being served, found through the request context rather than a per-request child.
+ * One app's pino logger: JSON lines named after the app (`name`), nothing taken from an ambient
+ * context, so a line can only carry a request id that its writer put there (`child`).
  * @publicApi
  */
 export function createPinoLogger(options: {
@@ -19,22 +17,33 @@ export function createPinoLogger(options: {
     name: options.name,
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-    mixin() {
-      const request = currentRequest();
-      return request ? { request_id: request.requestId, rpc: request.rpc } : {};
-    },
   };
   return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 
 /**
- * Nest's `LoggerService` on pino (`app.useLogger`). nestjs-pino keeps one process-wide root
- * logger, which several service apps in one process would share with the first app's level and
- * name; this adapter is one per app.
+ * The logger of one service app, provided by its container (inject `ToolkitLogger`): toolkit,
+ * plugins and services log through it rather than Nest's static `Logger`, which is one per
+ * process and so cannot tell the apps of one process apart. Also Nest's `LoggerService`, handed to
+ * `NestFactory.create` for the framework's own lines.
  * @publicApi
  */
 export class ToolkitLogger implements LoggerService {
-  constructor(readonly pino: PinoLogger) {}
+  constructor(
+    readonly pino: PinoLogger,
+    /** The `context` field of lines that do not name one, as `new Logger(context)` had. */
+    private readonly context?: string,
+  ) {}
+
+  /** This logger with `context` on its lines: `logger.forContext(UserService.name)`. */
+  forContext(context: string): ToolkitLogger {
+    return new ToolkitLogger(this.pino, context);
+  }
+
+  /** This logger with `bindings` on every line, e.g. `{ request_id }` for one call's lines. */
+  child(bindings: Readonly<Record<string, unknown>>): ToolkitLogger {
+    return new ToolkitLogger(this.pino.child(bindings), this.context);
+  }
 
   log(message: unknown, ...rest: unknown[]): void {
     this.write('info', message, rest);
@@ -59,7 +68,7 @@ export class ToolkitLogger implements LoggerService {
   private write(level: pino.Level, message: unknown, rest: unknown[]): void {
     if (!this.pino.isLevelEnabled(level)) return;
     const strings = rest.filter((part): part is string => typeof part === 'string');
-    const context = strings.length > 0 ? strings[strings.length - 1] : undefined;
+    const context = strings.length > 0 ? strings[strings.length - 1] : this.context;
     const stack = level === 'error' && strings.length > 1 ? strings[0] : undefined;
     const fields: Record<string, unknown> = { context };
     if (stack) fields.stack = stack;
@@ -72,60 +81,3 @@ export class ToolkitLogger implements LoggerService {
     }
   }
 }
-
-const appLoggers = new AsyncLocalStorage<LoggerService>();
-
-/**
- * Runs `work` as one app's: every Nest `Logger` line written by it and by whatever it starts
- * (servers, sockets, timers, promise callbacks) goes to `logger`. `bootstrapService` wraps an
- * app's start-up and shutdown in it.
- * @publicApi
- */
-export function runAsApp<T>(logger: LoggerService, work: () => T): T {
-  lastAppLogger = logger;
-  return appLoggers.run(logger, work);
-}
-
-let lastAppLogger: LoggerService | undefined;
-
-/**
- * Nest's `Logger` is static: `app.useLogger` binds it process-wide, so with several apps in one
- * process the last one would get every line. This one logger is bound instead and hands each line
- * to the logger of the app whose work is running (see `runAsApp`). Lines written outside any app's
- * context (grpc-js does not carry it into calls) go to the last app started, which is the right
- * one in a process that runs one service, else to an unnamed process logger.
- * @publicApi
- */
-export class AppRoutingLogger implements LoggerService {
-  private fallback?: LoggerService;
-
-  log(message: unknown, ...rest: unknown[]): void {
-    this.current().log(message, ...rest);
-  }
-  error(message: unknown, ...rest: unknown[]): void {
-    this.current().error(message, ...rest);
-  }
-  warn(message: unknown, ...rest: unknown[]): void {
-    this.current().warn(message, ...rest);
-  }
-  debug(message: unknown, ...rest: unknown[]): void {
-    this.current().debug?.(message, ...rest);
-  }
-  verbose(message: unknown, ...rest: unknown[]): void {
-    this.current().verbose?.(message, ...rest);
-  }
-  fatal(message: unknown, ...rest: unknown[]): void {
-    this.current().fatal?.(message, ...rest);
-  }
-
-  private current(): LoggerService {
-    const app = appLoggers.getStore();
-    if (app) return app;
-    if (lastAppLogger) return lastAppLogger;
-    this.fallback ??= new ToolkitLogger(createPinoLogger({ level: 'info' }));
-    return this.fallback;
-  }
-}
-
-/** The logger `bootstrapService` binds to Nest's static `Logger` in every app. @publicApi */
-export const appRoutingLogger = new AppRoutingLogger();

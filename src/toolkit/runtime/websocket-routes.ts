@@ -1,12 +1,4 @@
-import {
-  CanActivate,
-  Inject,
-  Injectable,
-  Logger,
-  OnModuleInit,
-  Optional,
-  Type,
-} from '@nestjs/common';
+import { CanActivate, Inject, Injectable, OnModuleInit, Optional, Type } from '@nestjs/common';
 import { GUARDS_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import { ExternalContextCreator } from '@nestjs/core/helpers/external-context-creator';
@@ -33,6 +25,7 @@ import {
   runInRequestContext,
 } from './request-context';
 import { SERVICE_DEFINITION } from './tokens';
+import { ToolkitLogger } from './toolkit-logger';
 import { ToolkitMetrics } from './toolkit-metrics';
 import { UpgradeReplyHeaders, upgradeHttpRequest, upgradeRefusal } from './upgrade-http-request';
 
@@ -61,7 +54,7 @@ type Handler = (...args: unknown[]) => unknown;
  */
 @Injectable()
 export class WebSocketRoutes implements OnModuleInit {
-  private readonly logger = new Logger('WebSocketRoutes');
+  private readonly logger: ToolkitLogger;
   private readonly paramsFactory = new RouteParamsFactory();
 
   constructor(
@@ -71,8 +64,11 @@ export class WebSocketRoutes implements OnModuleInit {
     private readonly moduleRef: ModuleRef,
     @Inject(SERVICE_DEFINITION) private readonly definition: ServiceDefinition,
     @Inject(WEBSOCKET_PLUMBING) private readonly plumbing: WebSocketPlumbing,
+    appLogger: ToolkitLogger,
     @Optional() private readonly failures?: DependencyFailures,
-  ) {}
+  ) {
+    this.logger = appLogger.forContext('WebSocketRoutes');
+  }
 
   onModuleInit(): void {
     for (const wrapper of this.discovery.getControllers()) {

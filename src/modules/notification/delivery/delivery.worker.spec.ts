@@ -1,4 +1,5 @@
-import { Logger } from '@nestjs/common';
+import { ToolkitLogger } from '../../../toolkit/runtime/toolkit-logger';
+import { quietLogger } from '../../../../test/support/quiet-logger';
 import { ContactRepository } from '../contact.repository';
 import { NotificationRepository } from '../notification.repository';
 import { NotificationSettings } from '../notification.settings';
@@ -46,6 +47,7 @@ function setup(due: StoredNotification[]) {
       DELIVERY_MAX_ATTEMPTS: 3,
       DELIVERY_RETRY_BACKOFF: 100,
     } as NotificationSettings,
+    quietLogger(),
   );
   return { worker, repository, contacts, transport };
 }
@@ -55,7 +57,7 @@ async function pass(worker: DeliveryWorker): Promise<void> {
   await worker.onModuleDestroy();
 }
 
-beforeEach(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
+beforeEach(() => jest.spyOn(ToolkitLogger.prototype, 'warn').mockImplementation(() => undefined));
 afterEach(() => jest.restoreAllMocks());
 
 describe('DeliveryWorker', () => {

@@ -1,6 +1,5 @@
 import {
   Injectable,
-  Logger,
   OnApplicationBootstrap,
   OnApplicationShutdown,
   OnModuleDestroy,
@@ -15,6 +14,7 @@ import { StoredNotification } from '../notification.types';
 import { errorReason } from '../../../toolkit/errors';
 import { Delivery, NotificationTransports, PermanentDeliveryError } from './notification-transport';
 import { InjectNotificationTransports } from './transports';
+import { ToolkitLogger } from '../../../toolkit/runtime/toolkit-logger';
 
 /** Extra lease beyond one attempt's timeout before another worker may take a claimed row. */
 const LEASE_MARGIN_MS = 5_000;
@@ -32,7 +32,7 @@ const LEASE_MARGIN_MS = 5_000;
 export class DeliveryWorker
   implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown
 {
-  private readonly logger = new Logger(DeliveryWorker.name);
+  private readonly logger: ToolkitLogger;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private wakeRequested = false;
@@ -43,7 +43,10 @@ export class DeliveryWorker
     private readonly contacts: ContactRepository,
     @InjectNotificationTransports() private readonly transports: NotificationTransports,
     @InjectServiceSettings() private readonly settings: NotificationSettings,
-  ) {}
+    logger: ToolkitLogger,
+  ) {
+    this.logger = logger.forContext(DeliveryWorker.name);
+  }
 
   onApplicationBootstrap(): void {
     this.stopped = false;

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { quietLogger } from '../../../../test/support/quiet-logger';
 import { ConfigLoader, StartupError } from '../../../toolkit/config';
 import { notificationSettingsSection } from '../notification.settings';
 import { createTransports, TransportsOwner } from './transports';
@@ -21,7 +21,7 @@ const backends = {
 };
 
 describe('notification transports and the embedded policy', () => {
-  const logger = new Logger('transports-spec');
+  const logger = quietLogger('transports-spec');
   beforeEach(() => jest.spyOn(logger, 'log').mockImplementation(() => undefined));
 
   it('refuses the log transport in production, naming the variable to set', () => {

@@ -1,4 +1,4 @@
-import { Inject, Logger, Provider } from '@nestjs/common';
+import { Inject, LoggerService, Provider } from '@nestjs/common';
 import { assertEmbeddedAllowed } from '../../../toolkit/runtime/deployment-mode';
 import { DeploymentMode } from '../../../toolkit/runtime/deployment-mode';
 import { ServiceDefinition } from '../../../toolkit/runtime/define-service';
@@ -16,6 +16,7 @@ import {
 } from './notification-transport';
 import { SmtpTransport } from './smtp.transport';
 import { WebhookTransport } from './webhook.transport';
+import { ToolkitLogger } from '../../../toolkit/runtime/toolkit-logger';
 
 /** Which service the transports are for, to name its variables and apply the embedded policy. */
 export interface TransportsOwner extends DeploymentMode {
@@ -31,7 +32,7 @@ export interface TransportsOwner extends DeploymentMode {
 export function createTransports(
   settings: NotificationSettings,
   owner: TransportsOwner,
-  logger: Logger,
+  logger: LoggerService,
 ): NotificationTransports {
   const log = new LogTransport(logger);
   const logFor = (variable: string): NotificationTransport => {
@@ -69,13 +70,14 @@ export const notificationTransportsProvider: Provider = {
     settings: NotificationSettings,
     definition: ServiceDefinition,
     deployment: DeploymentMode,
+    logger: ToolkitLogger,
   ) =>
     createTransports(
       settings,
       { ...deployment, serviceName: definition.name, envPrefix: definition.envPrefix },
-      new Logger('NotificationDelivery'),
+      logger.forContext('NotificationDelivery'),
     ),
-  inject: [SERVICE_SETTINGS, SERVICE_DEFINITION, DEPLOYMENT_MODE],
+  inject: [SERVICE_SETTINGS, SERVICE_DEFINITION, DEPLOYMENT_MODE, ToolkitLogger],
 };
 
 /** Injects the channel → transport table. */

@@ -15,6 +15,7 @@ import { CacheConfig, cacheConfigSection } from '../cache.config';
 import { CacheModule } from '../cache.module';
 import { CachePlugin } from '../cache.plugin';
 import { getCacheToken } from '../cache.tokens';
+import { quietLogger } from '../../../../test/support/quiet-logger';
 
 @Global()
 @Module({ providers: [PluginStatusRegistry], exports: [PluginStatusRegistry] })
@@ -31,7 +32,12 @@ async function boot(config: CacheConfig): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       StatusModule,
-      CacheModule.forRoot({ prefix: 'cache', serviceName: 'spec-service', config }),
+      CacheModule.forRoot({
+        prefix: 'cache',
+        serviceName: 'spec-service',
+        config,
+        logger: quietLogger(),
+      }),
     ],
   }).compile();
   return moduleRef.init();
@@ -177,6 +183,7 @@ describe('embedded cache (no HOST)', () => {
       production: true,
       allowEmbedded: false,
       options: undefined,
+      logger: quietLogger(),
     };
     expect(() => CacheModule.forPlugin(context)).toThrow(/SPEC_CACHE_HOST/);
   });
@@ -191,6 +198,7 @@ describe('two cache instances in one app', () => {
         prefix,
         serviceName: 'spec-service',
         config: configFrom({ SPEC_CACHE_KEY_PREFIX: uniqueKeyPrefix(prefix) }),
+        logger: quietLogger(),
       });
     const moduleRef = await Test.createTestingModule({
       imports: [StatusModule, instance('cache'), instance('sessions')],

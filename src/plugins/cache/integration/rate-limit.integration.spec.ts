@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import Redis from 'ioredis';
 import { RedisCachePlugin } from '../cache.plugin';
@@ -119,8 +118,9 @@ describe('RateLimiter over the cache plugin (real Redis)', () => {
 });
 
 describe('RateLimitGuard', () => {
+  const quiet = { log: () => undefined, warn: () => undefined };
   it('sets RateLimit-* headers on every answer and refuses with 429 and Retry-After', async () => {
-    const guard = new RateLimitGuard(limiter({ limit: 2 }), authenticator);
+    const guard = new RateLimitGuard(limiter({ limit: 2 }), authenticator, quiet);
     const ip = `10.1.${randomUUID()}`;
     const first = httpCall(ip);
     await expect(guard.canActivate(first.context)).resolves.toBe(true);
@@ -138,7 +138,7 @@ describe('RateLimitGuard', () => {
   });
 
   it('counts a verified subject across addresses, and each subject on its own', async () => {
-    const guard = new RateLimitGuard(limiter({ limit: 1 }), authenticator);
+    const guard = new RateLimitGuard(limiter({ limit: 1 }), authenticator, quiet);
     const alice = `Bearer ${await token(`alice-${randomUUID()}`)}`;
     await guard.canActivate(httpCall('10.0.0.1', alice).context);
     await expect(
@@ -149,7 +149,7 @@ describe('RateLimitGuard', () => {
   });
 
   it('counts an invalid token against the client address, not its claimed subject', async () => {
-    const guard = new RateLimitGuard(limiter({ limit: 1 }), authenticator);
+    const guard = new RateLimitGuard(limiter({ limit: 1 }), authenticator, quiet);
     const ip = `10.2.${randomUUID()}`;
     const forged = (await token('victim')).slice(0, -4) + 'AAAA';
     await guard.canActivate(httpCall(ip, `Bearer ${forged}`).context);
@@ -158,7 +158,7 @@ describe('RateLimitGuard', () => {
   });
 
   it('limits gRPC callers by peer address', async () => {
-    const guard = new RateLimitGuard(limiter({ limit: 1 }));
+    const guard = new RateLimitGuard(limiter({ limit: 1 }), undefined, quiet);
     const peer = `ipv4:10.3.${randomUUID()}:5000`;
     const rpcCall = () => {
       const context = new ExecutionContextHost([{}, {}, { getPeer: () => peer }]);
@@ -172,7 +172,7 @@ describe('RateLimitGuard', () => {
   });
 
   it('lets everything through when disabled', async () => {
-    const guard = new RateLimitGuard(limiter({ limit: 1, enabled: false }));
+    const guard = new RateLimitGuard(limiter({ limit: 1, enabled: false }), undefined, quiet);
     const ip = randomUUID();
     for (let i = 0; i < 3; i += 1) {
       const call = httpCall(ip);
@@ -189,9 +189,11 @@ describe('RateLimitGuard', () => {
       enableOfflineQueue: false,
       retryStrategy: () => null,
     });
-    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const warn = jest.fn();
     const guard = new RateLimitGuard(
       new RateLimiter(new RedisCachePlugin(dead), { enabled: true, limit: 1, windowMs: 60_000 }),
+      undefined,
+      { log: () => undefined, warn },
     );
     for (let i = 0; i < 3; i += 1) {
       const call = httpCall('10.9.9.9');
@@ -200,7 +202,6 @@ describe('RateLimitGuard', () => {
     }
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls[0][0]).toContain('rate limiting suspended');
-    warn.mockRestore();
     dead.disconnect();
   });
 });

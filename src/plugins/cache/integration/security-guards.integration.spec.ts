@@ -123,6 +123,7 @@ describe('revocation on every authenticated guard, and TokenRevocationService, o
           windowMs: 60_000,
         }),
         shared,
+        { log: () => undefined, warn: () => undefined },
       ),
       new AuthGuard(shared),
       new ValidateTokenGuard(shared),

@@ -12,6 +12,7 @@ import { pgsqlConfigSection } from '../pgsql.config';
 import { PgsqlModule } from '../pgsql.module';
 import { PgsqlPlugin } from '../pgsql.plugin';
 import { getPgsqlToken } from '../pgsql.tokens';
+import { quietLogger } from '../../../../test/support/quiet-logger';
 
 @Entity('embedded_notes')
 class EmbeddedNote {
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
     imports: [
       StatusModule,
       PgsqlModule.forRoot({
+        logger: quietLogger(),
         prefix: 'pgsql',
         serviceName: 'spec-service',
         config,

@@ -14,6 +14,7 @@ import { PgsqlConfig, pgsqlConfigSection } from '../pgsql.config';
 import { PgsqlModule } from '../pgsql.module';
 import { PgsqlPlugin } from '../pgsql.plugin';
 import { getPgsqlToken } from '../pgsql.tokens';
+import { quietLogger } from '../../../../test/support/quiet-logger';
 
 const run = promisify(execFile);
 
@@ -57,6 +58,7 @@ async function boot(
     imports: [
       StatusModule,
       PgsqlModule.forRoot({
+        logger: quietLogger(),
         prefix: 'pgsql',
         serviceName: 'spec-service',
         config,
@@ -206,6 +208,7 @@ describe('pgsql plugin start-up', () => {
       production: true,
       allowEmbedded: false,
       options: { entities: [Note], migrations: [] },
+      logger: quietLogger(),
     };
     expect(() => PgsqlModule.forPlugin(context)).toThrow(/SPEC_PGSQL_HOST/);
     expect(() => PgsqlModule.forPlugin({ ...context, allowEmbedded: true })).not.toThrow();

@@ -1,11 +1,11 @@
 import {
   BeforeApplicationShutdown,
-  Logger,
   OnApplicationBootstrap,
   OnApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import type { ToolkitLogger } from '../../../toolkit/runtime/toolkit-logger';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -54,7 +54,6 @@ export class RealtimeHub
     BeforeApplicationShutdown,
     OnApplicationShutdown
 {
-  private readonly logger: Logger;
   private readonly server: WebSocketServer;
   private readonly connections = new Set<HubConnection>();
   private readonly members = new Map<string, Set<HubConnection>>();
@@ -70,8 +69,9 @@ export class RealtimeHub
     private readonly bus: FanoutBus,
     private readonly statusRegistry: PluginStatusRegistry,
     private readonly httpAdapterHost: HttpAdapterHost,
+    /** The app's logger, with the instance as its context. */
+    private readonly logger: ToolkitLogger,
   ) {
-    this.logger = new Logger(`Realtime(${prefix})`);
     this.allowedOrigins = originAllowList(settings.allowedOrigins, { emptyAllowsAny: true });
     this.server = new WebSocketServer({
       noServer: true,
