@@ -5,6 +5,8 @@ import RedisMock from 'ioredis-mock';
 import { envName } from '../../toolkit/config';
 import { DependencyFailures } from '../../toolkit/errors';
 import { PluginContext, PluginStatusRegistry } from '../../toolkit/plugins';
+import type { ToolkitMetrics } from '../../toolkit/runtime/toolkit-metrics';
+import { TOOLKIT_METRICS } from '../../toolkit/runtime/tokens';
 import { assertEmbeddedAllowed, withTimeout } from '../shared';
 import {
   isRedisUnavailable,
@@ -13,6 +15,7 @@ import {
   waitUntilReady,
 } from './cache.client';
 import { CacheConfig, cacheConfigSection } from './cache.config';
+import { CacheMetrics } from './cache.metrics';
 import { CachePlugin, RedisCachePlugin } from './cache.plugin';
 import { getCacheToken } from './cache.tokens';
 
@@ -62,13 +65,16 @@ function registerRedis(options: CacheModuleOptions): DynamicModule {
   const logger = new Logger(`${options.serviceName}:${prefix}`);
   const pluginProvider: Provider = {
     provide: token,
-    inject: [RedisService],
-    useFactory: async (redis: RedisService): Promise<CachePlugin> => {
+    inject: [RedisService, { token: TOOLKIT_METRICS, optional: true }],
+    useFactory: async (
+      redis: RedisService,
+      metrics: ToolkitMetrics | undefined,
+    ): Promise<CachePlugin> => {
       const client = redis.getOrThrow(prefix);
       if (!(await waitUntilReady(client, config.CONNECT_TIMEOUT))) {
         logger.warn(`${backend} not ready at start; cache calls fail fast until it is`);
       }
-      return new RedisCachePlugin(client);
+      return new RedisCachePlugin(client, cacheMetrics(metrics, prefix));
     },
   };
   return {
@@ -109,9 +115,10 @@ function registerEmbedded(options: CacheModuleOptions): DynamicModule {
   const backend = `embedded in-process cache, keys ${options.config.KEY_PREFIX}*`;
   const pluginProvider: Provider = {
     provide: token,
-    useFactory: (): CachePlugin => {
+    inject: [{ token: TOOLKIT_METRICS, optional: true }],
+    useFactory: (metrics: ToolkitMetrics | undefined): CachePlugin => {
       const client: Redis = new RedisMock({ keyPrefix: options.config.KEY_PREFIX });
-      return new RedisCachePlugin(client);
+      return new RedisCachePlugin(client, cacheMetrics(metrics, options.prefix));
     },
   };
   const closer: Provider = {
@@ -125,6 +132,13 @@ function registerEmbedded(options: CacheModuleOptions): DynamicModule {
     providers: [pluginProvider, closer, statusProvider(options, backend, true)],
     exports: [token],
   };
+}
+
+function cacheMetrics(
+  metrics: ToolkitMetrics | undefined,
+  prefix: string,
+): CacheMetrics | undefined {
+  return metrics && new CacheMetrics(metrics.registry, prefix);
 }
 
 function statusProvider(options: CacheModuleOptions, backend: string, embedded: boolean): Provider {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { withinDeadline } from '../../toolkit/runtime/deadline';
+import type { CacheMetrics } from './cache.metrics';
 
 /**
  * What a service gets from a redis plugin instance (`@InjectCache(prefix)`). Every key, through
@@ -21,10 +22,16 @@ export interface CachePlugin {
 
 /** @internal */
 export class RedisCachePlugin implements CachePlugin {
-  constructor(readonly client: Redis) {}
+  constructor(
+    readonly client: Redis,
+    private readonly metrics?: CacheMetrics,
+  ) {}
 
-  get(key: string): Promise<string | null> {
-    return withinDeadline(this.client.get(key), 'Redis');
+  async get(key: string): Promise<string | null> {
+    const value = await this.counted(withinDeadline(this.client.get(key), 'Redis'));
+    if (value === null) this.metrics?.miss();
+    else this.metrics?.hit();
+    return value;
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
@@ -32,11 +39,21 @@ export class RedisCachePlugin implements CachePlugin {
       ttlMs !== undefined && ttlMs > 0
         ? this.client.set(key, value, 'PX', ttlMs)
         : this.client.set(key, value);
-    await withinDeadline(written, 'Redis');
+    await this.counted(withinDeadline(written, 'Redis'));
   }
 
   async del(...keys: string[]): Promise<number> {
     if (keys.length === 0) return 0;
-    return withinDeadline(this.client.del(...keys), 'Redis');
+    return this.counted(withinDeadline(this.client.del(...keys), 'Redis'));
+  }
+
+  /** `command`, with its failure counted. */
+  private async counted<T>(command: Promise<T>): Promise<T> {
+    try {
+      return await command;
+    } catch (error) {
+      this.metrics?.error();
+      throw error;
+    }
   }
 }

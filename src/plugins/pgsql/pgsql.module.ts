@@ -4,9 +4,12 @@ import { DataSource } from 'typeorm';
 import { DATABASE_CONNECTIONS, StartupError, envName } from '../../toolkit/config';
 import { DependencyFailures } from '../../toolkit/errors';
 import { PluginContext, PluginStatusRegistry } from '../../toolkit/plugins';
+import type { ToolkitMetrics } from '../../toolkit/runtime/toolkit-metrics';
+import { TOOLKIT_METRICS } from '../../toolkit/runtime/tokens';
 import { isPgsqlUnavailable } from './pgsql.failures';
 import { assertEmbeddedAllowed, withTimeout } from '../shared';
 import { pgsqlConfigSection } from './pgsql.config';
+import { watchPgsqlPool } from './pgsql.metrics';
 import { createEmbeddedPgsqlDataSource } from './embedded/embedded-pgsql.data-source';
 import { EmbeddedPostgresUnavailableError } from './embedded/embedded-postgres-binaries';
 import { EmbeddedPostgresStartError } from './embedded/embedded-postgres-cluster';
@@ -61,14 +64,16 @@ export class PgsqlModule {
     const dataSourceToken = getDataSourceToken(name);
     const pluginProvider: Provider = {
       provide: token,
-      inject: [dataSourceToken],
-      useFactory: (dataSource: DataSource): PgsqlPlugin =>
-        new TypeOrmPgsqlPlugin(dataSource, {
+      inject: [dataSourceToken, { token: TOOLKIT_METRICS, optional: true }],
+      useFactory: (dataSource: DataSource, metrics: ToolkitMetrics | undefined): PgsqlPlugin => {
+        if (metrics) watchPgsqlPool(metrics.registry, options.prefix, dataSource);
+        return new TypeOrmPgsqlPlugin(dataSource, {
           retries: options.config.RETRIES,
           initialDelayMs: RETRY_INITIAL_DELAY_MS,
           maxDelayMs: RETRY_MAX_DELAY_MS,
           backend: `PostgreSQL ${options.serviceName}/${options.prefix}`,
-        }),
+        });
+      },
     };
     const statusProvider: Provider = {
       provide: `${token}:status`,

@@ -8,17 +8,21 @@ import {
   ShutdownSequence,
   ToolkitPluginKind,
 } from '../../toolkit/plugins';
+import type { ToolkitMetrics } from '../../toolkit/runtime/toolkit-metrics';
+import { TOOLKIT_METRICS } from '../../toolkit/runtime/tokens';
 import type { PgsqlPlugin } from '../pgsql/pgsql.plugin';
 import { getPgsqlToken } from '../pgsql/pgsql.tokens';
 import { assertEmbeddedAllowed } from '../shared/embedded-guard';
 import { embeddedBroker } from './embedded/embedded-broker';
 import { EmbeddedQueueClient } from './embedded/embedded-queue.client';
+import { watchOutbox } from './outbox/outbox.metrics';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { OutboxWriter } from './outbox/outbox.writer';
 import { DEFAULT_OUTBOX_TABLE } from './outbox/outbox-table';
 import { QueueBackend } from './queue-backend';
 import { QueueLifecycle } from './queue.lifecycle';
 import { QUEUE_PLUGIN_KIND } from './queue.constants';
+import { QueueEventMetrics } from './queue.metrics';
 import {
   OutboxConfig,
   QueueConfig,
@@ -70,7 +74,15 @@ export function createQueueModule(context: PluginContext): DynamicModule {
   const providers: Provider[] = [
     {
       provide: queueToken,
-      useFactory: (): QueueBackend => createBackend(context, config, embedded, logger),
+      inject: [{ token: TOOLKIT_METRICS, optional: true }],
+      useFactory: (metrics: ToolkitMetrics | undefined): QueueBackend =>
+        createBackend(
+          context,
+          config,
+          embedded,
+          logger,
+          metrics && new QueueEventMetrics(metrics.registry),
+        ),
     },
     {
       provide: lifecycleToken,
@@ -134,6 +146,7 @@ function createBackend(
   config: QueueConfig,
   embedded: boolean,
   logger: Logger,
+  metrics: QueueEventMetrics | undefined,
 ): QueueBackend {
   const retry: RetryPolicy = {
     maxRetries: config.RETRY_COUNT,
@@ -141,7 +154,13 @@ function createBackend(
     maxDelayMs: config.RETRY_BACKOFF_MAX,
   };
   if (embedded) {
-    return new EmbeddedQueueClient(embeddedBroker(config.EXCHANGE), retry, config.PREFETCH, logger);
+    return new EmbeddedQueueClient(
+      embeddedBroker(config.EXCHANGE),
+      retry,
+      config.PREFETCH,
+      logger,
+      metrics,
+    );
   }
   return new RabbitQueueClient(
     {
@@ -154,6 +173,7 @@ function createBackend(
       reconnectMaxMs: config.RECONNECT_INTERVAL_MAX,
       publishTimeoutMs: config.PUBLISH_TIMEOUT,
       heartbeatMs: config.HEARTBEAT,
+      metrics,
     },
     logger,
   );
@@ -179,8 +199,10 @@ function outboxProviders(
         pgsql: PgsqlPlugin,
         writer: OutboxWriter,
         shutdown: ShutdownSequence | undefined,
-      ) =>
-        new OutboxRelayLifecycle(
+        metrics: ToolkitMetrics | undefined,
+      ) => {
+        if (metrics) watchOutbox(metrics.registry, pgsql.dataSource, writer.table);
+        return new OutboxRelayLifecycle(
           new OutboxRelay(
             queue,
             pgsql.dataSource,
@@ -193,12 +215,14 @@ function outboxProviders(
             logger,
           ),
           shutdown,
-        ),
+        );
+      },
       inject: [
         getQueueToken(prefix),
         pgsqlToken,
         writerToken,
         { token: ShutdownSequence, optional: true },
+        { token: TOOLKIT_METRICS, optional: true },
       ],
     },
   ];

@@ -5,7 +5,10 @@ import {
   Logger,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { WebSocketMetrics } from '../../toolkit/metrics';
 import { PluginStatusRegistry } from '../../toolkit/plugins';
+import type { ToolkitMetrics } from '../../toolkit/runtime/toolkit-metrics';
+import { TOOLKIT_METRICS } from '../../toolkit/runtime/tokens';
 import { FanoutBus } from './fanout/fanout-bus';
 import { LocalFanout } from './fanout/local-fanout';
 import { RedisFanout } from './fanout/redis-fanout';
@@ -41,12 +44,25 @@ export const {
             ...(definition.providers ?? []),
             {
               provide: token,
-              inject: [REALTIME_MODULE_OPTIONS, PluginStatusRegistry, HttpAdapterHost],
+              inject: [
+                REALTIME_MODULE_OPTIONS,
+                PluginStatusRegistry,
+                HttpAdapterHost,
+                { token: TOOLKIT_METRICS, optional: true },
+              ],
               useFactory: (
                 options: RealtimeModuleOptions,
                 registry: PluginStatusRegistry,
                 httpAdapterHost: HttpAdapterHost,
-              ) => createRealtimeHub(extras.prefix, options.settings, registry, httpAdapterHost),
+                metrics: ToolkitMetrics | undefined,
+              ) =>
+                createRealtimeHub(
+                  extras.prefix,
+                  options.settings,
+                  registry,
+                  httpAdapterHost,
+                  metrics && new WebSocketMetrics(metrics.registry, extras.prefix),
+                ),
             },
           ],
           exports: [token],
@@ -60,6 +76,7 @@ function createRealtimeHub(
   settings: RealtimeSettings,
   registry: PluginStatusRegistry,
   httpAdapterHost: HttpAdapterHost,
+  metrics: WebSocketMetrics | undefined,
 ): RealtimeHub {
   const hubSettings = {
     pingIntervalMs: settings.PING_INTERVAL,
@@ -75,6 +92,7 @@ function createRealtimeHub(
     createFanoutBus(prefix, settings),
     registry,
     httpAdapterHost,
+    metrics,
   );
 }
 

@@ -11,6 +11,7 @@ import { CallerIdentity } from '../auth/caller-identity';
 import { MethodDescriptor, ServiceDescriptor } from '../descriptor';
 import { watchToken } from '../auth/caller-authenticator';
 import { httpErrorBody, toToolkitError, ToolkitError } from '../errors';
+import type { WebSocketMetrics } from '../metrics';
 import { RouteMiddlewaresGuard } from '../middlewares/route-middlewares.guard';
 import { acceptRequestId, REQUEST_ID_HEADER } from '../runtime/request-context';
 import { BackendPool } from './backend-pool';
@@ -86,9 +87,11 @@ export class ProxySockets {
     private readonly pool: BackendPool,
     guard: RouteMiddlewaresGuard,
     private readonly options: ProxySocketOptions,
+    private readonly metrics?: WebSocketMetrics,
   ) {
     this.server = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
     this.authorizer = new SocketAuthorizer(descriptor, guard);
+    metrics?.watchConnections(() => this.sockets.size);
   }
 
   /** Relayed methods: `websocket_proxy` with an HTTP binding. */
@@ -174,6 +177,8 @@ export class ProxySockets {
   private watch({ client, sources, request, close }: Accepted): void {
     this.sockets.add(client);
     client.once('close', () => this.sockets.delete(client));
+    const metrics = this.metrics;
+    if (metrics) client.on('message', () => metrics.frameReceived());
     const activity = keepAlive(client, this.options);
     for (const source of sources) source.on('message', activity.touch);
     void watchToken(request).then((watch) => {
@@ -219,8 +224,12 @@ export class ProxySockets {
         // Each client frame goes through the method's chain again: the rate limit counts it
         // against the caller's budget, exactly like a request (token checks reuse the upgrade's).
         admitFrame: () => this.authorizer.authorize(method, socketRequest).then(() => undefined),
+        onStalled: () => this.metrics?.slowConsumerDropped(),
       },
     );
+    const metrics = this.metrics;
+    // What the backend sends is what the client is sent.
+    if (metrics) relay.upstream.on('message', () => metrics.frameSent());
     // Frames from the backend count as activity too: a listening client is not idle.
     return {
       client: relay.client,
@@ -251,6 +260,7 @@ export class ProxySockets {
       requestTimeoutMs: this.options.requestTimeoutMs,
       bound: this.options,
       logger: this.logger,
+      metrics: this.metrics,
     }).start(method, randomUUID());
     return {
       client,

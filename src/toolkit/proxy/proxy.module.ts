@@ -12,7 +12,10 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { CallerTokens } from '../auth/caller-tokens';
 import { ProxyTarget, ServiceDescriptor } from '../descriptor';
+import { BackendCallMetrics, WebSocketMetrics } from '../metrics';
 import { RouteMiddlewaresGuard } from '../middlewares/route-middlewares.guard';
+import type { ToolkitMetrics } from '../runtime/toolkit-metrics';
+import { TOOLKIT_METRICS } from '../runtime/tokens';
 import { BackendPool, BackendPoolOptions } from './backend-pool';
 import { createProxyController } from './proxy-controller.factory';
 import { ProxySocketOptions, ProxySockets } from './proxy-sockets';
@@ -83,18 +86,43 @@ export class ProxyModule {
         },
         {
           provide: BackendPool,
-          useFactory: (proxy: ProxyOptions, callerTokens: CallerTokens) => {
-            const pool = new BackendPool({ ...proxy, backends: options.backends, callerTokens });
+          useFactory: (
+            proxy: ProxyOptions,
+            callerTokens: CallerTokens,
+            metrics: ToolkitMetrics | undefined,
+          ) => {
+            const pool = new BackendPool({
+              ...proxy,
+              backends: options.backends,
+              callerTokens,
+              metrics: metrics && new BackendCallMetrics(metrics.registry),
+            });
             pool.resolve(targets);
             return pool;
           },
-          inject: [PROXY_OPTIONS, CallerTokens],
+          inject: [PROXY_OPTIONS, CallerTokens, { token: TOOLKIT_METRICS, optional: true }],
         },
         {
           provide: ProxySockets,
-          useFactory: (pool: BackendPool, guard: RouteMiddlewaresGuard, proxy: ProxyOptions) =>
-            new ProxySockets(options.descriptor, pool, guard, proxy.sockets),
-          inject: [BackendPool, RouteMiddlewaresGuard, PROXY_OPTIONS],
+          useFactory: (
+            pool: BackendPool,
+            guard: RouteMiddlewaresGuard,
+            proxy: ProxyOptions,
+            metrics: ToolkitMetrics | undefined,
+          ) =>
+            new ProxySockets(
+              options.descriptor,
+              pool,
+              guard,
+              proxy.sockets,
+              metrics && new WebSocketMetrics(metrics.registry, 'gateway'),
+            ),
+          inject: [
+            BackendPool,
+            RouteMiddlewaresGuard,
+            PROXY_OPTIONS,
+            { token: TOOLKIT_METRICS, optional: true },
+          ],
         },
         ProxyLifecycle,
       ],

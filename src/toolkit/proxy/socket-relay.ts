@@ -39,6 +39,8 @@ export interface RelayFlow extends SendBound {
    * rate limit). A rejection closes both sockets: 1008 for a refusal, 1011 for anything else.
    */
   admitFrame(): Promise<void>;
+  /** Called when a stalled reader gets both sockets closed with 1013 (counted as a slow drop). */
+  onStalled?(): void;
 }
 
 /** A client socket relayed to its backend socket. @internal */
@@ -80,7 +82,10 @@ export async function relaySocket(
         closeWith(client, code, Buffer.from(reason));
         closeWith(upstream, code, Buffer.from(reason));
       };
-      const stalled = () => close(SOCKET_CLOSE.tryAgainLater, 'reader too slow');
+      const stalled = () => {
+        flow.onStalled?.();
+        close(SOCKET_CLOSE.tryAgainLater, 'reader too slow');
+      };
       const clientValve = new ReadValve(client);
       const upstreamValve = new ReadValve(upstream);
       const toClient = new BoundedSender(client, upstreamValve, flow, stalled);

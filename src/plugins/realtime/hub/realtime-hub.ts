@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { ToolkitError } from '../../../toolkit/errors';
+import type { WebSocketMetrics } from '../../../toolkit/metrics';
 import { PluginStatusRegistry } from '../../../toolkit/plugins';
 import { FanoutBus } from '../fanout/fanout-bus';
 import {
@@ -65,7 +66,9 @@ export class RealtimeHub
     private readonly bus: FanoutBus,
     private readonly statusRegistry: PluginStatusRegistry,
     private readonly httpAdapterHost: HttpAdapterHost,
+    private readonly metrics?: WebSocketMetrics,
   ) {
+    metrics?.watchConnections(() => this.connections.size);
     this.logger = new Logger(`Realtime(${prefix})`);
     this.allowedOrigins = new Set(settings.allowedOrigins.map(normalizeOrigin));
     this.server = new WebSocketServer({
@@ -238,11 +241,13 @@ export class RealtimeHub
       (slow, buffered) => {
         // It gets nothing more, so it stops counting as a subscriber right away.
         for (const channel of [...slow.channels]) this.leave(slow, channel);
+        this.metrics?.slowConsumerDropped();
         this.logger.warn(
           `closed slow client ${slow.id} on ${request.route} (1013): ${buffered} bytes queued, ` +
             `limit ${this.settings.sendBufferLimit}`,
         );
       },
+      this.metrics,
     );
     socket.on('error', (error) =>
       this.logger.debug(`connection ${connection.id}: ${error.message}`),

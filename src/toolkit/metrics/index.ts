@@ -1,0 +1,3 @@
+export * from './registered-metrics';
+export * from './websocket-metrics';
+export * from './backend-call-metrics';
