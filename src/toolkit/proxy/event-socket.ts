@@ -7,6 +7,7 @@ import type { WebSocketMetrics } from '../metrics';
 import { decodeJson, encodeJson } from '../protojson';
 import { ProtoJsonError } from '../protojson/protojson-error';
 import { acceptRequestId, runInRequestContext } from '../runtime/request-context';
+import { parseSocketFrame } from '../validation/socket-frame';
 import { BackendPool } from './backend-pool';
 import { forwardedMetadata } from './forwarded-metadata';
 import { SocketAuthorizer, SocketRequest } from './socket-authorizer';
@@ -156,19 +157,7 @@ export class EventSocket {
 
 function parseFrame(data: WebSocket.RawData, isBinary: boolean): EventFrame {
   if (isBinary) throw ToolkitError.invalidArgument('binary frames are not accepted');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(data.toString());
-  } catch {
-    throw ToolkitError.invalidArgument('frame is not JSON');
-  }
-  if (
-    typeof parsed !== 'object' ||
-    parsed === null ||
-    typeof (parsed as { type?: unknown }).type !== 'string'
-  ) {
-    throw ToolkitError.invalidArgument('frame must be an object with a string type');
-  }
-  const { type, payload } = parsed as { type: string; payload?: unknown };
-  return { type, payload };
+  const frame = parseSocketFrame(data.toString());
+  if ('error' in frame) throw ToolkitError.invalidArgument(frame.error);
+  return frame;
 }

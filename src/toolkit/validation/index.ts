@@ -4,3 +4,4 @@ export * from './formats';
 export * from './field-path';
 export * from './bytes';
 export * from './nul-characters';
+export * from './socket-frame';

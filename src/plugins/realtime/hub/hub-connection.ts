@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket, { RawData } from 'ws';
 import type { WebSocketMetrics } from '../../../toolkit/metrics';
+import { parseSocketFrame } from '../../../toolkit/validation/socket-frame';
 import { errorFrame, errorFrameFrom } from '../realtime.errors';
 import {
   FrameHandler,
@@ -127,7 +128,7 @@ export class HubConnection implements RealtimeConnection {
       });
       return;
     }
-    const frame = parseFrame(rawText(data));
+    const frame = parseSocketFrame(rawText(data));
     this.enqueue(async () => {
       if ('error' in frame) {
         this.send(errorFrame('INVALID_ARGUMENT', frame.error));
@@ -155,21 +156,4 @@ function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
   return data.toString('utf8');
-}
-
-function parseFrame(text: string): RealtimeFrame | { error: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { error: 'frame is not valid JSON' };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { error: 'frame must be a JSON object {"type": ..., "payload": ...}' };
-  }
-  const { type, payload } = value as Record<string, unknown>;
-  if (typeof type !== 'string' || type.length === 0) {
-    return { error: 'frame "type" must be a non-empty string' };
-  }
-  return { type, payload };
 }
