@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
@@ -289,23 +289,31 @@ describe('metrics of every service', () => {
     expect(used.filter(({ name }) => !isServed(name))).toEqual([]);
   });
 
-  withPromtool('the alert rules and the dashboard queries pass promtool check rules', async () => {
-    expect(PROMTOOL).toBeDefined();
-    const dir = mkdtempSync(join(tmpdir(), 'metrics-rules-'));
-    try {
-      const rules = join(dir, 'rules.yaml');
-      writeFileSync(rules, stringify({ groups: ruleGroups() }));
-      // Each dashboard query as a recording rule: promtool parses it as PromQL.
-      const queries = join(dir, 'dashboard.yaml');
-      const records = dashboardExpressions().map(({ expr }, index) => ({
-        record: `dashboard:query_${index}`,
-        expr: asPromql(expr),
-      }));
-      writeFileSync(queries, stringify({ groups: [{ name: 'dashboard', rules: records }] }));
-      const outcome = await promtool(PROMTOOL!, ['check', 'rules', rules, queries]);
-      expect(outcome).toEqual({ code: 0, output: expect.stringContaining('SUCCESS') });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  withPromtool(
+    'the alert rules and the dashboard queries pass promtool check rules, and the alerts their unit tests',
+    async () => {
+      expect(PROMTOOL).toBeDefined();
+      const dir = mkdtempSync(join(tmpdir(), 'metrics-rules-'));
+      try {
+        const rules = join(dir, 'rules.yaml');
+        writeFileSync(rules, stringify({ groups: ruleGroups() }));
+        // Each dashboard query as a recording rule: promtool parses it as PromQL.
+        const queries = join(dir, 'dashboard.yaml');
+        const records = dashboardExpressions().map(({ expr }, index) => ({
+          record: `dashboard:query_${index}`,
+          expr: asPromql(expr),
+        }));
+        writeFileSync(queries, stringify({ groups: [{ name: 'dashboard', rules: records }] }));
+        const outcome = await promtool(PROMTOOL!, ['check', 'rules', rules, queries]);
+        expect(outcome).toEqual({ code: 0, output: expect.stringContaining('SUCCESS') });
+        // The alerts fire (and stay quiet) on the series the rule's unit tests describe.
+        const tests = join(dir, 'prometheus-rule.test.yaml');
+        copyFileSync(join(OBSERVABILITY, 'prometheus-rule.test.yaml'), tests);
+        const unitTests = await promtool(PROMTOOL!, ['test', 'rules', tests]);
+        expect(unitTests).toEqual({ code: 0, output: expect.stringContaining('SUCCESS') });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
