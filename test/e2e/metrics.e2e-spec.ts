@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
+import { register as processRegistry } from 'prom-client';
 import { parse, stringify } from 'yaml';
 import { apiGatewayDefinition } from '../../src/modules/gateway/gateway.definition';
 import { bootstrapService, RunningService } from '../../src/toolkit/runtime/bootstrap-service';
@@ -254,6 +255,18 @@ describe('metrics of every service', () => {
         target: 'user-service',
       }),
     ).toBe(2);
+  });
+
+  it('keeps each app on its own registry: nothing lands on the process-global one', async () => {
+    expect(await processRegistry.getMetricsAsJSON()).toEqual([]);
+    const served = await Promise.all(Object.values(services()).map((url) => scrape(url)));
+    // The name each app runs under (this suite gives notification-service a name of its own).
+    const names = ['user-service', notificationService, 'chat-service', 'api-gateway'];
+    for (const [index, name] of names.entries()) {
+      const others = served.filter((_, other) => other !== index);
+      expect(served[index]).toContain(`service="${name}"`);
+      for (const text of others) expect(text).not.toContain(`service="${name}"`);
+    }
   });
 
   withPromtool('every /metrics passes promtool check metrics', async () => {
