@@ -113,6 +113,7 @@ describe('metrics of every service', () => {
           `notification-service=${notification.running.grpcTarget}`,
           `chat-service=${chat.running.grpcTarget}`,
         ].join(','),
+        API_GATEWAY_RESOLVER_HTTP_ENDPOINTS: `chat-service=127.0.0.1:${chat.httpPort}`,
       },
       httpPort: 0,
     });
@@ -224,8 +225,25 @@ describe('metrics of every service', () => {
     sockets.push(events);
     await events.next(); // greeting
     text = await scrape(gateway.httpUrl);
-    expect(sampleValue(text, 'toolkit_websocket_connections', { socket: 'gateway' })).toBe(1);
-    expect(sampleValue(text, 'toolkit_websocket_frames_sent_total', { socket: 'gateway' })).toBe(1);
+    const proxy = { socket: 'gateway' };
+    expect(sampleValue(text, 'toolkit_websocket_connections', proxy)).toBe(1);
+    expect(sampleValue(text, 'toolkit_websocket_frames_sent_total', proxy)).toBe(1);
+
+    // The chat join socket relayed by the gateway: its JoinRoom frame (sent by chat-service
+    // before the relay completes) and the answer to a bad frame count as frames sent.
+    const relayed = await TestSocket.open(
+      (gateway.app.getHttpServer().address() as { port: number }).port,
+      `/api/v1/chat/rooms/${room.room_id}/join`,
+      { headers: { authorization: `Bearer ${await token(creator)}` } },
+    );
+    sockets.push(relayed);
+    expect(await relayed.next()).toMatchObject({ type: 'JoinRoom' });
+    relayed.send('not json');
+    expect(await relayed.next()).toMatchObject({ type: 'error' });
+    text = await scrape(gateway.httpUrl);
+    expect(sampleValue(text, 'toolkit_websocket_connections', proxy)).toBe(2);
+    expect(sampleValue(text, 'toolkit_websocket_frames_received_total', proxy)).toBe(1);
+    expect(sampleValue(text, 'toolkit_websocket_frames_sent_total', proxy)).toBe(3);
   });
 
   it('counts gateway calls to backends by target, method and code', async () => {

@@ -225,11 +225,9 @@ export class ProxySockets {
         // against the caller's budget, exactly like a request (token checks reuse the upgrade's).
         admitFrame: () => this.authorizer.authorize(method, socketRequest).then(() => undefined),
         onStalled: () => this.metrics?.slowConsumerDropped(),
+        onFrameSent: () => this.metrics?.frameSent(),
       },
     );
-    const metrics = this.metrics;
-    // What the backend sends is what the client is sent.
-    if (metrics) relay.upstream.on('message', () => metrics.frameSent());
     // Frames from the backend count as activity too: a listening client is not idle.
     return {
       client: relay.client,

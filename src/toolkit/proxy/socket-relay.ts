@@ -41,6 +41,8 @@ export interface RelayFlow extends SendBound {
   admitFrame(): Promise<void>;
   /** Called when a stalled reader gets both sockets closed with 1013 (counted as a slow drop). */
   onStalled?(): void;
+  /** Called for each backend frame forwarded to the client (counted as a frame sent). */
+  onFrameSent?(): void;
 }
 
 /** A client socket relayed to its backend socket. @internal */
@@ -90,8 +92,12 @@ export async function relaySocket(
       const upstreamValve = new ReadValve(upstream);
       const toClient = new BoundedSender(client, upstreamValve, flow, stalled);
       const toUpstream = new BoundedSender(upstream, clientValve, flow, stalled);
+      const forward = (data: WebSocket.RawData, isBinary: boolean) => {
+        toClient.send(data, isBinary);
+        flow.onFrameSent?.();
+      };
       upstream.off('message', hold);
-      for (const frame of early) toClient.send(frame.data, frame.isBinary);
+      for (const frame of early) forward(frame.data, frame.isBinary);
       let queued = 0;
       let turn = Promise.resolve();
       client.on('message', (data, isBinary) => {
@@ -114,7 +120,7 @@ export async function relaySocket(
             if (queued < MAX_QUEUED_FRAMES) clientValve.release('queued');
           });
       });
-      upstream.on('message', (data, isBinary) => toClient.send(data, isBinary));
+      upstream.on('message', forward);
       client.on('close', (code, reason) => closeWith(upstream, code, reason));
       upstream.on('close', (code, reason) => closeWith(client, code, reason));
       client.on('error', () => upstream.terminate());
