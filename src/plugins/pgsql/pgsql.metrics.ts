@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { GaugeReading, sourcedGauge } from '../../toolkit/metrics';
+import { MetricReading, sourcedGauge } from '../../toolkit/metrics';
 
 type PrefixLabel = 'prefix';
 
@@ -23,7 +23,7 @@ export function watchPgsqlPool(
   prefix: string,
   dataSource: DataSource,
 ): () => void {
-  const reading = (count: (pool: Pool) => number) => (): GaugeReading<PrefixLabel>[] => {
+  const reading = (count: (pool: Pool) => number) => (): MetricReading<PrefixLabel>[] => {
     const pool = poolOf(dataSource);
     return pool ? [{ labels: { prefix }, value: count(pool) }] : [];
   };

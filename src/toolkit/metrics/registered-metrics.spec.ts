@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { registeredCounter, sourcedGauge } from './registered-metrics';
+import { registeredCounter, sourcedCounter, sourcedGauge } from './registered-metrics';
 
 async function exposition(registry: Registry): Promise<string> {
   return registry.metrics();
@@ -79,5 +79,24 @@ describe('registeredCounter', () => {
     expect(() => registeredCounter(registry, { name: 'test_taken', help: 'Taken' })).toThrow(
       /already registered, not as a counter/,
     );
+  });
+});
+
+describe('sourcedCounter', () => {
+  it("serves its sources' running totals as a counter, summed per labels", async () => {
+    const registry = new Registry();
+    let hub = 0;
+    const counter = sourcedCounter(registry, 'test_frames_total', 'Frames', ['socket']);
+    counter.addSource(() => [{ labels: { socket: 'hub' }, value: hub }]);
+    counter.addSource(() => [{ labels: { socket: 'gateway' }, value: 2 }]);
+    hub = 3;
+    let text = await exposition(registry);
+    expect(text).toContain('# TYPE test_frames_total counter');
+    expect(text).toContain('test_frames_total{socket="hub"} 3');
+    expect(text).toContain('test_frames_total{socket="gateway"} 2');
+    hub = 10;
+    text = await exposition(registry);
+    expect(text).toContain('test_frames_total{socket="hub"} 10');
+    expect(sourcedCounter(registry, 'test_frames_total', 'Frames')).toBe(counter);
   });
 });

@@ -1,55 +1,56 @@
-import { Counter, Registry } from 'prom-client';
-import { registeredCounter, sourcedGauge } from './registered-metrics';
+import { Registry } from 'prom-client';
+import { MetricReading, sourcedCounter, sourcedGauge } from './registered-metrics';
 
 type SocketLabel = 'socket';
 
-/** Counters of one WebSocket owner, bound to its `socket` label once (no label lookup per frame). */
-interface BoundCounter {
-  inc(value?: number): void;
-}
-
 /**
  * WebSocket metrics of one owner of sockets (a realtime hub, the gateway's proxy sockets), told
- * apart by the `socket` label: open connections (read at scrape time), frames received and sent,
- * and clients closed because they did not read what was sent to them.
+ * apart by the `socket` label: open connections, frames received and sent, and clients closed
+ * because they did not read what was sent to them. A frame costs one addition here (a fan-out
+ * sends one per subscriber); the totals are read when Prometheus scrapes.
  * @publicApi
  */
 export class WebSocketMetrics {
-  private readonly received: BoundCounter;
-  private readonly sent: BoundCounter;
-  private readonly slowDrops: BoundCounter;
+  private received = 0;
+  private sent = 0;
+  private slowDrops = 0;
 
   constructor(
     private readonly registry: Registry,
     private readonly socket: string,
   ) {
-    const counter = (name: string, help: string): Counter<SocketLabel> =>
-      registeredCounter(registry, { name, help, labelNames: ['socket'] });
-    const labels = { socket };
-    this.received = counter(
+    const total = (read: () => number) => (): MetricReading<SocketLabel>[] => [
+      { labels: { socket }, value: read() },
+    ];
+    const counter = (name: string, help: string, read: () => number) =>
+      sourcedCounter<SocketLabel>(registry, name, help, ['socket']).addSource(total(read));
+    counter(
       'toolkit_websocket_frames_received_total',
       'WebSocket frames received from clients',
-    ).labels(labels);
-    this.sent = counter(
+      () => this.received,
+    );
+    counter(
       'toolkit_websocket_frames_sent_total',
       'WebSocket frames sent to clients',
-    ).labels(labels);
-    this.slowDrops = counter(
+      () => this.sent,
+    );
+    counter(
       'toolkit_websocket_slow_consumer_drops_total',
       'WebSocket clients closed (1013) because their send buffer stayed over its limit',
-    ).labels(labels);
+      () => this.slowDrops,
+    );
   }
 
   frameReceived(): void {
-    this.received.inc();
+    this.received += 1;
   }
 
   frameSent(): void {
-    this.sent.inc();
+    this.sent += 1;
   }
 
   slowConsumerDropped(): void {
-    this.slowDrops.inc();
+    this.slowDrops += 1;
   }
 
   /** Reports `count()` as the open connections of this owner; returns the unregistration. */

@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { GaugeReading, sourcedGauge } from '../../../toolkit/metrics';
+import { MetricReading, sourcedGauge } from '../../../toolkit/metrics';
 import { withTimeout } from '../../shared/with-timeout';
 import { quotedOutboxTable } from './outbox-table';
 
@@ -46,7 +46,7 @@ export function watchOutbox(registry: Registry, dataSource: DataSource, table: s
     'toolkit_outbox_pending_rows',
     'Outbox rows not yet published to the broker',
     ['table'],
-  ).addSource(async (): Promise<GaugeReading<TableLabel>[]> => {
+  ).addSource(async (): Promise<MetricReading<TableLabel>[]> => {
     const row = await summary();
     return row ? [{ labels, value: Number(row.pending) }] : [];
   });
@@ -55,7 +55,7 @@ export function watchOutbox(registry: Registry, dataSource: DataSource, table: s
     'toolkit_outbox_oldest_pending_age_seconds',
     'Age of the oldest outbox row not yet published, 0 when none is pending',
     ['table'],
-  ).addSource(async (): Promise<GaugeReading<TableLabel>[]> => {
+  ).addSource(async (): Promise<MetricReading<TableLabel>[]> => {
     const row = await summary();
     return row ? [{ labels, value: Math.max(0, Number(row.oldest_age_seconds ?? 0)) }] : [];
   });
