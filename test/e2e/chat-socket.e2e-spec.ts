@@ -238,6 +238,34 @@ describe('chat-service join socket', () => {
   });
 
   it.each([
+    ['an array', '[]', 'frame must be a JSON object {"type": ..., "payload": ...}'],
+    ['a string', '"SendMessage"', 'frame must be a JSON object {"type": ..., "payload": ...}'],
+    ['no type', '{"payload":{}}', 'frame "type" must be a non-empty string'],
+    ['an empty type', '{"type":""}', 'frame "type" must be a non-empty string'],
+    ['a number as type', '{"type":7,"payload":{}}', 'frame "type" must be a non-empty string'],
+    [
+      'an object as type',
+      '{"type":{"name":"SendMessage"}}',
+      'frame "type" must be a non-empty string',
+    ],
+  ])(
+    'answers a frame with %s with the INVALID_ARGUMENT frame and stays open',
+    async (_case, text, message) => {
+      const room = await createRoom();
+      const { socket } = await join(room.roomId, room.creator);
+
+      socket.send(text);
+      expect(await socket.next()).toEqual({
+        type: 'error',
+        payload: { code: 'INVALID_ARGUMENT', message },
+      });
+      socket.send({ type: 'SendMessage', payload: { message: 'after', message_type: 'text' } });
+      const frames = [await socket.next(), await socket.next()];
+      expect(frames).toContainEqual(messageFrame(room, room.creator, 'after'));
+    },
+  );
+
+  it.each([
     ['an empty message', { message: '', message_type: 'text' }],
     ['1001 code points', { message: '😀'.repeat(1001), message_type: 'text' }],
     ['an unknown message_type', { message: 'x', message_type: 'video' }],

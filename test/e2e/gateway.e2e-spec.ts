@@ -436,6 +436,32 @@ describe('api-gateway through real backends', () => {
       await expect(refusal).rejects.toMatchObject({ status: 404 });
     });
 
+    it('event socket: a frame whose envelope is invalid is an INVALID_ARGUMENT frame; the socket stays open', async () => {
+      const socket = await TestSocket.open(gatewayPort(), '/api/v1/ws', {
+        headers: bearer(memberToken),
+      });
+      await socket.next(); // Connect
+      const refusals: [string, string][] = [
+        ['{not json', 'frame is not valid JSON'],
+        ['[1]', 'frame must be a JSON object {"type": ..., "payload": ...}'],
+        ['{"type":""}', 'frame "type" must be a non-empty string'],
+        ['{"type":42,"payload":{}}', 'frame "type" must be a non-empty string'],
+      ];
+      for (const [text, message] of refusals) {
+        socket.send(text);
+        expect(await socket.next()).toEqual({
+          type: 'error',
+          payload: { code: 'INVALID_ARGUMENT', message, type: '' },
+        });
+      }
+      socket.send({ type: 'DropTables', payload: {} });
+      expect(await socket.next()).toMatchObject({
+        type: 'error',
+        payload: { code: 'UNIMPLEMENTED' },
+      });
+      await socket.close();
+    });
+
     it('event socket: a PostChatMessage frame becomes a SendMessage call; errors come back as frames', async () => {
       const socket = await TestSocket.open(gatewayPort(), '/api/v1/ws', {
         headers: bearer(memberToken),

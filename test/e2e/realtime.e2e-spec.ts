@@ -10,6 +10,8 @@ import {
 } from '../../src/plugins/realtime';
 import { ConfigLoader } from '../../src/toolkit/config';
 import { PluginStatusRegistry } from '../../src/toolkit/plugins';
+import { TOOLKIT_METRICS } from '../../src/toolkit/runtime/tokens';
+import { ToolkitMetrics } from '../../src/toolkit/runtime/toolkit-metrics';
 import { TEST_REDIS, closedPort, uniqueKeyPrefix } from '../support/redis';
 import { TestSocket, UpgradeRefused } from '../support/ws-client';
 import { quietLogger } from '../support/quiet-logger';
@@ -20,7 +22,13 @@ import { quietLogger } from '../support/quiet-logger';
  * into a publish, much like the chat service will.
  */
 @Global()
-@Module({ providers: [PluginStatusRegistry], exports: [PluginStatusRegistry] })
+@Module({
+  providers: [
+    PluginStatusRegistry,
+    { provide: TOOLKIT_METRICS, useFactory: () => new ToolkitMetrics('rt-test') },
+  ],
+  exports: [PluginStatusRegistry, TOOLKIT_METRICS],
+})
 class StatusModule {}
 
 @Injectable()
@@ -57,6 +65,7 @@ interface TestApp {
   port: number;
   realtime: RealtimePlugin;
   registry: PluginStatusRegistry;
+  metrics: ToolkitMetrics;
 }
 
 async function startApp(env: Record<string, string>): Promise<TestApp> {
@@ -86,6 +95,7 @@ async function startApp(env: Record<string, string>): Promise<TestApp> {
     port,
     realtime: app.get<RealtimePlugin>('toolkit:centrifuge:realtime'),
     registry: app.get(PluginStatusRegistry),
+    metrics: app.get<ToolkitMetrics>(TOOLKIT_METRICS),
   };
 }
 
@@ -342,6 +352,15 @@ describe('realtime plugin: connection management (embedded fan-out)', () => {
     // 1013 when the close frame got through, 1006 when the socket was destroyed first.
     expect([1013, 1006]).toContain(closed.code);
     await eventually(() => hub.realtime.connectionCount() === 0, 'the server side to close');
+    const drops = await hub.metrics.registry
+      .getSingleMetric('toolkit_websocket_slow_consumer_drops_total')!
+      .get();
+    expect(drops.values).toEqual([
+      expect.objectContaining({
+        labels: expect.objectContaining({ socket: 'realtime' }),
+        value: 1,
+      }),
+    ]);
     console.log(`realtime slow client: disconnected after ${published} frames of 16 KiB`);
   });
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { UserApp, startUserApp } from '../support/user-app';
+import { sampleValue } from '../support/prometheus-text';
 import { closedPort } from '../support/redis';
 
 describe('user-service with Redis unreachable', () => {
@@ -51,5 +52,14 @@ describe('user-service with Redis unreachable', () => {
     expect(body.plugins).toContainEqual(
       expect.objectContaining({ prefix: 'cache', ok: false, required: false }),
     );
+  });
+
+  it('counts the cache commands that failed, and no hit or miss', async () => {
+    const metrics = await (await fetch(`${app.running.httpUrl}/metrics`)).text();
+    expect(sampleValue(metrics, 'toolkit_cache_errors_total', { prefix: 'cache' })).toBeGreaterThan(
+      0,
+    );
+    expect(sampleValue(metrics, 'toolkit_cache_hits_total', { prefix: 'cache' })).toBe(0);
+    expect(sampleValue(metrics, 'toolkit_cache_misses_total', { prefix: 'cache' })).toBe(0);
   });
 });

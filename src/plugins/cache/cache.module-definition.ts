@@ -12,6 +12,8 @@ import { DependencyFailures } from '../../toolkit/errors';
 import { PluginStatusRegistry } from '../../toolkit/plugins';
 import { getKeyValueStoreToken } from '../../toolkit/ports';
 import { withTimeout } from '../../toolkit/runtime/settle-within';
+import type { ToolkitMetrics } from '../../toolkit/runtime/toolkit-metrics';
+import { TOOLKIT_METRICS } from '../../toolkit/runtime/tokens';
 import {
   isRedisUnavailable,
   logConnectionState,
@@ -19,6 +21,7 @@ import {
   waitUntilReady,
 } from './cache.client';
 import { CacheConfig } from './cache.config';
+import { CacheMetrics } from './cache.metrics';
 import { CachePlugin, RedisCachePlugin } from './cache.plugin';
 import { DEFAULT_CACHE_PREFIX, getCacheToken } from './cache.tokens';
 
@@ -53,8 +56,13 @@ export const {
             ...(definition.providers ?? []),
             {
               provide: token,
-              inject: [CACHE_MODULE_OPTIONS],
-              useFactory: (options: CacheModuleOptions) => connectCache(extras.prefix, options),
+              inject: [CACHE_MODULE_OPTIONS, { token: TOOLKIT_METRICS, optional: true }],
+              useFactory: (options: CacheModuleOptions, metrics: ToolkitMetrics | undefined) =>
+                connectCache(
+                  extras.prefix,
+                  options,
+                  metrics && new CacheMetrics(metrics.registry, extras.prefix),
+                ),
             },
             // The instance is also the toolkit's key-value store of its prefix (deny-list, rate limits).
             { provide: getKeyValueStoreToken(extras.prefix), useExisting: token },
@@ -83,9 +91,15 @@ function describeBackend(config: CacheConfig): string {
  * commands, TTLs and scripts included). A Redis that is down at start does not fail the start:
  * calls fail fast until it answers, and the client reconnects in the background.
  */
-async function connectCache(prefix: string, options: CacheModuleOptions): Promise<CachePlugin> {
+async function connectCache(
+  prefix: string,
+  options: CacheModuleOptions,
+  metrics: CacheMetrics | undefined,
+): Promise<CachePlugin> {
   const { config } = options;
-  if (!config.HOST) return new RedisCachePlugin(new RedisMock({ keyPrefix: config.KEY_PREFIX }));
+  if (!config.HOST) {
+    return new RedisCachePlugin(new RedisMock({ keyPrefix: config.KEY_PREFIX }), metrics);
+  }
   const backend = describeBackend(config);
   const { logger } = options;
   const client = new Redis(redisClientOptions(config));
@@ -93,7 +107,7 @@ async function connectCache(prefix: string, options: CacheModuleOptions): Promis
   if (!(await waitUntilReady(client, config.CONNECT_TIMEOUT))) {
     logger.warn(`${backend} not ready at start; cache calls fail fast until it is`);
   }
-  return new RedisCachePlugin(client);
+  return new RedisCachePlugin(client, metrics);
 }
 
 /** Closes the instance's client with the app (after the calls drained). */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { KeyValueStore, WindowCount } from '../../toolkit/ports';
 import { withinDeadline } from '../../toolkit/runtime/deadline';
+import type { CacheMetrics } from './cache.metrics';
 import { hitWindow } from './window-counter';
 
 /**
@@ -26,10 +27,16 @@ export interface CachePlugin {
  * @internal
  */
 export class RedisCachePlugin implements CachePlugin, KeyValueStore {
-  constructor(readonly client: Redis) {}
+  constructor(
+    readonly client: Redis,
+    private readonly metrics?: CacheMetrics,
+  ) {}
 
-  get(key: string): Promise<string | null> {
-    return withinDeadline(this.client.get(key), 'Redis');
+  async get(key: string): Promise<string | null> {
+    const value = await this.counted(withinDeadline(this.client.get(key), 'Redis'));
+    if (value === null) this.metrics?.miss();
+    else this.metrics?.hit();
+    return value;
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
@@ -37,15 +44,25 @@ export class RedisCachePlugin implements CachePlugin, KeyValueStore {
       ttlMs !== undefined && ttlMs > 0
         ? this.client.set(key, value, 'PX', ttlMs)
         : this.client.set(key, value);
-    await withinDeadline(written, 'Redis');
+    await this.counted(withinDeadline(written, 'Redis'));
   }
 
   async del(...keys: string[]): Promise<number> {
     if (keys.length === 0) return 0;
-    return withinDeadline(this.client.del(...keys), 'Redis');
+    return this.counted(withinDeadline(this.client.del(...keys), 'Redis'));
+  }
+
+  /** `command`, with its failure counted. */
+  private async counted<T>(command: Promise<T>): Promise<T> {
+    try {
+      return await command;
+    } catch (error) {
+      this.metrics?.error();
+      throw error;
+    }
   }
 
   hitWindow(key: string, windowMs: number): Promise<WindowCount> {
-    return hitWindow(this.client, key, windowMs);
+    return this.counted(hitWindow(this.client, key, windowMs));
   }
 }

@@ -10,12 +10,15 @@ import { StartupError } from '../../toolkit/config';
 import { DependencyFailures } from '../../toolkit/errors';
 import { PluginStatusRegistry } from '../../toolkit/plugins';
 import { withTimeout } from '../../toolkit/runtime/settle-within';
+import type { ToolkitMetrics } from '../../toolkit/runtime/toolkit-metrics';
+import { TOOLKIT_METRICS } from '../../toolkit/runtime/tokens';
 import { createEmbeddedPgsqlDataSource } from './embedded/embedded-pgsql.data-source';
 import { EmbeddedPostgresUnavailableError } from './embedded/embedded-postgres-binaries';
 import { EmbeddedPostgresStartError } from './embedded/embedded-postgres-cluster';
 import { EmbeddedPostgresClusters } from './embedded/embedded-postgres-clusters';
 import { PgsqlBackend, buildPgsqlBackend } from './pgsql.data-source';
 import { isPgsqlUnavailable } from './pgsql.failures';
+import { watchPgsqlPool } from './pgsql.metrics';
 import { PgsqlModuleOptions } from './pgsql.options';
 import { PgsqlPlugin, TypeOrmPgsqlPlugin } from './pgsql.plugin';
 import { DEFAULT_PGSQL_PREFIX, getPgsqlToken } from './pgsql.tokens';
@@ -77,14 +80,20 @@ function pgsqlProviders(prefix: string): Provider[] {
     },
     {
       provide: token,
-      inject: [PGSQL_MODULE_OPTIONS, dataSourceToken],
-      useFactory: (options: PgsqlModuleOptions, opened: OpenedDataSource): PgsqlPlugin =>
-        new TypeOrmPgsqlPlugin(opened.dataSource, {
+      inject: [PGSQL_MODULE_OPTIONS, dataSourceToken, { token: TOOLKIT_METRICS, optional: true }],
+      useFactory: (
+        options: PgsqlModuleOptions,
+        opened: OpenedDataSource,
+        metrics: ToolkitMetrics | undefined,
+      ): PgsqlPlugin => {
+        if (metrics) watchPgsqlPool(metrics.registry, prefix, opened.dataSource);
+        return new TypeOrmPgsqlPlugin(opened.dataSource, {
           retries: options.config.RETRIES,
           initialDelayMs: RETRY_INITIAL_DELAY_MS,
           maxDelayMs: RETRY_MAX_DELAY_MS,
           backend: name(options),
-        }),
+        });
+      },
     },
     {
       provide: `${token}:closer`,

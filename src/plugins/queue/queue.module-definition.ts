@@ -8,16 +8,20 @@ import {
 import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { DependencyFailures } from '../../toolkit/errors';
 import { PluginStatusRegistry, ShutdownSequence } from '../../toolkit/plugins';
+import type { ToolkitMetrics } from '../../toolkit/runtime/toolkit-metrics';
+import { TOOLKIT_METRICS } from '../../toolkit/runtime/tokens';
 import type { PgsqlPlugin } from '../pgsql/pgsql.plugin';
 import { getPgsqlToken } from '../pgsql/pgsql.tokens';
 import { embeddedBroker } from './embedded/embedded-broker';
 import { EmbeddedQueueClient } from './embedded/embedded-queue.client';
+import { watchOutbox } from './outbox/outbox.metrics';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { OutboxWriter } from './outbox/outbox.writer';
 import { DEFAULT_OUTBOX_TABLE } from './outbox/outbox-table';
 import { QueueBackend } from './queue-backend';
 import { QueueLifecycle } from './queue.lifecycle';
 import { DEFAULT_QUEUE_PREFIX } from './queue.constants';
+import { QueueEventMetrics } from './queue.metrics';
 import {
   OutboxConfig,
   QueueConfig,
@@ -83,8 +87,12 @@ function queueProviders(prefix: string): Provider[] {
   return [
     {
       provide: queueToken,
-      inject: [QUEUE_MODULE_OPTIONS],
-      useFactory: (options: QueueModuleOptions): QueueBackend => createBackend(prefix, options),
+      inject: [QUEUE_MODULE_OPTIONS, { token: TOOLKIT_METRICS, optional: true }],
+      useFactory: (
+        options: QueueModuleOptions,
+        metrics: ToolkitMetrics | undefined,
+      ): QueueBackend =>
+        createBackend(prefix, options, metrics && new QueueEventMetrics(metrics.registry)),
     },
     {
       provide: `${queueToken}:lifecycle`,
@@ -129,7 +137,11 @@ function queueProviders(prefix: string): Provider[] {
   ];
 }
 
-function createBackend(prefix: string, options: QueueModuleOptions): QueueBackend {
+function createBackend(
+  prefix: string,
+  options: QueueModuleOptions,
+  metrics: QueueEventMetrics | undefined,
+): QueueBackend {
   const { config, logger } = options;
   const retry: RetryPolicy = {
     maxRetries: config.RETRY_COUNT,
@@ -137,7 +149,13 @@ function createBackend(prefix: string, options: QueueModuleOptions): QueueBacken
     maxDelayMs: config.RETRY_BACKOFF_MAX,
   };
   if (usesEmbeddedBroker(config)) {
-    return new EmbeddedQueueClient(embeddedBroker(config.EXCHANGE), retry, config.PREFETCH, logger);
+    return new EmbeddedQueueClient(
+      embeddedBroker(config.EXCHANGE),
+      retry,
+      config.PREFETCH,
+      logger,
+      metrics,
+    );
   }
   return new RabbitQueueClient(
     {
@@ -150,6 +168,7 @@ function createBackend(prefix: string, options: QueueModuleOptions): QueueBacken
       reconnectMaxMs: config.RECONNECT_INTERVAL_MAX,
       publishTimeoutMs: config.PUBLISH_TIMEOUT,
       heartbeatMs: config.HEARTBEAT,
+      metrics,
     },
     logger,
   );
@@ -170,9 +189,11 @@ function outboxProviders(prefix: string, outbox: OutboxPluginOptions): Provider[
         pgsql: PgsqlPlugin,
         writer: OutboxWriter,
         shutdown: ShutdownSequence | undefined,
+        metrics: ToolkitMetrics | undefined,
       ) => {
         const config = options.outboxConfig;
         if (!config) throw new Error(`queue ${prefix}: the outbox needs outboxConfig`);
+        if (metrics) watchOutbox(metrics.registry, pgsql.dataSource, writer.table);
         return new OutboxRelayLifecycle(
           new OutboxRelay(
             queue,
@@ -194,6 +215,7 @@ function outboxProviders(prefix: string, outbox: OutboxPluginOptions): Provider[
         getPgsqlToken(outbox.pgsqlPrefix),
         writerToken,
         { token: ShutdownSequence, optional: true },
+        { token: TOOLKIT_METRICS, optional: true },
       ],
     },
   ];

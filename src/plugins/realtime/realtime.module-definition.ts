@@ -5,8 +5,11 @@ import {
   LoggerService,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { WebSocketMetrics } from '../../toolkit/metrics';
 import { PluginStatusRegistry } from '../../toolkit/plugins';
 import type { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
+import type { ToolkitMetrics } from '../../toolkit/runtime/toolkit-metrics';
+import { TOOLKIT_METRICS } from '../../toolkit/runtime/tokens';
 import { getUpgradeHostToken } from '../../toolkit/transport/websocket';
 import { FanoutBus } from './fanout/fanout-bus';
 import { LocalFanout } from './fanout/local-fanout';
@@ -45,12 +48,25 @@ export const {
             ...(definition.providers ?? []),
             {
               provide: token,
-              inject: [REALTIME_MODULE_OPTIONS, PluginStatusRegistry, HttpAdapterHost],
+              inject: [
+                REALTIME_MODULE_OPTIONS,
+                PluginStatusRegistry,
+                HttpAdapterHost,
+                { token: TOOLKIT_METRICS, optional: true },
+              ],
               useFactory: (
                 options: RealtimeModuleOptions,
                 registry: PluginStatusRegistry,
                 httpAdapterHost: HttpAdapterHost,
-              ) => createRealtimeHub(extras.prefix, options, registry, httpAdapterHost),
+                metrics: ToolkitMetrics | undefined,
+              ) =>
+                createRealtimeHub(
+                  extras.prefix,
+                  options,
+                  registry,
+                  httpAdapterHost,
+                  metrics && new WebSocketMetrics(metrics.registry, extras.prefix),
+                ),
             },
             // The hub is also the toolkit's upgrade host of its prefix (websocket methods).
             { provide: getUpgradeHostToken(extras.prefix), useExisting: token },
@@ -66,6 +82,7 @@ function createRealtimeHub(
   { settings, logger }: RealtimeModuleOptions,
   registry: PluginStatusRegistry,
   httpAdapterHost: HttpAdapterHost,
+  metrics: WebSocketMetrics | undefined,
 ): RealtimeHub {
   const hubSettings = {
     pingIntervalMs: settings.PING_INTERVAL,
@@ -82,6 +99,7 @@ function createRealtimeHub(
     registry,
     httpAdapterHost,
     logger,
+    metrics,
   );
 }
 

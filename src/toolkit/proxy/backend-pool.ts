@@ -5,8 +5,9 @@ import type { ToolkitLogger } from '../runtime/toolkit-logger';
 import { IDENTITY_HEADERS } from '../auth/caller-identity';
 import type { CallerTokens } from '../auth/caller-tokens';
 import { MethodDescriptor, ProxyTarget, ServiceDescriptor } from '../descriptor';
-import { GrpcStatus, ToolkitError } from '../errors';
+import { grpcCodeName, GrpcStatus, ToolkitError } from '../errors';
 import { createGrpcClient, GrpcClientOf } from '../grpc';
+import type { BackendCallMetrics } from '../metrics';
 import { ResolverEndpoints, RoundRobin } from './resolver-endpoints';
 
 /** How a gateway reaches its backends. @publicApi */
@@ -35,6 +36,8 @@ export interface BackendPoolOptions {
    * blackholed address (SYN dropped) costs this, not the call's whole deadline. Default 1 s.
    */
   connectTimeoutMs?: number;
+  /** Counts each call by target, method and code (the app's registry); none when absent. */
+  metrics?: BackendCallMetrics;
 }
 
 /** The serving status of each backend name, as grpc.health.v1 spells it, or `UNAVAILABLE`. @publicApi */
@@ -147,6 +150,26 @@ export class BackendPool {
    * violations kept); a backend that cannot be reached becomes UNAVAILABLE naming the service.
    */
   async call(
+    target: ProxyTarget,
+    request: unknown,
+    metadata: Readonly<Record<string, string>>,
+  ): Promise<unknown> {
+    const metrics = this.options.metrics;
+    if (!metrics) return this.callReplicas(target, request, metadata);
+    const started = process.hrtime.bigint();
+    let code = 'OK';
+    try {
+      return await this.callReplicas(target, request, metadata);
+    } catch (error) {
+      code = error instanceof ToolkitError ? grpcCodeName(error.code) : 'UNKNOWN';
+      throw error;
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.observe(target.service, target.method, code, seconds);
+    }
+  }
+
+  private async callReplicas(
     target: ProxyTarget,
     request: unknown,
     metadata: Readonly<Record<string, string>>,

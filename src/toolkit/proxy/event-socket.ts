@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { CallerIdentity } from '../auth/caller-identity';
 import { getMessageDescriptor, MethodDescriptor } from '../descriptor';
 import { grpcCodeName, toToolkitError, ToolkitError } from '../errors';
+import type { WebSocketMetrics } from '../metrics';
 import { decodeJson, encodeJson } from '../protojson';
 import { ProtoJsonError } from '../protojson/protojson-error';
 import { acceptRequestId, runInRequestContext } from '../runtime/request-context';
@@ -31,6 +32,8 @@ export interface EventSocketDeps {
   /** The client's send buffer bound: past it the socket is not read, and closed 1013 if it stays. */
   bound: SendBound;
   logger: LoggerService;
+  /** Counts the frames sent and slow-reader closes; the gateway counts frames received. */
+  metrics?: WebSocketMetrics;
 }
 
 /** One frame of the event socket. @publicApi */
@@ -62,9 +65,10 @@ export class EventSocket {
     private readonly deps: EventSocketDeps,
   ) {
     this.valve = new ReadValve(socket);
-    this.sender = new BoundedSender(socket, this.valve, deps.bound, () =>
-      socket.close(SOCKET_CLOSE.tryAgainLater, 'reader too slow'),
-    );
+    this.sender = new BoundedSender(socket, this.valve, deps.bound, () => {
+      deps.metrics?.slowConsumerDropped();
+      socket.close(SOCKET_CLOSE.tryAgainLater, 'reader too slow');
+    });
   }
 
   start(socketMethod: MethodDescriptor, connectionId: string): void {
@@ -148,5 +152,6 @@ export class EventSocket {
 
   private send(frame: EventFrame): void {
     this.sender.send(JSON.stringify(frame));
+    this.deps.metrics?.frameSent();
   }
 }

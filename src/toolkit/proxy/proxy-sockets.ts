@@ -7,6 +7,7 @@ import { CallerIdentity } from '../auth/caller-identity';
 import { MethodDescriptor, ServiceDescriptor } from '../descriptor';
 import { watchToken } from '../auth/caller-authenticator';
 import { httpErrorBody, toToolkitError, ToolkitError } from '../errors';
+import type { WebSocketMetrics } from '../metrics';
 import { RouteMiddlewaresGuard } from '../middlewares/route-middlewares.guard';
 import { acceptRequestId, REQUEST_ID_HEADER } from '../runtime/request-context';
 import { OriginAllowList, originAllowList } from '../transport/origin-allow-list';
@@ -93,11 +94,13 @@ export class ProxySockets {
     private readonly options: ProxySocketOptions,
     /** The app's logger. */
     logger: ToolkitLogger,
+    private readonly metrics?: WebSocketMetrics,
   ) {
     this.logger = logger.forContext('ProxySockets');
     this.server = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
     this.authorizer = new SocketAuthorizer(descriptor, guard);
     this.origins = originAllowList(options.allowedOrigins);
+    metrics?.watchConnections(() => this.sockets.size);
   }
 
   /** Relayed methods: `websocket_proxy` with an HTTP binding. */
@@ -184,6 +187,8 @@ export class ProxySockets {
   private watch({ client, sources, request, close }: Accepted): void {
     this.sockets.add(client);
     client.once('close', () => this.sockets.delete(client));
+    const metrics = this.metrics;
+    if (metrics) client.on('message', () => metrics.frameReceived());
     const activity = keepAlive(client, this.options);
     for (const source of sources) source.on('message', activity.touch);
     void watchToken(request).then((watch) => {
@@ -229,6 +234,8 @@ export class ProxySockets {
         // Each client frame goes through the method's chain again: the rate limit counts it
         // against the caller's budget, exactly like a request (token checks reuse the upgrade's).
         admitFrame: () => this.authorizer.authorize(method, socketRequest).then(() => undefined),
+        onStalled: () => this.metrics?.slowConsumerDropped(),
+        onFrameSent: () => this.metrics?.frameSent(),
       },
     );
     // Frames from the backend count as activity too: a listening client is not idle.
@@ -261,6 +268,7 @@ export class ProxySockets {
       requestTimeoutMs: this.options.requestTimeoutMs,
       bound: this.options,
       logger: this.logger,
+      metrics: this.metrics,
     }).start(method, randomUUID());
     return {
       client,

@@ -12,7 +12,10 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { CallerTokens } from '../auth/caller-tokens';
 import { ProxyTarget, ServiceDescriptor } from '../descriptor';
+import { BackendCallMetrics, WebSocketMetrics } from '../metrics';
 import { RouteMiddlewaresGuard } from '../middlewares/route-middlewares.guard';
+import type { ToolkitMetrics } from '../runtime/toolkit-metrics';
+import { TOOLKIT_METRICS } from '../runtime/tokens';
 import { BackendPool, BackendPoolOptions } from './backend-pool';
 import { createProxyController } from './proxy-controller.factory';
 import { ToolkitLogger } from '../runtime/toolkit-logger';
@@ -84,15 +87,30 @@ export class ProxyModule {
         },
         {
           provide: BackendPool,
-          useFactory: (proxy: ProxyOptions, callerTokens: CallerTokens, logger: ToolkitLogger) => {
+          useFactory: (
+            proxy: ProxyOptions,
+            callerTokens: CallerTokens,
+            logger: ToolkitLogger,
+            metrics: ToolkitMetrics | undefined,
+          ) => {
             const pool = new BackendPool(
-              { ...proxy, backends: options.backends, callerTokens },
+              {
+                ...proxy,
+                backends: options.backends,
+                callerTokens,
+                metrics: metrics && new BackendCallMetrics(metrics.registry),
+              },
               logger,
             );
             pool.resolve(targets);
             return pool;
           },
-          inject: [PROXY_OPTIONS, CallerTokens, ToolkitLogger],
+          inject: [
+            PROXY_OPTIONS,
+            CallerTokens,
+            ToolkitLogger,
+            { token: TOOLKIT_METRICS, optional: true },
+          ],
         },
         {
           provide: ProxySockets,
@@ -101,8 +119,23 @@ export class ProxyModule {
             guard: RouteMiddlewaresGuard,
             proxy: ProxyOptions,
             logger: ToolkitLogger,
-          ) => new ProxySockets(options.descriptor, pool, guard, proxy.sockets, logger),
-          inject: [BackendPool, RouteMiddlewaresGuard, PROXY_OPTIONS, ToolkitLogger],
+            metrics: ToolkitMetrics | undefined,
+          ) =>
+            new ProxySockets(
+              options.descriptor,
+              pool,
+              guard,
+              proxy.sockets,
+              logger,
+              metrics && new WebSocketMetrics(metrics.registry, 'gateway'),
+            ),
+          inject: [
+            BackendPool,
+            RouteMiddlewaresGuard,
+            PROXY_OPTIONS,
+            ToolkitLogger,
+            { token: TOOLKIT_METRICS, optional: true },
+          ],
         },
         ProxyLifecycle,
       ],

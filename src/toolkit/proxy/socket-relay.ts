@@ -39,6 +39,10 @@ export interface RelayFlow extends SendBound {
    * rate limit). A rejection closes both sockets: 1008 for a refusal, 1011 for anything else.
    */
   admitFrame(): Promise<void>;
+  /** Called when a stalled reader gets both sockets closed with 1013 (counted as a slow drop). */
+  onStalled?(): void;
+  /** Called for each backend frame forwarded to the client (counted as a frame sent). */
+  onFrameSent?(): void;
 }
 
 /** A client socket relayed to its backend socket. @internal */
@@ -80,13 +84,20 @@ export async function relaySocket(
         closeWith(client, code, Buffer.from(reason));
         closeWith(upstream, code, Buffer.from(reason));
       };
-      const stalled = () => close(SOCKET_CLOSE.tryAgainLater, 'reader too slow');
+      const stalled = () => {
+        flow.onStalled?.();
+        close(SOCKET_CLOSE.tryAgainLater, 'reader too slow');
+      };
       const clientValve = new ReadValve(client);
       const upstreamValve = new ReadValve(upstream);
       const toClient = new BoundedSender(client, upstreamValve, flow, stalled);
       const toUpstream = new BoundedSender(upstream, clientValve, flow, stalled);
+      const forward = (data: WebSocket.RawData, isBinary: boolean) => {
+        toClient.send(data, isBinary);
+        flow.onFrameSent?.();
+      };
       upstream.off('message', hold);
-      for (const frame of early) toClient.send(frame.data, frame.isBinary);
+      for (const frame of early) forward(frame.data, frame.isBinary);
       let queued = 0;
       let turn = Promise.resolve();
       client.on('message', (data, isBinary) => {
@@ -109,7 +120,7 @@ export async function relaySocket(
             if (queued < MAX_QUEUED_FRAMES) clientValve.release('queued');
           });
       });
-      upstream.on('message', (data, isBinary) => toClient.send(data, isBinary));
+      upstream.on('message', forward);
       client.on('close', (code, reason) => closeWith(upstream, code, reason));
       upstream.on('close', (code, reason) => closeWith(client, code, reason));
       client.on('error', () => upstream.terminate());

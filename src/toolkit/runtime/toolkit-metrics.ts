@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
+import { collectRuntimeMetrics } from '../metrics/default-metrics';
 
 /** Labels of the request metrics. @publicApi */
 export interface RequestObservation {
@@ -23,7 +24,7 @@ export class ToolkitMetrics {
 
   constructor(serviceName: string) {
     this.registry.setDefaultLabels({ service: serviceName });
-    collectDefaultMetrics({ register: this.registry });
+    collectRuntimeMetrics(this.registry);
     const registers = [this.registry];
     const labelNames = ['transport', 'rpc', 'code'] as const;
     this.requests = new Counter({

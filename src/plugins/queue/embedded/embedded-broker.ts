@@ -1,6 +1,7 @@
 import { LoggerService } from '@nestjs/common';
 import { QueueHandler } from '../queue.types';
 import { isUnprocessable } from '../queue.errors';
+import type { QueueEventMetrics } from '../queue.metrics';
 import { RetryPolicy, retryDelay } from '../retry-policy';
 
 /** A message as the in-process broker keeps it: the serialized body, like on the wire. */
@@ -19,6 +20,8 @@ export interface EmbeddedConsumer {
   prefetch: number;
   retry: RetryPolicy;
   logger: LoggerService;
+  /** Where delivery outcomes are counted (the subscribing app's registry). */
+  metrics?: QueueEventMetrics;
 }
 
 interface ConsumerState extends EmbeddedConsumer {
@@ -123,15 +126,22 @@ export class EmbeddedBroker {
         redelivered: false,
         attempt: message.retries + 1,
       });
+      consumer.metrics?.consumed(message.event);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      if (isUnprocessable(error) || message.retries >= consumer.retry.maxRetries) {
+      const unprocessable = isUnprocessable(error);
+      if (unprocessable || message.retries >= consumer.retry.maxRetries) {
         consumer.logger.error(
           `${queue.name}: message ${message.messageId} failed after ${message.retries + 1} attempts: ${reason}; dead-lettered`,
         );
         queue.dlq.push({ ...message, reason });
+        consumer.metrics?.deadLettered(
+          message.event,
+          unprocessable ? 'unprocessable' : 'retries_exhausted',
+        );
         return;
       }
+      consumer.metrics?.retried(message.event);
       const delay = retryDelay(consumer.retry, message.retries + 1);
       consumer.logger.warn(
         `${queue.name}: message ${message.messageId} failed: ${reason}; retrying in ${delay}ms`,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LoggerService } from '@nestjs/common';
+import type { QueueEventMetrics } from '../queue.metrics';
 import { QueueHandler, QueuePlugin, QueuePublishOptions } from '../queue.types';
 import { RetryPolicy, subscriptionQueues } from '../retry-policy';
 import { EmbeddedBroker, EmbeddedMessage, EmbeddedSubscription } from './embedded-broker';
@@ -21,6 +22,7 @@ export class EmbeddedQueueClient implements QueuePlugin {
     private readonly retry: RetryPolicy,
     private readonly prefetch: number,
     private readonly logger: LoggerService,
+    private readonly metrics?: QueueEventMetrics,
   ) {}
 
   async publish(event: string, payload: object, options: QueuePublishOptions = {}): Promise<void> {
@@ -40,6 +42,7 @@ export class EmbeddedQueueClient implements QueuePlugin {
         prefetch: this.prefetch,
         retry: this.retry,
         logger: this.logger,
+        metrics: this.metrics,
       }),
     );
   }

@@ -3,6 +3,7 @@ import { LoggerService } from '@nestjs/common';
 import { ConfirmChannel, ConsumeMessage, MessagePropertyHeaders, Options } from 'amqplib';
 import { DEATH_REASON_HEADER, DEATH_VERDICT_HEADER, RETRY_COUNT_HEADER } from '../queue.constants';
 import { isUnprocessable } from '../queue.errors';
+import type { QueueEventMetrics } from '../queue.metrics';
 import { QueueHandler } from '../queue.types';
 import { RetryPolicy, SubscriptionQueues, retryDelay } from '../retry-policy';
 import { publishConfirmed } from './confirm-publish';
@@ -14,6 +15,8 @@ export interface DeliveryTarget {
   handler: QueueHandler;
   retry: RetryPolicy;
   logger: LoggerService;
+  /** Counts each delivery's outcome once the broker has it (ack, retry copy, DLQ copy). */
+  metrics?: QueueEventMetrics;
 }
 
 /**
@@ -38,11 +41,15 @@ export async function handleDelivery(
     target.logger.error(
       `${target.queues.main}: message ${messageId} is not valid JSON, dead-lettered`,
     );
-    await settle(channel, message, () =>
-      republish(channel, message, target.queues.dlq, {
-        [DEATH_REASON_HEADER]: 'invalid JSON',
-        [DEATH_VERDICT_HEADER]: 'unprocessable',
-      }),
+    await settle(
+      channel,
+      message,
+      () =>
+        republish(channel, message, target.queues.dlq, {
+          [DEATH_REASON_HEADER]: 'invalid JSON',
+          [DEATH_VERDICT_HEADER]: 'unprocessable',
+        }),
+      () => target.metrics?.deadLettered(target.event, 'invalid_json'),
     );
     return;
   }
@@ -54,6 +61,7 @@ export async function handleDelivery(
       attempt: retries + 1,
     });
     channel.ack(message);
+    target.metrics?.consumed(target.event);
     return;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -61,12 +69,16 @@ export async function handleDelivery(
       target.logger.warn(
         `${target.queues.main}: message ${messageId} cannot be handled: ${reason}; dead-lettered without retries`,
       );
-      await settle(channel, message, () =>
-        republish(channel, message, target.queues.dlq, {
-          [RETRY_COUNT_HEADER]: retries,
-          [DEATH_REASON_HEADER]: reason.slice(0, 500),
-          [DEATH_VERDICT_HEADER]: 'unprocessable',
-        }),
+      await settle(
+        channel,
+        message,
+        () =>
+          republish(channel, message, target.queues.dlq, {
+            [RETRY_COUNT_HEADER]: retries,
+            [DEATH_REASON_HEADER]: reason.slice(0, 500),
+            [DEATH_VERDICT_HEADER]: 'unprocessable',
+          }),
+        () => target.metrics?.deadLettered(target.event, 'unprocessable'),
       );
       return;
     }
@@ -75,39 +87,52 @@ export async function handleDelivery(
       target.logger.warn(
         `${target.queues.main}: message ${messageId} failed (attempt ${retries + 1}): ${reason}; retrying in ${delay}ms`,
       );
-      await settle(channel, message, () =>
-        republish(
-          channel,
-          message,
-          target.queues.retry,
-          { [RETRY_COUNT_HEADER]: retries + 1 },
-          delay,
-        ),
+      await settle(
+        channel,
+        message,
+        () =>
+          republish(
+            channel,
+            message,
+            target.queues.retry,
+            { [RETRY_COUNT_HEADER]: retries + 1 },
+            delay,
+          ),
+        () => target.metrics?.retried(target.event),
       );
     } else {
       target.logger.error(
         `${target.queues.main}: message ${messageId} failed after ${retries + 1} attempts: ${reason}; dead-lettered`,
       );
-      await settle(channel, message, () =>
-        republish(channel, message, target.queues.dlq, {
-          [RETRY_COUNT_HEADER]: retries,
-          [DEATH_REASON_HEADER]: reason.slice(0, 500),
-          [DEATH_VERDICT_HEADER]: 'retries-exhausted',
-        }),
+      await settle(
+        channel,
+        message,
+        () =>
+          republish(channel, message, target.queues.dlq, {
+            [RETRY_COUNT_HEADER]: retries,
+            [DEATH_REASON_HEADER]: reason.slice(0, 500),
+            [DEATH_VERDICT_HEADER]: 'retries-exhausted',
+          }),
+        () => target.metrics?.deadLettered(target.event, 'retries_exhausted'),
       );
     }
   }
 }
 
-/** Acks once `forward` is confirmed; otherwise leaves the message to the broker (requeue). */
+/**
+ * Acks once `forward` is confirmed, then reports it (`forwarded`); otherwise leaves the message
+ * to the broker (requeue), which counts nothing: the redelivery will be counted.
+ */
 async function settle(
   channel: ConfirmChannel,
   message: ConsumeMessage,
   forward: () => Promise<void>,
+  forwarded: () => void,
 ): Promise<void> {
   try {
     await forward();
     channel.ack(message);
+    forwarded();
   } catch {
     try {
       channel.nack(message, false, true);

@@ -4,6 +4,7 @@ import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import { ConfirmChannel } from 'amqplib';
 import { QueueHandler, QueuePlugin, QueuePublishOptions } from '../queue.types';
 import { BrokerUnavailableError } from '../queue.errors';
+import type { QueueEventMetrics } from '../queue.metrics';
 import { RetryPolicy, subscriptionQueues } from '../retry-policy';
 import { DeliveryTarget, handleDelivery } from './delivery';
 
@@ -19,6 +20,8 @@ export interface RabbitQueueSettings {
   reconnectMaxMs: number;
   publishTimeoutMs: number;
   heartbeatMs: number;
+  /** Where delivery outcomes are counted; none when absent. */
+  metrics?: QueueEventMetrics;
 }
 
 interface ActiveConsumer {
@@ -112,6 +115,7 @@ export class RabbitQueueClient implements QueuePlugin {
       handler,
       retry: this.settings.retry,
       logger: this.logger,
+      metrics: this.settings.metrics,
     };
     this.subscriptions += 1;
     await this.amqp.managedChannel.addSetup((channel: ConfirmChannel) =>

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket, { RawData } from 'ws';
+import type { WebSocketMetrics } from '../../../toolkit/metrics';
 import { parseFrame } from '../../../toolkit/transport/websocket/frames';
 import { errorFrame, errorFrameFrom } from '../realtime.errors';
 import {
@@ -44,6 +45,7 @@ export class HubConnection implements RealtimeConnection {
     readonly context: unknown,
     private readonly limits: ConnectionLimits,
     private readonly onSlow: (connection: HubConnection, bufferedBytes: number) => void,
+    private readonly metrics?: WebSocketMetrics,
   ) {
     socket.on('pong', () => (this.alive = true));
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
@@ -61,6 +63,7 @@ export class HubConnection implements RealtimeConnection {
   sendText(text: string): boolean {
     if (!this.open) return false;
     this.socket.send(text);
+    this.metrics?.frameSent();
     const buffered = this.socket.bufferedAmount;
     if (buffered > this.limits.sendBufferLimit) {
       this.close(CloseCode.TRY_AGAIN_LATER, 'send buffer limit exceeded');
@@ -116,6 +119,7 @@ export class HubConnection implements RealtimeConnection {
 
   private receive(data: RawData, isBinary: boolean): void {
     this.alive = true;
+    this.metrics?.frameReceived();
     const frame = parseFrame(data, isBinary);
     this.enqueue(async () => {
       if ('error' in frame) {

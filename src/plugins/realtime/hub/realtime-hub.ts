@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { ToolkitError } from '../../../toolkit/errors';
+import type { WebSocketMetrics } from '../../../toolkit/metrics';
 import { OriginAllowList, originAllowList } from '../../../toolkit/transport/origin-allow-list';
 import { PluginStatusRegistry } from '../../../toolkit/plugins';
 import { FanoutBus } from '../fanout/fanout-bus';
@@ -71,7 +72,9 @@ export class RealtimeHub
     private readonly httpAdapterHost: HttpAdapterHost,
     /** The app's logger, with the instance as its context. */
     private readonly logger: ToolkitLogger,
+    private readonly metrics?: WebSocketMetrics,
   ) {
+    metrics?.watchConnections(() => this.connections.size);
     this.allowedOrigins = originAllowList(settings.allowedOrigins, { emptyAllowsAny: true });
     this.server = new WebSocketServer({
       noServer: true,
@@ -239,11 +242,13 @@ export class RealtimeHub
       (slow, buffered) => {
         // It gets nothing more, so it stops counting as a subscriber right away.
         for (const channel of [...slow.channels]) this.leave(slow, channel);
+        this.metrics?.slowConsumerDropped();
         this.logger.warn(
           `closed slow client ${slow.id} on ${request.route} (1013): ${buffered} bytes queued, ` +
             `limit ${this.settings.sendBufferLimit}`,
         );
       },
+      this.metrics,
     );
     socket.on('error', (error) =>
       this.logger.debug(`connection ${connection.id}: ${error.message}`),
