@@ -20,3 +20,12 @@ export function withTraceCarrier<T>(
   if (!carrier) return work();
   return context.with(propagation.extract(ROOT_CONTEXT, carrier), work);
 }
+
+/**
+ * Runs `work` outside any trace: for background work that a request merely woke up (its spans,
+ * if any, must not be attributed to that request).
+ * @publicApi
+ */
+export function outsideTrace<T>(work: () => T): T {
+  return context.with(ROOT_CONTEXT, work);
+}

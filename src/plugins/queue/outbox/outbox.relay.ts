@@ -1,7 +1,7 @@
 import { LoggerService } from '@nestjs/common';
 import { DataSource, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
 import { backoffDelay } from '../../../toolkit/runtime/backoff';
-import { withTraceCarrier } from '../../../toolkit/tracing';
+import { outsideTrace, withTraceCarrier } from '../../../toolkit/tracing';
 import { QueuePlugin } from '../queue.types';
 import { quotedOutboxTable } from './outbox-table';
 import { OutboxWriter } from './outbox.writer';
@@ -72,7 +72,9 @@ export class OutboxRelay {
       this.wakeRequested = true;
       return;
     }
-    this.running = this.drain().finally(() => {
+    // A commit wakes the relay from inside the request that wrote the row; the pass serves every
+    // pending row, so it runs outside that request's trace (each publish under its row's own).
+    this.running = outsideTrace(() => this.drain()).finally(() => {
       this.running = undefined;
       if (this.wakeRequested) {
         this.wakeRequested = false;
