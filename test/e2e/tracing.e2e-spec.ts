@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   MainProcess,
@@ -232,4 +233,74 @@ describe('tracing: one trace from POST /api/v1/users to the welcome notification
       .filter((span) => String(span.attributes['http.target'] ?? '').startsWith('/_healthz'));
     expect(probeSpans).toEqual([]);
   });
+});
+
+describe('tracing off by default; the other OTLP encoding; --help', () => {
+  /** Which OpenTelemetry SDK / instrumentation modules src/tracing.ts loads under `env`. */
+  async function openTelemetryModulesLoaded(env: Record<string, string>): Promise<string[]> {
+    const script = [
+      "require('./src/tracing');",
+      'const loaded = Object.keys(require.cache).filter((id) =>',
+      '  /@opentelemetry[\\\\/](sdk-|instrumentation)/.test(id));',
+      'process.stdout.write(JSON.stringify(loaded));',
+    ].join('\n');
+    const { stdout } = await run(process.execPath, ['-r', 'ts-node/register', '-e', script], {
+      cwd: join(__dirname, '..', '..'),
+      env: { PATH: process.env.PATH ?? '', TS_NODE_TRANSPILE_ONLY: 'true', ...env },
+      timeout: 60_000,
+    });
+    return JSON.parse(stdout) as string[];
+  }
+
+  it('without OTEL_TRACES_EXPORTER (or with none) no SDK or instrumentation module is loaded', async () => {
+    await expect(openTelemetryModulesLoaded({})).resolves.toEqual([]);
+    await expect(openTelemetryModulesLoaded({ OTEL_TRACES_EXPORTER: 'none' })).resolves.toEqual([]);
+    const on = await openTelemetryModulesLoaded({
+      OTEL_TRACES_EXPORTER: 'otlp',
+      // Nothing listens there, and nothing is traced before the process exits.
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+    });
+    expect(on.some((id) => id.includes('sdk-node'))).toBe(true);
+    expect(on.some((id) => id.includes('instrumentation-amqplib'))).toBe(true);
+  }, 90_000);
+
+  it('exports with OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf, a failed backend call included', async () => {
+    const receiver = await startOtlpReceiver();
+    const ports = await freeSystemPorts();
+    // The gateway alone: every backend is down, so the create is a 503, traced all the same.
+    const gateway = spawnMain({
+      NODE_ENV: 'development',
+      SERVICES: 'api-gateway',
+      ...systemEnv(ports),
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+    });
+    try {
+      await waitForOutput(gateway, 'api-gateway listening', 120_000);
+      const created = await fetch(`http://127.0.0.1:${ports.gateway}/api/v1/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Ada', email: 'ada@example.com', password: 'p4ssw0rd-long' }),
+      });
+      expect(created.status).toBe(503);
+      await eventually(
+        async () => (receiver.contentTypes.includes('application/x-protobuf') ? true : undefined),
+        'a protobuf export',
+      );
+      expect(receiver.spans).toEqual([]);
+    } finally {
+      await gateway.stop();
+      await receiver.close();
+    }
+  }, 150_000);
+
+  it('--help lists the OpenTelemetry variables next to the services', async () => {
+    const help = spawnMain({ SERVICES: 'api-gateway' }, ['--help']);
+    await expect(help.exited).resolves.toBe(0);
+    expect(help.output()).toContain('tracing (OpenTelemetry, whole process)');
+    expect(help.output()).toMatch(/OTEL_TRACES_EXPORTER\s+enum\(otlp\|console\|zipkin\|none\)/);
+    expect(help.output()).toContain('OTEL_EXPORTER_OTLP_PROTOCOL');
+  }, 60_000);
 });
