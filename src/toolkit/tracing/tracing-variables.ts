@@ -22,7 +22,7 @@ export const TRACING_VARIABLES: { service: string; rows: EnvVarRow[] } = {
       type: 'string',
       default: 'http://localhost:4318',
       required: false,
-      description: 'Collector base URL; traces go to <endpoint>/v1/traces',
+      description: 'Collector base URL (the exporter appends /v1/traces)',
     },
     {
       name: 'OTEL_EXPORTER_OTLP_PROTOCOL',
