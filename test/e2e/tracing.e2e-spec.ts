@@ -264,7 +264,7 @@ describe('tracing off by default; the other OTLP encoding; --help', () => {
     expect(on.some((id) => id.includes('instrumentation-amqplib'))).toBe(true);
   }, 90_000);
 
-  it('exports with OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf, a failed backend call included', async () => {
+  it('exports with OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf, a failed (503) request included', async () => {
     const receiver = await startOtlpReceiver();
     const ports = await freeSystemPorts();
     // The gateway alone: every backend is down, so the create is a 503, traced all the same.
