@@ -187,17 +187,31 @@ describe('tracing: one trace from POST /api/v1/users to the welcome notification
       ),
     ).toEqual([]);
     expect(consume?.parentSpanId).toBe(publish?.spanId);
-    // The consumer's work and the delivery it triggers (the notification marked sent) are inside
-    // the consumer span.
-    const delivery = trace
+    // The consumer's own work (recording the notification) is inside the consumer span.
+    const consumed = trace
       .filter((span) => ancestry(span, trace).includes(consume!))
       .map((span) => String(span.attributes['db.query.text']));
-    expect(delivery.some((statement) => statement.startsWith('INSERT INTO notifications'))).toBe(
+    expect(consumed.some((statement) => statement.startsWith('INSERT INTO notifications'))).toBe(
       true,
     );
-    expect(
-      delivery.some((statement) => /^UPDATE notifications SET status = 'sent'/.test(statement)),
-    ).toBe(true);
+  });
+
+  it('the delivery the consumer woke (the welcome e-mail marked sent) is in the same trace', async () => {
+    const markedSent = await eventually(
+      async () =>
+        receiver.spans.find(
+          (span) =>
+            span.traceId === traceId &&
+            /^UPDATE notifications SET status = 'sent'/.test(
+              String(span.attributes['db.query.text']),
+            ),
+        ),
+      'the delivery span',
+    );
+    const all = receiver.spans.filter((span) => span.traceId === traceId);
+    const chain = ancestry(markedSent, all).map((span) => span.name);
+    expect(chain).toContain('user.created process');
+    expect(chain.at(-1)).toBe('POST');
   });
 
   it('the welcome notification that trace led to was sent', async () => {
@@ -215,12 +229,13 @@ describe('tracing: one trace from POST /api/v1/users to the welcome notification
     expect(sent.subject).toMatch(/welcome/i);
   });
 
-  it('log lines written inside the trace carry its trace_id', () => {
+  it('log lines of every service the trace crossed carry its trace_id', () => {
     const lines = main
       .output()
       .split('\n')
       .filter((line) => line.includes(`"trace_id":"${traceId}"`));
-    expect(lines.length).toBeGreaterThan(0);
+    const services = new Set(lines.map((line) => (JSON.parse(line) as { name: string }).name));
+    expect([...services].sort()).toEqual(['api-gateway', 'notification-service', 'user-service']);
   });
 
   it('probes are not traced', async () => {
@@ -230,7 +245,7 @@ describe('tracing: one trace from POST /api/v1/users to the welcome notification
     await new Promise((resolve) => setTimeout(resolve, 600));
     const probeSpans = receiver.spans
       .slice(before)
-      .filter((span) => String(span.attributes['http.target'] ?? '').startsWith('/_healthz'));
+      .filter((span) => String(span.attributes['url.path'] ?? '').startsWith('/_healthz'));
     expect(probeSpans).toEqual([]);
   });
 });
