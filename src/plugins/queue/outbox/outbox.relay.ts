@@ -156,10 +156,7 @@ export class OutboxRelay {
           withTraceCarrier(row.trace_context, () =>
             this.queue.publish(row.event, row.payload, {
               messageId: row.message_id,
-              headers:
-                row.headers || row.trace_context
-                  ? { ...row.headers, ...row.trace_context }
-                  : undefined,
+              headers: { ...row.headers, ...row.trace_context },
             }),
           ),
         ),
