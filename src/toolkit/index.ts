@@ -7,3 +7,4 @@ export * from './transport';
 export * from './runtime';
 export * from './grpc';
 export * from './logging';
+export * from './tracing';
