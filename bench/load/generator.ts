@@ -3,20 +3,36 @@ import { credentials, ServiceError } from '@grpc/grpc-js';
 import autocannon from 'autocannon';
 import WebSocket from 'ws';
 import { loadUserService } from '../baselines/proto-loading';
+import { callerToken } from './caller-token';
+import { GrpcFrameCounter, GrpcH2Session } from './grpc-h2';
 import {
   GrpcGetJob,
+  GrpcStreamFanOutJob,
   HttpCreateJob,
   HttpGetJob,
   LoadJob,
   LoadResult,
+  MEASURE_END,
+  MEASURE_START,
   WebSocketFanOutJob,
 } from './jobs';
 
 /**
  * The load generator: ONE process, separate from every server, runs one job (argv[2], JSON) and
- * prints its LoadResult as JSON on stdout. Closed loop: each connection sends its next request
- * when the previous answer arrived.
+ * prints its LoadResult as JSON on stdout, with MEASURE_START / MEASURE_END lines around the
+ * measured part (the orchestrator samples the server's CPU then). Closed loop: each connection
+ * sends its next request when the previous answer arrived.
  */
+
+const announce = (line: string): void => void process.stdout.write(`${line}\n`);
+
+/** Runs `measure` between the two announcements. */
+async function measured<T>(measure: () => Promise<T>): Promise<T> {
+  announce(MEASURE_START);
+  const result = await measure();
+  announce(MEASURE_END);
+  return result;
+}
 
 function pick<T>(values: readonly T[]): T {
   return values[Math.floor(Math.random() * values.length)];
@@ -42,6 +58,7 @@ function runAutocannon(options: autocannon.Options): Promise<LoadResult> {
         p50: percentile(sorted, 0.5),
         p99: percentile(sorted, 0.99),
         requests: result.requests.total,
+        ok: result['2xx'],
         errors: result.errors + result.timeouts + result.non2xx,
       });
     });
@@ -93,7 +110,7 @@ async function runHttp(
   job: LoadJob,
 ): Promise<LoadResult> {
   if (job.warmupSeconds > 0) await runAutocannon(options(job.warmupSeconds));
-  return runAutocannon(options(job.durationSeconds));
+  return measured(() => runAutocannon(options(job.durationSeconds)));
 }
 
 async function grpcLoop(job: GrpcGetJob, seconds: number): Promise<LoadResult> {
@@ -124,19 +141,56 @@ async function grpcLoop(job: GrpcGetJob, seconds: number): Promise<LoadResult> {
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),
     requests: latencies.length + errors,
+    ok: latencies.length,
+    errors,
+  };
+}
+
+/** The same closed loop over a raw HTTP/2 session: requests serialized once, answers not decoded. */
+async function h2Loop(job: GrpcGetJob, seconds: number): Promise<LoadResult> {
+  const method = loadUserService().service.GetUser;
+  const frames = job.ids.map((id) => GrpcH2Session.frame(method.requestSerialize({ user_id: id })));
+  const session = await GrpcH2Session.connect(job.target);
+  const latencies: number[] = [];
+  let errors = 0;
+  const endAt = Date.now() + seconds * 1000;
+  const worker = async (): Promise<void> => {
+    while (Date.now() < endAt) {
+      const started = process.hrtime.bigint();
+      const code = await session.unary(method.path, pick(frames));
+      if (code === 0) latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+      else errors += 1;
+    }
+  };
+  const startedAt = Date.now();
+  await Promise.all(Array.from({ length: job.connections }, worker));
+  const elapsed = (Date.now() - startedAt) / 1000;
+  session.close();
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    rps: latencies.length / elapsed,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    requests: latencies.length + errors,
+    ok: latencies.length,
     errors,
   };
 }
 
 async function runGrpc(job: GrpcGetJob): Promise<LoadResult> {
-  if (job.warmupSeconds > 0) await grpcLoop(job, job.warmupSeconds);
-  return grpcLoop(job, job.durationSeconds);
+  const loop = job.client === 'grpc-js' ? grpcLoop : h2Loop;
+  if (job.warmupSeconds > 0) await loop(job, job.warmupSeconds);
+  return measured(() => loop(job, job.durationSeconds));
 }
 
-async function postJson(url: string, body: unknown): Promise<Record<string, unknown>> {
+async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Record<string, unknown>> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
@@ -151,6 +205,11 @@ async function runFanOut(job: WebSocketFanOutJob): Promise<LoadResult> {
     participant_ids: members.slice(1),
   });
   const roomId = String(room.room_id);
+  const tokens = new Map(
+    await Promise.all(
+      members.map(async (member) => [member, await callerToken(job.callers, member)] as const),
+    ),
+  );
   const wsBase = job.baseUrl.replace(/^http/, 'ws');
   let received = 0;
   let counting = false;
@@ -158,7 +217,9 @@ async function runFanOut(job: WebSocketFanOutJob): Promise<LoadResult> {
     members.map(
       (member) =>
         new Promise<WebSocket>((resolve, reject) => {
-          const socket = new WebSocket(`${wsBase}/chat/rooms/${roomId}/join?user_id=${member}`);
+          const socket = new WebSocket(`${wsBase}/chat/rooms/${roomId}/join?user_id=${member}`, {
+            headers: { 'x-caller-token': tokens.get(member) ?? '' },
+          });
           socket.once('open', () => resolve(socket));
           socket.once('error', reject);
           socket.on('message', () => {
@@ -174,7 +235,10 @@ async function runFanOut(job: WebSocketFanOutJob): Promise<LoadResult> {
       connections: job.connections,
       duration: seconds,
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        'x-caller-token': tokens.get(members[0]) ?? '',
+      },
       body: JSON.stringify({
         user_id: members[0],
         message: 'hello from the bench',
@@ -183,15 +247,85 @@ async function runFanOut(job: WebSocketFanOutJob): Promise<LoadResult> {
     });
   };
   if (job.warmupSeconds > 0) await send(job.warmupSeconds);
+  announce(MEASURE_START);
   counting = true;
   const startedAt = Date.now();
   const sent = await send(job.durationSeconds);
   // Deliveries still in flight when the senders stop are counted for a short drain.
   await new Promise((resolve) => setTimeout(resolve, 500));
   counting = false;
+  announce(MEASURE_END);
   const elapsed = (Date.now() - startedAt) / 1000;
   for (const socket of sockets) socket.terminate();
   return { ...sent, deliveriesPerSecond: received / elapsed };
+}
+
+/**
+ * Server-stream fan-out: every subscriber holds one gRPC stream (raw HTTP/2, frames counted, not
+ * decoded, so the 50 readers cost the generator little), senders POST to the room meanwhile.
+ * After the warm-up every stream must have delivered something, or the run fails saying how many
+ * did not (and how their streams ended).
+ */
+async function runStreamFanOut(job: GrpcStreamFanOutJob): Promise<LoadResult> {
+  const session = await GrpcH2Session.connect(job.grpcTarget);
+  let counting = false;
+  let delivered = 0;
+  const counters = await Promise.all(
+    job.subscriptions.map(async (subscription) => {
+      const token = await callerToken(job.callers, subscription.userId);
+      const counter = new GrpcFrameCounter(() => {
+        if (counting) delivered += 1;
+      });
+      session.serverStream(
+        job.grpcPath,
+        GrpcH2Session.frame(Buffer.from(subscription.request, 'base64')),
+        { 'x-caller-token': token },
+        counter,
+      );
+      return counter;
+    }),
+  );
+  const senderToken = await callerToken(job.callers, job.sender);
+  const send = (seconds: number): Promise<LoadResult> =>
+    runAutocannon({
+      url: `${job.httpBase}/chat/rooms/${job.roomId}/messages`,
+      connections: job.connections,
+      duration: seconds,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-caller-token': senderToken },
+      body: JSON.stringify({
+        user_id: job.sender,
+        message: 'hello from the bench',
+        message_type: 'text',
+      }),
+    });
+  // Streams may attach to the room's channel a little after they open.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await send(Math.max(1, job.warmupSeconds));
+  const silent = counters.filter((counter) => counter.messages === 0);
+  if (silent.length > 0) {
+    const endings = [...new Set(silent.map((counter) => counter.ending ?? 'still open'))];
+    session.close();
+    throw new Error(
+      `${silent.length} of ${counters.length} subscribers received nothing during the warm-up (${endings.join('; ')})`,
+    );
+  }
+  announce(MEASURE_START);
+  counting = true;
+  const startedAt = Date.now();
+  const sent = await send(job.durationSeconds);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  counting = false;
+  announce(MEASURE_END);
+  const elapsed = (Date.now() - startedAt) / 1000;
+  const ended = counters.filter((counter) => counter.ending !== undefined).length;
+  session.close();
+  return {
+    ...sent,
+    ok: delivered,
+    errors: sent.errors + ended,
+    deliveriesPerSecond: delivered / elapsed,
+  };
 }
 
 async function run(job: LoadJob): Promise<LoadResult> {
@@ -204,6 +338,8 @@ async function run(job: LoadJob): Promise<LoadResult> {
       return runGrpc(job);
     case 'ws-fanout':
       return runFanOut(job);
+    case 'grpc-stream-fanout':
+      return runStreamFanOut(job);
   }
 }
 
