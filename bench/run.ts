@@ -124,8 +124,9 @@ function userServiceEnv(
   };
 }
 
+/** A gateway bearer token; admin, so that it may read any of the seeded users (caller binding). */
 async function signToken(): Promise<string> {
-  return new SignJWT({ roles: ['user'] })
+  return new SignJWT({ roles: ['admin'] })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(randomUUID())
     .setJti(randomUUID())

@@ -18,8 +18,8 @@ import { loadUserService } from './proto-loading';
 
 /**
  * Plain baseline of the gateway hop: Fastify, bearer JWT checked with jose (HS256 pinned, exp
- * and sub required, 30 s tolerance), the same Redis fixed-window rate-limit script and token
- * deny-list lookup as the project, then GetUser forwarded over one grpc-js channel to the
+ * and sub required, 30 s tolerance), user_id bound to the caller (or an admin), the same Redis
+ * fixed-window rate-limit script and token deny-list lookup as the project, then GetUser forwarded over one grpc-js channel to the
  * project's user-service, the reply written as protojson by hand. Access log and metrics as the
  * other baselines (`BENCH_OBSERVABILITY=off`: none). `BENCH_GATEWAY_CHECKS=off` leaves out the
  * rate-limit script and the deny-list read (JWT verification and the forward stay): the cheapest
@@ -118,6 +118,7 @@ app.get<{ Params: { user_id: string } }>(
       return reply.code(401).send(errorBody('UNAUTHENTICATED', 'missing bearer token'));
     let subject: string;
     let tokenId: string;
+    let admin: boolean;
     try {
       const { payload } = await jwtVerify(header.slice(7), secret, {
         algorithms: ['HS256'],
@@ -126,6 +127,7 @@ app.get<{ Params: { user_id: string } }>(
       });
       subject = String(payload.sub);
       tokenId = String(payload.jti ?? '');
+      admin = Array.isArray(payload.roles) && payload.roles.includes('admin');
     } catch {
       return reply.code(401).send(errorBody('UNAUTHENTICATED', 'token rejected'));
     }
@@ -145,6 +147,9 @@ app.get<{ Params: { user_id: string } }>(
     const id = request.params.user_id;
     if (!UUID_PATTERN.test(id))
       return reply.code(400).send(errorBody('INVALID_ARGUMENT', 'user_id: must be a UUID'));
+    // The route acts only for its caller, unless the caller is an admin (as the project's binding).
+    if (!admin && id.toLowerCase() !== subject.toLowerCase())
+      return reply.code(403).send(errorBody('PERMISSION_DENIED', 'user_id must be the caller'));
     try {
       const { user } = await callGetUser(id, (request as TimedRequest).requestId ?? randomUUID());
       return reply.send(

@@ -126,7 +126,7 @@ export function checkBar(rows: ScenarioRow[]): GoalCheck[] {
       checks.push({
         goal: line.bar,
         measured: skipped ? `skipped: ${skipped.skipped}` : 'not run (BENCH_SCENARIOS)',
-        met: false,
+        met: undefined,
       });
       continue;
     }

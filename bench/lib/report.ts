@@ -54,7 +54,8 @@ export interface GoalCheck {
   goal: string;
   connections?: number;
   measured: string;
-  met: boolean;
+  /** undefined: not checked in this run (scenario not selected or skipped). */
+  met: boolean | undefined;
 }
 
 function mean(values: number[]): number {
@@ -162,7 +163,7 @@ export function renderGoals(goals: GoalCheck[]): string {
   ];
   for (const goal of goals) {
     lines.push(
-      `| ${goal.goal} | ${goal.connections ?? '–'} | ${goal.measured} | ${goal.met ? 'PASS' : 'FAIL'} |`,
+      `| ${goal.goal} | ${goal.connections ?? '–'} | ${goal.measured} | ${goal.met === undefined ? 'not checked' : goal.met ? 'PASS' : 'FAIL'} |`,
     );
   }
   return lines.join('\n');
