@@ -91,8 +91,13 @@ const CHAT_CALLERS: CallerTokenSigning = { secret: INTERNAL_SECRET, audience: 'c
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 const registered = (name: string): boolean =>
   SERVICE_DEFINITIONS.some((definition) => definition.name === name);
+/** An error's message without stack frames, on one line (for a table cell or a log line). */
 const firstLines = (error: unknown): string =>
-  error instanceof Error ? error.message.split('\n').slice(0, 3).join(' ') : String(error);
+  (error instanceof Error ? error.message : String(error))
+    .split('\n')
+    .filter((line) => !/^\s+at /.test(line) && line.trim() !== '')
+    .slice(0, 3)
+    .join(' ');
 
 interface Ports {
   userHttp: number;

@@ -251,13 +251,13 @@ async function runFanOut(job: WebSocketFanOutJob): Promise<LoadResult> {
   counting = true;
   const startedAt = Date.now();
   const sent = await send(job.durationSeconds);
-  // Deliveries still in flight when the senders stop are counted for a short drain.
+  // Per second of sending; deliveries still in flight when the senders stop count too (drain).
+  const elapsed = (Date.now() - startedAt) / 1000;
   await new Promise((resolve) => setTimeout(resolve, 500));
   counting = false;
   announce(MEASURE_END);
-  const elapsed = (Date.now() - startedAt) / 1000;
   for (const socket of sockets) socket.terminate();
-  return { ...sent, deliveriesPerSecond: received / elapsed };
+  return { ...sent, ok: received, deliveriesPerSecond: received / elapsed };
 }
 
 /**
@@ -314,10 +314,11 @@ async function runStreamFanOut(job: GrpcStreamFanOutJob): Promise<LoadResult> {
   counting = true;
   const startedAt = Date.now();
   const sent = await send(job.durationSeconds);
+  // Per second of sending; deliveries still in flight when the senders stop count too (drain).
+  const elapsed = (Date.now() - startedAt) / 1000;
   await new Promise((resolve) => setTimeout(resolve, 500));
   counting = false;
   announce(MEASURE_END);
-  const elapsed = (Date.now() - startedAt) / 1000;
   const ended = counters.filter((counter) => counter.ending !== undefined).length;
   session.close();
   return {
