@@ -261,17 +261,22 @@ async function runFanOut(job: WebSocketFanOutJob): Promise<LoadResult> {
 }
 
 /**
- * Server-stream fan-out: every subscriber holds one gRPC stream (raw HTTP/2, frames counted, not
- * decoded, so the 50 readers cost the generator little), senders POST to the room meanwhile.
+ * Server-stream fan-out: every subscriber holds one gRPC stream on its own HTTP/2 connection (raw,
+ * frames counted, not decoded, so 50 readers cost the generator little), senders POST to the
+ * room meanwhile.
  * After the warm-up every stream must have delivered something, or the run fails saying how many
  * did not (and how their streams ended).
  */
 async function runStreamFanOut(job: GrpcStreamFanOutJob): Promise<LoadResult> {
-  const session = await GrpcH2Session.connect(job.grpcTarget);
   let counting = false;
   let delivered = 0;
+  const sessions: GrpcH2Session[] = [];
+  const closeAll = (): void => sessions.forEach((session) => session.close());
   const counters = await Promise.all(
     job.subscriptions.map(async (subscription) => {
+      // One connection per subscriber, as separate clients would hold them.
+      const session = await GrpcH2Session.connect(job.grpcTarget);
+      sessions.push(session);
       const token = await callerToken(job.callers, subscription.userId);
       const counter = new GrpcFrameCounter(() => {
         if (counting) delivered += 1;
@@ -305,7 +310,7 @@ async function runStreamFanOut(job: GrpcStreamFanOutJob): Promise<LoadResult> {
   const silent = counters.filter((counter) => counter.messages === 0);
   if (silent.length > 0) {
     const endings = [...new Set(silent.map((counter) => counter.ending ?? 'still open'))];
-    session.close();
+    closeAll();
     throw new Error(
       `${silent.length} of ${counters.length} subscribers received nothing during the warm-up (${endings.join('; ')})`,
     );
@@ -320,7 +325,7 @@ async function runStreamFanOut(job: GrpcStreamFanOutJob): Promise<LoadResult> {
   counting = false;
   announce(MEASURE_END);
   const ended = counters.filter((counter) => counter.ending !== undefined).length;
-  session.close();
+  closeAll();
   return {
     ...sent,
     ok: delivered,
