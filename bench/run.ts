@@ -181,7 +181,7 @@ interface Scenario {
 }
 
 /**
- * Runs a scenario interleaved: per connection count and round, every baseline then the project,
+ * Runs a scenario interleaved: per connection count and round, every baseline and the project,
  * each run in a fresh load-generator process, server CPU sampled around the measured part.
  */
 async function measureScenario(scenario: Scenario, records: RunRecord[]): Promise<ScenarioRow[]> {
@@ -204,7 +204,10 @@ async function measureScenario(scenario: Scenario, records: RunRecord[]): Promis
   try {
     for (const connections of scenario.connections) {
       for (let round = 1; round <= scenario.rounds; round += 1) {
-        for (const contender of contenders) {
+        // ABBA order (odd rounds baselines first, even rounds project first): a drift of the
+        // machine during the scenario then weighs on both sides alike.
+        const order = round % 2 === 1 ? contenders : [...contenders].reverse();
+        for (const contender of order) {
           const warmup = warmed.has(contender.variant)
             ? SETTINGS.warmupSeconds
             : SETTINGS.firstWarmupSeconds;
