@@ -80,6 +80,7 @@ const SETTINGS = {
   fanOutSenders: 4,
   streamSubscribers: numberEnv('BENCH_STREAM_SUBSCRIBERS', 50),
   streamSenders: numberEnv('BENCH_STREAM_SENDERS', 4),
+  streamWindow: numberEnv('BENCH_STREAM_WINDOW', 16),
   profileSeconds: numberEnv('BENCH_PROFILE_DURATION', 15),
   keepLogs: process.env.BENCH_KEEP_LOGS === '1',
 } as const;
@@ -585,7 +586,7 @@ async function main(): Promise<void> {
 
     let chat: { server: ServerProcess; url: string; grpcPort: number } | undefined;
     let chatProblem = 'chat-service is not registered in src/services.ts';
-    if (wants('ws', 'stream') && registered('chat-service')) {
+    if (wants('ws', 'stream', 'stream-push') && registered('chat-service')) {
       try {
         const chatHttp = await freePort();
         const chatGrpc = await freePort();
@@ -644,8 +645,11 @@ async function main(): Promise<void> {
       });
     }
 
-    if (wants('stream')) {
-      scenarios.push(await streamScenario(chat, chatProblem, namespace, start));
+    const streamKeys = SETTINGS.scenarios.filter(
+      (key): key is StreamKey => key === 'stream' || key === 'stream-push',
+    );
+    if (streamKeys.length > 0) {
+      scenarios.push(...(await streamScenarios(streamKeys, chat, chatProblem, namespace, start)));
     }
 
     const problems = mismatches.filter(
@@ -703,13 +707,19 @@ async function main(): Promise<void> {
   }
 }
 
+type StreamKey = 'stream' | 'stream-push';
+
 /**
  * Server-stream throughput: SETTINGS.streamSubscribers members hold chat-service's
- * `StreamMessages` open over gRPC while SETTINGS.streamSenders post to the room; against the
- * hand-written grpc-js baseline doing the same work. Skipped (with the reason) while the proto has
- * no such method or chat-service did not start.
+ * `StreamMessages` open over gRPC while messages reach the room, against the hand-written grpc-js
+ * baseline doing the same work. `stream`: SETTINGS.streamSenders closed-loop senders POST them
+ * (end to end: the POST path is part of the work); `stream-push`: the generator PUBLISHes the
+ * chat frames on the room's Redis channel itself, at most SETTINGS.streamWindow per subscriber
+ * in flight (the streaming side alone). Skipped (with the reason) while the proto has no such
+ * method or chat-service did not start. One room and one baseline server serve both.
  */
-async function streamScenario(
+async function streamScenarios(
+  keys: StreamKey[],
   chat: { server: ServerProcess; url: string; grpcPort: number } | undefined,
   chatProblem: string,
   namespace: { database: string; redisPrefix: string },
@@ -719,28 +729,35 @@ async function streamScenario(
     env: NodeJS.ProcessEnv,
     readiness: Readiness,
   ) => Promise<ServerProcess>,
-): Promise<Scenario> {
-  const base = {
-    key: 'stream' as const,
-    name: `server stream StreamMessages (${SETTINGS.streamSubscribers} subscribers, gRPC)`,
+): Promise<Scenario[]> {
+  const subscribers = `${SETTINGS.streamSubscribers} subscribers`;
+  const bases = keys.map((key) => ({
+    key,
+    name:
+      key === 'stream'
+        ? `server stream StreamMessages (${subscribers}, ${SETTINGS.streamSenders} POST senders)`
+        : `server stream StreamMessages (${subscribers}, frames pushed to Redis, window ${SETTINGS.streamWindow})`,
     throughput: 'deliveries' as const,
-    connections: [SETTINGS.streamSenders],
+    connections: [key === 'stream' ? SETTINGS.streamSenders : SETTINGS.streamWindow],
     rounds: SETTINGS.rounds,
     baselines: [],
-  };
+  }));
+  const skipAll = (reason: string): Scenario[] =>
+    bases.map((base) => ({ ...base, skipped: reason }));
   const method = chatStreamMethod();
-  if (typeof method === 'string') return { ...base, skipped: method };
-  if (!chat) return { ...base, skipped: chatProblem };
+  if (typeof method === 'string') return skipAll(method);
+  if (!chat) return skipAll(chatProblem);
   const sender = randomUUID();
-  const subscribers = Array.from({ length: SETTINGS.streamSubscribers }, () => randomUUID());
+  const members = Array.from({ length: SETTINGS.streamSubscribers }, () => randomUUID());
   let roomId: string;
   try {
-    roomId = await createChatRoom(chat.url, sender, subscribers, CHAT_CALLERS);
+    roomId = await createChatRoom(chat.url, sender, members, CHAT_CALLERS);
   } catch (error) {
-    return { ...base, skipped: `creating the room failed: ${firstLines(error)}` };
+    return skipAll(`creating the room failed: ${firstLines(error)}`);
   }
   const httpPort = await freePort();
   const grpcPort = await freePort();
+  const baselinePrefix = `${namespace.redisPrefix}baseline-chat:`;
   let baseline: ServerProcess;
   try {
     baseline = await start(
@@ -752,54 +769,65 @@ async function streamScenario(
         BENCH_PORT: String(httpPort),
         BENCH_GRPC_PORT: String(grpcPort),
         BENCH_PG_DATABASE: namespace.database,
-        BENCH_REDIS_PREFIX: `${namespace.redisPrefix}baseline-chat:`,
+        BENCH_REDIS_PREFIX: baselinePrefix,
         BENCH_INTERNAL_SECRET: CHAT_CALLERS.secret,
         BENCH_INTERNAL_AUDIENCE: CHAT_CALLERS.audience,
       },
       { httpUrl: `http://127.0.0.1:${httpPort}/_healthz/readiness` },
     );
   } catch (error) {
-    return { ...base, skipped: `the baseline did not start: ${firstLines(error)}` };
+    return skipAll(`the baseline did not start: ${firstLines(error)}`);
   }
-  const subscriptions = subscribers.map((userId) => ({
+  const subscriptions = members.map((userId) => ({
     userId,
     request: method.serialize({ room_id: roomId, user_id: userId }).toString('base64'),
   }));
   const contender = (
+    key: StreamKey,
     variant: string,
     label: string,
     server: ServerProcess,
-    httpBase: string,
-    grpcTarget: string,
+    target: { httpBase: string; grpcTarget: string; channelPrefix: string },
   ): Contender => ({
     variant,
     label,
     server,
     job: (connections, warmupSeconds) => ({
       kind: 'grpc-stream-fanout',
-      httpBase,
-      grpcTarget,
+      httpBase: target.httpBase,
+      grpcTarget: target.grpcTarget,
       grpcPath: method.path,
       roomId,
       sender,
       subscriptions,
       callers: CHAT_CALLERS,
+      pushChannel: key === 'stream-push' ? `${target.channelPrefix}room:${roomId}` : undefined,
       ...{ connections, durationSeconds: SETTINGS.durationSeconds, warmupSeconds },
     }),
   });
-  return {
+  const project = {
+    httpBase: chat.url,
+    grpcTarget: `127.0.0.1:${chat.grpcPort}`,
+    channelPrefix: `${namespace.redisPrefix}chat-realtime:`,
+  };
+  const plain = {
+    httpBase: `http://127.0.0.1:${httpPort}`,
+    grpcTarget: `127.0.0.1:${grpcPort}`,
+    channelPrefix: baselinePrefix,
+  };
+  return bases.map((base) => ({
     ...base,
-    project: contender('project', 'project', chat.server, chat.url, `127.0.0.1:${chat.grpcPort}`),
+    project: contender(base.key, 'project', 'project', chat.server, project),
     baselines: [
       contender(
+        base.key,
         BASELINE.streamObserved,
         'plain grpc-js server stream (logs + metrics)',
         baseline,
-        `http://127.0.0.1:${httpPort}`,
-        `127.0.0.1:${grpcPort}`,
+        plain,
       ),
     ],
-  };
+  }));
 }
 
 function observabilityGoal(facts: ProcessFacts[], metricsOn: boolean): GoalCheck {

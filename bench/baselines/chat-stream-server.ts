@@ -24,6 +24,7 @@ import {
   rfc3339,
   stopOnSignal,
   TimestampMessage,
+  timestampOf,
   UUID_PATTERN,
 } from './common';
 import { BASELINE_LOADER_OPTIONS, PROTO_ROOT } from './proto-loading';
@@ -35,8 +36,9 @@ import { errorBody } from './user-store';
  * the caller is the requested user and a member of the room (one query), then holds the call
  * open; `POST /chat/rooms/{room_id}/messages` checks the caller token and the message, checks
  * membership, inserts the row (same statement as chat-service) and publishes it on the room's
- * Redis channel; every published message is written to every open stream of its room, from the
- * Redis subscription (as chat-service's realtime fan-out delivers). Writes do not wait for
+ * Redis channel as chat-service's `message` frame (protojson payload); every frame published there
+ * is parsed once and written to every open stream of its room, from the Redis subscription (as
+ * chat-service's realtime fan-out delivers). Writes do not wait for
  * 'drain' (what one writes by hand). Access log line per POST and per stream end, metrics, unless
  * `BENCH_OBSERVABILITY=off`. Runs on chat-service's tables (its migrations made them).
  */
@@ -48,6 +50,8 @@ interface ChatMessage {
   message_type: string;
   timestamp: TimestampMessage;
 }
+/** What travels on the room's channel: chat-service's `message` frame, protojson payload. */
+type ChatMessageJson = Omit<ChatMessage, 'timestamp'> & { timestamp: string };
 interface StreamRequest {
   room_id: string;
   user_id: string;
@@ -133,7 +137,12 @@ const rooms = new Map<string, Set<Subscriber>>();
 subscriber.on('pmessage', (_pattern: string, channel: string, raw: string) => {
   const open = rooms.get(channel.slice(channelPrefix.length + 'room:'.length));
   if (!open || open.size === 0) return;
-  const message = JSON.parse(raw) as ChatMessage;
+  const frame = JSON.parse(raw) as { type?: string; payload?: ChatMessageJson };
+  if (frame.type !== 'message' || frame.payload === undefined) return;
+  const message: ChatMessage = {
+    ...frame.payload,
+    timestamp: timestampOf(frame.payload.timestamp),
+  };
   const answer = wrapperField === undefined ? message : { [wrapperField]: message };
   for (const call of open) call.write(answer);
 });
@@ -267,15 +276,18 @@ app.post<{
   const millis = createdAt.getTime();
   const seconds = Math.floor(millis / 1000);
   const timestamp = { seconds: String(seconds), nanos: (millis - seconds * 1000) * 1_000_000 };
-  const stored: ChatMessage = {
+  const stored: ChatMessageJson = {
     message_id: id,
     room_id: room,
     user_id: user,
     message,
     message_type: messageType,
-    timestamp,
+    timestamp: rfc3339(timestamp),
   };
-  await publisher.publish(`${channelPrefix}room:${room}`, JSON.stringify(stored));
+  await publisher.publish(
+    `${channelPrefix}room:${room}`,
+    JSON.stringify({ type: 'message', payload: stored }),
+  );
   return reply.send(JSON.stringify({ message_id: id, timestamp: rfc3339(timestamp) }));
 });
 

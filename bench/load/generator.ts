@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { credentials, ServiceError } from '@grpc/grpc-js';
 import autocannon from 'autocannon';
+import Redis from 'ioredis';
 import WebSocket from 'ws';
 import { loadUserService } from '../baselines/proto-loading';
 import { callerToken } from './caller-token';
@@ -270,6 +271,8 @@ async function runFanOut(job: WebSocketFanOutJob): Promise<LoadResult> {
 async function runStreamFanOut(job: GrpcStreamFanOutJob): Promise<LoadResult> {
   let counting = false;
   let delivered = 0;
+  let total = 0;
+  let pump: (() => void) | undefined;
   const sessions: GrpcH2Session[] = [];
   const closeAll = (): void => sessions.forEach((session) => session.close());
   const counters = await Promise.all(
@@ -279,7 +282,9 @@ async function runStreamFanOut(job: GrpcStreamFanOutJob): Promise<LoadResult> {
       sessions.push(session);
       const token = await callerToken(job.callers, subscription.userId);
       const counter = new GrpcFrameCounter(() => {
+        total += 1;
         if (counting) delivered += 1;
+        pump?.();
       });
       session.serverStream(
         job.grpcPath,
@@ -291,7 +296,16 @@ async function runStreamFanOut(job: GrpcStreamFanOutJob): Promise<LoadResult> {
     }),
   );
   const senderToken = await callerToken(job.callers, job.sender);
-  const send = (seconds: number): Promise<LoadResult> =>
+  const { pushChannel } = job;
+  const push = (channel: string, seconds: number): Promise<LoadResult> =>
+    pushFrames(
+      job,
+      channel,
+      seconds,
+      () => total,
+      (next) => (pump = next),
+    );
+  const post = (seconds: number): Promise<LoadResult> =>
     runAutocannon({
       url: `${job.httpBase}/chat/rooms/${job.roomId}/messages`,
       connections: job.connections,
@@ -304,6 +318,8 @@ async function runStreamFanOut(job: GrpcStreamFanOutJob): Promise<LoadResult> {
         message_type: 'text',
       }),
     });
+  const send = (seconds: number): Promise<LoadResult> =>
+    pushChannel === undefined ? post(seconds) : push(pushChannel, seconds);
   // Streams may attach to the room's channel a little after they open.
   await new Promise((resolve) => setTimeout(resolve, 300));
   await send(Math.max(1, job.warmupSeconds));
@@ -332,6 +348,69 @@ async function runStreamFanOut(job: GrpcStreamFanOutJob): Promise<LoadResult> {
     errors: sent.errors + ended,
     deliveriesPerSecond: delivered / elapsed,
   };
+}
+
+/**
+ * PUBLISHes chat-service `message` frames on `channel` for `seconds`, closed loop on the
+ * deliveries: at most `job.connections` messages per subscriber published and not yet delivered.
+ * `setPump` receives the function to call on every delivery (it publishes what the window allows).
+ */
+function pushFrames(
+  job: GrpcStreamFanOutJob,
+  channel: string,
+  seconds: number,
+  deliveredSoFar: () => number,
+  setPump: (pump: (() => void) | undefined) => void,
+): Promise<LoadResult> {
+  const redis = new Redis({ host: '127.0.0.1', port: 6379, enableAutoPipelining: true });
+  const subscribers = job.subscriptions.length;
+  const allowance = job.connections * subscribers;
+  let published = 0;
+  let errors = 0;
+  const startedAt = Date.now();
+  const endAt = startedAt + seconds * 1000;
+  const frame = (): string =>
+    JSON.stringify({
+      type: 'message',
+      payload: {
+        message_id: randomUUID(),
+        room_id: job.roomId,
+        user_id: job.sender,
+        message: 'hello from the bench',
+        message_type: 'text',
+        timestamp: new Date().toISOString(),
+      },
+    });
+  return new Promise((resolve) => {
+    let done = false;
+    const pump = (): void => {
+      if (done) return;
+      if (Date.now() >= endAt) {
+        done = true;
+        setPump(undefined);
+        clearInterval(ticker);
+        const elapsed = (Date.now() - startedAt) / 1000;
+        void redis.quit().catch(() => undefined);
+        resolve({
+          rps: published / elapsed,
+          p50: 0,
+          p99: 0,
+          requests: published,
+          ok: published,
+          errors,
+        });
+        return;
+      }
+      while (published * subscribers - deliveredSoFar() < allowance) {
+        published += 1;
+        redis.publish(channel, frame()).catch(() => (errors += 1));
+      }
+    };
+    // Also when nothing arrives (start, or a stalled server): the end still comes on time.
+    const ticker = setInterval(pump, 10);
+    setPump(pump);
+    pump();
+  });
 }
 
 async function run(job: LoadJob): Promise<LoadResult> {

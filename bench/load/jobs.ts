@@ -59,9 +59,12 @@ export interface WebSocketFanOutJob extends TimedJob {
 }
 
 /**
- * `subscribers` members of `roomId` open the server stream `grpcPath` on `grpcTarget` (request
- * `{room_id, user_id}` serialized by the orchestrator per member, in `requests`), then
- * `connections` senders (the room's creator) POST messages to `<httpBase>/chat/rooms/<room>/messages`.
+ * The members in `subscriptions` open the server stream `grpcPath` on `grpcTarget` (request
+ * `{room_id, user_id}` serialized by the orchestrator per member), then messages reach the room:
+ * without `pushChannel`, `connections` senders (the room's creator) POST them to
+ * `<httpBase>/chat/rooms/<room>/messages`; with it, the generator PUBLISHes chat frames on that
+ * Redis channel itself (as any instance's POST would), keeping at most `connections` messages
+ * per subscriber in flight, so that only the streaming side is measured.
  * Messages delivered on all streams are counted (gRPC frames, not decoded) during the measured part.
  */
 export interface GrpcStreamFanOutJob extends TimedJob {
@@ -74,6 +77,7 @@ export interface GrpcStreamFanOutJob extends TimedJob {
   /** One per subscriber: its user id and its serialized request message (base64). */
   subscriptions: { userId: string; request: string }[];
   callers: CallerTokenSigning;
+  pushChannel?: string;
 }
 
 /** One measured run. Latencies in milliseconds; `rps` counts 2xx/OK answers only. */
