@@ -367,6 +367,8 @@ function pushFrames(
   const allowance = job.connections * subscribers;
   let published = 0;
   let errors = 0;
+  // Deliveries of earlier phases (the warm-up) do not make room in this phase's window.
+  const deliveredBefore = deliveredSoFar();
   const startedAt = Date.now();
   const endAt = startedAt + seconds * 1000;
   const frame = (): string =>
@@ -401,7 +403,7 @@ function pushFrames(
         });
         return;
       }
-      while (published * subscribers - deliveredSoFar() < allowance) {
+      while (published * subscribers - (deliveredSoFar() - deliveredBefore) < allowance) {
         published += 1;
         redis.publish(channel, frame()).catch(() => (errors += 1));
       }
