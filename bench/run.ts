@@ -5,11 +5,15 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { SignJWT } from 'jose';
 import { SERVICE_DEFINITIONS } from '../src/services';
+import { BASELINE, checkBar, SCENARIO_KEYS, ScenarioKey } from './lib/bar';
 import { createNamespace, dropNamespace, seedUsers, tableExists } from './lib/backends';
+import { chatStreamMethod, createChatRoom } from './lib/chat-stream';
 import { runLoad } from './lib/load-client';
 import {
   countLogLines,
+  cpuSeconds,
   freePort,
+  Readiness,
   rssMiB,
   ServerProcess,
   startServer,
@@ -25,9 +29,9 @@ import {
   rowsOf,
   RunRecord,
   ScenarioRow,
-  Variant,
+  Throughput,
 } from './lib/report';
-import { LoadJob } from './load/jobs';
+import { CallerTokenSigning, LoadJob } from './load/jobs';
 
 /**
  * `npm run bench`: the project against hand-written baselines, interleaved, in one run.
@@ -49,25 +53,52 @@ function numberEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   return raw ? Number(raw) : fallback;
 }
+function scenariosEnv(): ScenarioKey[] {
+  const raw = process.env.BENCH_SCENARIOS;
+  if (!raw) return [...SCENARIO_KEYS];
+  const wanted = raw.split(',').map((part) => part.trim());
+  const unknown = wanted.filter((key) => !(SCENARIO_KEYS as readonly string[]).includes(key));
+  if (unknown.length > 0) {
+    throw new Error(
+      `BENCH_SCENARIOS: unknown ${unknown.join(', ')}; known: ${SCENARIO_KEYS.join(', ')}`,
+    );
+  }
+  return wanted as ScenarioKey[];
+}
 
 const SETTINGS = {
+  scenarios: scenariosEnv(),
   durationSeconds: numberEnv('BENCH_DURATION', 5),
   firstWarmupSeconds: numberEnv('BENCH_WARMUP', 3),
   warmupSeconds: numberEnv('BENCH_REWARMUP', 1),
   connections: listEnv('BENCH_CONNECTIONS', [10, 50]),
   rounds: numberEnv('BENCH_ROUNDS', 2),
+  grpcClient: process.env.BENCH_GRPC_CLIENT === 'grpc-js' ? 'grpc-js' : 'h2',
   seedUsers: 1000,
   hotUsers: 200,
   fanOutSockets: 200,
   fanOutSenders: 4,
+  streamSubscribers: numberEnv('BENCH_STREAM_SUBSCRIBERS', 50),
+  streamSenders: numberEnv('BENCH_STREAM_SENDERS', 4),
+  streamWindow: numberEnv('BENCH_STREAM_WINDOW', 16),
   profileSeconds: numberEnv('BENCH_PROFILE_DURATION', 15),
   keepLogs: process.env.BENCH_KEEP_LOGS === '1',
-};
+} as const;
 
 const JWT_SECRET = `bench-${randomUUID()}-${randomUUID()}`;
+/** `<PREFIX>_INTERNAL_AUTH_SECRET` of every project server (production refuses the built-in one). */
+const INTERNAL_SECRET = `bench-internal-${randomUUID()}`;
+const CHAT_CALLERS: CallerTokenSigning = { secret: INTERNAL_SECRET, audience: 'chat-service' };
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 const registered = (name: string): boolean =>
   SERVICE_DEFINITIONS.some((definition) => definition.name === name);
+/** An error's message without stack frames, on one line (for a table cell or a log line). */
+const firstLines = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error))
+    .split('\n')
+    .filter((line) => !/^\s+at /.test(line) && line.trim() !== '')
+    .slice(0, 3)
+    .join(' ');
 
 interface Ports {
   userHttp: number;
@@ -88,6 +119,7 @@ function userServiceEnv(
     USER_SERVICE_GRPC_SERVER_PORT: String(ports.userGrpc),
     USER_SERVICE_LOG_LEVEL: 'info',
     USER_SERVICE_ENABLE_METRICS: 'true',
+    USER_SERVICE_INTERNAL_AUTH_SECRET: INTERNAL_SECRET,
     USER_SERVICE_PGSQL_HOST: '127.0.0.1',
     USER_SERVICE_PGSQL_USERNAME: 'postgres',
     USER_SERVICE_PGSQL_DATABASE: namespace.database,
@@ -98,8 +130,9 @@ function userServiceEnv(
   };
 }
 
+/** A gateway bearer token; admin, so that it may read any of the seeded users (caller binding). */
 async function signToken(): Promise<string> {
-  return new SignJWT({ roles: ['user'] })
+  return new SignJWT({ roles: ['admin'] })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(randomUUID())
     .setJti(randomUUID())
@@ -128,121 +161,439 @@ async function checkSameAnswer(
   return `${label}: baseline and project answers differ:\n  baseline ${JSON.stringify(baseline)}\n  project  ${JSON.stringify(project)}`;
 }
 
+/** A server measured in a scenario, and the load job that measures it. */
+interface Contender {
+  variant: string;
+  label: string;
+  server: ServerProcess;
+  job: (connections: number, warmupSeconds: number) => LoadJob;
+}
+
+/** One scenario: the project against its baselines, at each connection count. */
+interface Scenario {
+  key: ScenarioKey;
+  name: string;
+  throughput: Throughput;
+  connections: readonly number[];
+  rounds: number;
+  project?: Contender;
+  baselines: Contender[];
+  skipped?: string;
+}
+
+/**
+ * Runs a scenario interleaved: per connection count and round, every baseline and the project,
+ * each run in a fresh load-generator process, server CPU sampled around the measured part.
+ */
+async function measureScenario(scenario: Scenario, records: RunRecord[]): Promise<ScenarioRow[]> {
+  const skippedRow = (reason: string): ScenarioRow[] => [
+    {
+      key: scenario.key,
+      scenario: scenario.name,
+      baseline: scenario.baselines.map((baseline) => baseline.label).join(', ') || '–',
+      connections: 0,
+      throughput: scenario.throughput,
+      skipped: reason,
+    },
+  ];
+  if (!scenario.project) {
+    log(`SKIPPED ${scenario.name}: ${scenario.skipped}`);
+    return skippedRow(scenario.skipped ?? 'no project server');
+  }
+  const contenders = [...scenario.baselines, scenario.project];
+  const warmed = new Set<string>();
+  try {
+    for (const connections of scenario.connections) {
+      for (let round = 1; round <= scenario.rounds; round += 1) {
+        // ABBA order (odd rounds baselines first, even rounds project first): a drift of the
+        // machine during the scenario then weighs on both sides alike.
+        const order = round % 2 === 1 ? contenders : [...contenders].reverse();
+        for (const contender of order) {
+          const warmup = warmed.has(contender.variant)
+            ? SETTINGS.warmupSeconds
+            : SETTINGS.firstWarmupSeconds;
+          warmed.add(contender.variant);
+          const { result, serverCpuSeconds } = await runLoad(
+            contender.job(connections, warmup),
+            () => cpuSeconds(contender.server),
+          );
+          const throughput =
+            scenario.throughput === 'deliveries'
+              ? `${result.deliveriesPerSecond?.toFixed(0)} delivered/s, ${result.rps.toFixed(0)} sent/s`
+              : `${result.rps.toFixed(0)} rps`;
+          const cpu =
+            serverCpuSeconds !== undefined && result.ok > 0
+              ? `, CPU ${((serverCpuSeconds / result.ok) * 1e6).toFixed(0)} µs/ok`
+              : '';
+          log(
+            `${scenario.name} c=${connections} round ${round} ${contender.label}: ${throughput}, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms${cpu}, errors ${result.errors}`,
+          );
+          records.push({
+            scenario: scenario.name,
+            variant: contender.variant,
+            connections,
+            round,
+            result,
+            serverCpuSeconds,
+          });
+        }
+      }
+    }
+  } catch (error) {
+    const reason = `failed: ${firstLines(error)}`;
+    log(`${scenario.name} ${reason}`);
+    return skippedRow(reason);
+  }
+  return rowsOf(
+    scenario.key,
+    scenario.name,
+    scenario.baselines.map((baseline) => ({ id: baseline.variant, label: baseline.label })),
+    scenario.throughput,
+    records,
+    [...scenario.connections],
+  );
+}
+
 async function main(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
   if (process.argv.includes('--profile')) return profile();
   const startedAt = Date.now();
+  const selected = new Set<ScenarioKey>(SETTINGS.scenarios);
+  const wants = (...keys: ScenarioKey[]): boolean => keys.some((key) => selected.has(key));
   const logDirectory = mkdtempSync(join(tmpdir(), 'bench-logs-'));
   const namespace = await createNamespace();
   log(
-    `database ${namespace.database}, Redis prefix ${namespace.redisPrefix}, exchange ${namespace.exchange}`,
+    `scenarios ${[...selected].join(', ')}; database ${namespace.database}, Redis prefix ${namespace.redisPrefix}, exchange ${namespace.exchange}`,
   );
   const servers: ServerProcess[] = [];
   const notes: string[] = [];
+  const start = async (
+    name: string,
+    script: string,
+    env: NodeJS.ProcessEnv,
+    readiness: Readiness,
+  ): Promise<ServerProcess> => {
+    const server = await startServer({ name, script, env, readiness, logDirectory });
+    servers.push(server);
+    return server;
+  };
+  const baselineEnv = (port: number, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    ...process.env,
+    NODE_ENV: 'production',
+    BENCH_PORT: String(port),
+    BENCH_PG_DATABASE: namespace.database,
+    BENCH_REDIS_PREFIX: `${namespace.redisPrefix}baseline:`,
+    ...extra,
+  });
+  /** A baseline HTTP server (readiness on `/_healthz/readiness`) and its base URL. */
+  const startHttpBaseline = async (
+    name: string,
+    script: string,
+    extra: NodeJS.ProcessEnv = {},
+  ): Promise<{ server: ServerProcess; url: string }> => {
+    const port = await freePort();
+    const server = await start(name, join(BASELINES, script), baselineEnv(port, extra), {
+      httpUrl: `http://127.0.0.1:${port}/_healthz/readiness`,
+    });
+    return { server, url: `http://127.0.0.1:${port}` };
+  };
+  const timed = (connections: number, warmupSeconds: number) => ({
+    connections,
+    durationSeconds: SETTINGS.durationSeconds,
+    warmupSeconds,
+  });
+
   try {
+    const scenarios: Scenario[] = [];
+    const mismatches: (string | undefined)[] = [];
     const ports: Ports = { userHttp: await freePort(), userGrpc: await freePort() };
-    const userService = await startServer({
-      name: 'project user-service',
-      script: MAIN,
-      env: userServiceEnv(namespace, ports),
-      readiness: { httpUrl: `http://127.0.0.1:${ports.userHttp}/_healthz/readiness` },
-      logDirectory,
-    });
-    servers.push(userService);
-    const ids = await seedUsers(namespace, SETTINGS.seedUsers);
-    const hotIds = ids.slice(0, SETTINGS.hotUsers);
-    const outbox = (await tableExists(namespace, 'user_outbox')) ? 'user_outbox' : '';
-    notes.push(
-      outbox
-        ? 'user-service writes an outbox row per create; the POST baseline does too (no relay).'
-        : 'user-service has no outbox table at run time; the POST baseline writes none.',
-    );
-
-    const baselineEnv = (port: number, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-      ...process.env,
-      NODE_ENV: 'production',
-      BENCH_PORT: String(port),
-      BENCH_PG_DATABASE: namespace.database,
-      BENCH_REDIS_PREFIX: `${namespace.redisPrefix}baseline:`,
-      ...extra,
-    });
-    const baselineHttpPort = await freePort();
-    const baselineHttp = await startServer({
-      name: 'baseline http (fastify+ioredis+pg)',
-      script: join(BASELINES, 'http-server.js'),
-      env: baselineEnv(baselineHttpPort, { BENCH_OUTBOX_TABLE: outbox }),
-      readiness: { httpUrl: `http://127.0.0.1:${baselineHttpPort}/_healthz/readiness` },
-      logDirectory,
-    });
-    servers.push(baselineHttp);
-    const baselineGrpcPort = await freePort();
-    const baselineGrpc = await startServer({
-      name: 'baseline grpc (grpc-js)',
-      script: join(BASELINES, 'grpc-server.js'),
-      env: baselineEnv(baselineGrpcPort),
-      readiness: { tcpPort: baselineGrpcPort },
-      logDirectory,
-    });
-    servers.push(baselineGrpc);
-
-    let gateways: { baselineUrl: string; projectUrl: string; token: string } | undefined;
-    if (registered('api-gateway')) {
-      const gatewayPort = await freePort();
-      const nowhere = await freePort();
-      const projectGateway = await startServer({
-        name: 'project api-gateway',
-        script: MAIN,
-        env: {
-          ...process.env,
-          NODE_ENV: 'production',
-          SERVICES: 'api-gateway',
-          API_GATEWAY_SERVER_HOST: '127.0.0.1',
-          API_GATEWAY_SERVER_PORT: String(gatewayPort),
-          API_GATEWAY_LOG_LEVEL: 'info',
-          API_GATEWAY_ENABLE_METRICS: 'true',
-          API_GATEWAY_RESOLVER_ENDPOINTS: `user-service=127.0.0.1:${ports.userGrpc},notification-service=127.0.0.1:${nowhere},chat-service=127.0.0.1:${nowhere}`,
-          API_GATEWAY_RESOLVER_HTTP_ENDPOINTS: `chat-service=127.0.0.1:${nowhere}`,
-          API_GATEWAY_CACHE_HOST: '127.0.0.1',
-          API_GATEWAY_CACHE_KEY_PREFIX: `${namespace.redisPrefix}project-gateway:`,
-          API_GATEWAY_AUTH_JWT_SECRET: JWT_SECRET,
-          API_GATEWAY_RATE_LIMIT_REQUESTS: '1000000000',
-          API_GATEWAY_RATE_LIMIT_WINDOW: '1m',
-        },
-        readiness: { httpUrl: `http://127.0.0.1:${gatewayPort}/_healthz/liveness` },
-        logDirectory,
+    let userService: ServerProcess | undefined;
+    let hotIds: string[] = [];
+    if (wants('get', 'grpc', 'post', 'gateway')) {
+      userService = await start('project user-service', MAIN, userServiceEnv(namespace, ports), {
+        httpUrl: `http://127.0.0.1:${ports.userHttp}/_healthz/readiness`,
       });
-      servers.push(projectGateway);
-      const baselineGatewayPort = await freePort();
-      servers.push(
-        await startServer({
-          name: 'baseline gateway (fastify+jose+grpc-js)',
-          script: join(BASELINES, 'gateway-server.js'),
-          env: baselineEnv(baselineGatewayPort, {
-            BENCH_REDIS_PREFIX: `${namespace.redisPrefix}baseline-gateway:`,
-            BENCH_JWT_SECRET: JWT_SECRET,
-            BENCH_BACKEND_TARGET: `127.0.0.1:${ports.userGrpc}`,
-          }),
-          readiness: { httpUrl: `http://127.0.0.1:${baselineGatewayPort}/_healthz/readiness` },
-          logDirectory,
-        }),
+      hotIds = (await seedUsers(namespace, SETTINGS.seedUsers)).slice(0, SETTINGS.hotUsers);
+    }
+    const projectHttpUrl = `http://127.0.0.1:${ports.userHttp}`;
+    const httpGet = (
+      variant: string,
+      label: string,
+      server: ServerProcess,
+      baseUrl: string,
+      pathPrefix = '/users/',
+      headers?: Record<string, string>,
+    ): Contender => ({
+      variant,
+      label,
+      server,
+      job: (connections, warmupSeconds) => ({
+        kind: 'http-get',
+        baseUrl,
+        pathPrefix,
+        ids: hotIds,
+        headers,
+        ...timed(connections, warmupSeconds),
+      }),
+    });
+
+    let fastifyObserved: { server: ServerProcess; url: string } | undefined;
+    if (userService && wants('get', 'post')) {
+      const outbox =
+        wants('post') && (await tableExists(namespace, 'user_outbox')) ? 'user_outbox' : '';
+      if (wants('post'))
+        notes.push(
+          outbox
+            ? 'user-service writes an outbox row per create; the POST baseline does too (no relay).'
+            : 'user-service has no outbox table at run time; the POST baseline writes none.',
+        );
+      fastifyObserved = await startHttpBaseline(
+        'baseline fastify (logs + metrics)',
+        'http-server.js',
+        { BENCH_OUTBOX_TABLE: outbox },
       );
-      gateways = {
-        baselineUrl: `http://127.0.0.1:${baselineGatewayPort}`,
-        projectUrl: `http://127.0.0.1:${gatewayPort}`,
-        token: await signToken(),
-      };
     }
 
-    let chatUrl: string | undefined;
+    if (userService && wants('get') && fastifyObserved) {
+      const fastifyBare = await startHttpBaseline('baseline fastify (bare)', 'http-server.js', {
+        BENCH_OBSERVABILITY: 'off',
+      });
+      const nest = await startHttpBaseline('baseline nest (stock)', 'nest-server.js');
+      const path = `/users/${hotIds[0]}`;
+      mismatches.push(
+        await checkSameAnswer(
+          'GET /users/{id}',
+          `${fastifyObserved.url}${path}`,
+          `${projectHttpUrl}${path}`,
+        ),
+        await checkSameAnswer(
+          'GET /users/{id} (stock Nest)',
+          `${nest.url}${path}`,
+          `${projectHttpUrl}${path}`,
+        ),
+        await checkSameAnswer(
+          'GET /users/{id} (bare)',
+          `${fastifyBare.url}${path}`,
+          `${projectHttpUrl}${path}`,
+        ),
+      );
+      scenarios.push({
+        key: 'get',
+        name: 'cached GET /users/{id} (HTTP)',
+        throughput: 'rps',
+        connections: SETTINGS.connections,
+        rounds: SETTINGS.rounds,
+        project: httpGet('project', 'project', userService, projectHttpUrl),
+        baselines: [
+          httpGet(BASELINE.nest, 'stock Nest + platform-fastify', nest.server, nest.url),
+          httpGet(
+            BASELINE.fastifyObserved,
+            'plain Fastify (logs + metrics)',
+            fastifyObserved.server,
+            fastifyObserved.url,
+          ),
+          httpGet(
+            BASELINE.fastifyBare,
+            'plain Fastify (bare)',
+            fastifyBare.server,
+            fastifyBare.url,
+          ),
+        ],
+      });
+    }
+
+    if (userService && wants('grpc')) {
+      const grpcContender = async (
+        variant: string,
+        label: string,
+        observability: 'on' | 'off',
+      ): Promise<Contender> => {
+        const port = await freePort();
+        const server = await start(
+          `baseline grpc-js (${observability === 'on' ? 'logs + metrics' : 'bare'})`,
+          join(BASELINES, 'grpc-server.js'),
+          baselineEnv(port, { BENCH_OBSERVABILITY: observability }),
+          { tcpPort: port },
+        );
+        return grpcGet(variant, label, server, port);
+      };
+      const grpcGet = (
+        variant: string,
+        label: string,
+        server: ServerProcess,
+        port: number,
+      ): Contender => ({
+        variant,
+        label,
+        server,
+        job: (connections, warmupSeconds) => ({
+          kind: 'grpc-get',
+          target: `127.0.0.1:${port}`,
+          ids: hotIds,
+          client: SETTINGS.grpcClient,
+          ...timed(connections, warmupSeconds),
+        }),
+      });
+      scenarios.push({
+        key: 'grpc',
+        name: `UserService/GetUser (gRPC, ${SETTINGS.grpcClient} client)`,
+        throughput: 'rps',
+        connections: SETTINGS.connections,
+        rounds: SETTINGS.rounds,
+        project: grpcGet('project', 'project', userService, ports.userGrpc),
+        baselines: [
+          await grpcContender(BASELINE.grpcObserved, 'plain grpc-js (logs + metrics)', 'on'),
+          await grpcContender(BASELINE.grpcBare, 'plain grpc-js (bare)', 'off'),
+        ],
+      });
+    }
+
+    if (userService && wants('post') && fastifyObserved) {
+      const create = (
+        variant: string,
+        label: string,
+        server: ServerProcess,
+        baseUrl: string,
+      ): Contender => ({
+        variant,
+        label,
+        server,
+        job: (connections, warmupSeconds) => ({
+          kind: 'http-create',
+          baseUrl,
+          ...timed(connections, warmupSeconds),
+        }),
+      });
+      scenarios.push({
+        key: 'post',
+        name: 'POST /users (DB write + outbox)',
+        throughput: 'rps',
+        connections: SETTINGS.connections,
+        rounds: SETTINGS.rounds,
+        project: create('project', 'project', userService, projectHttpUrl),
+        baselines: [
+          create(
+            BASELINE.fastifyObserved,
+            'plain Fastify (logs + metrics)',
+            fastifyObserved.server,
+            fastifyObserved.url,
+          ),
+        ],
+      });
+    }
+
+    if (userService && wants('gateway')) {
+      const name = 'gateway GET /api/v1/users/{id} (JWT + rate limit + deny-list + proxy)';
+      if (!registered('api-gateway')) {
+        scenarios.push({
+          key: 'gateway',
+          name,
+          throughput: 'rps',
+          connections: SETTINGS.connections,
+          rounds: SETTINGS.rounds,
+          baselines: [],
+          skipped: 'api-gateway is not registered in src/services.ts',
+        });
+      } else {
+        const gatewayPort = await freePort();
+        const nowhere = await freePort();
+        const projectGateway = await start(
+          'project api-gateway',
+          MAIN,
+          {
+            ...process.env,
+            NODE_ENV: 'production',
+            SERVICES: 'api-gateway',
+            API_GATEWAY_SERVER_HOST: '127.0.0.1',
+            API_GATEWAY_SERVER_PORT: String(gatewayPort),
+            API_GATEWAY_LOG_LEVEL: 'info',
+            API_GATEWAY_ENABLE_METRICS: 'true',
+            API_GATEWAY_INTERNAL_AUTH_SECRET: INTERNAL_SECRET,
+            API_GATEWAY_RESOLVER_ENDPOINTS: `user-service=127.0.0.1:${ports.userGrpc},notification-service=127.0.0.1:${nowhere},chat-service=127.0.0.1:${nowhere}`,
+            API_GATEWAY_RESOLVER_HTTP_ENDPOINTS: `chat-service=127.0.0.1:${nowhere}`,
+            API_GATEWAY_CACHE_HOST: '127.0.0.1',
+            API_GATEWAY_CACHE_KEY_PREFIX: `${namespace.redisPrefix}project-gateway:`,
+            API_GATEWAY_AUTH_JWT_SECRET: JWT_SECRET,
+            API_GATEWAY_RATE_LIMIT_REQUESTS: '1000000000',
+            API_GATEWAY_RATE_LIMIT_WINDOW: '1m',
+          },
+          { httpUrl: `http://127.0.0.1:${gatewayPort}/_healthz/liveness` },
+        );
+        const gatewayEnv = (checks: 'on' | 'off'): NodeJS.ProcessEnv => ({
+          BENCH_REDIS_PREFIX: `${namespace.redisPrefix}baseline-gateway:`,
+          BENCH_JWT_SECRET: JWT_SECRET,
+          BENCH_BACKEND_TARGET: `127.0.0.1:${ports.userGrpc}`,
+          BENCH_GATEWAY_CHECKS: checks,
+          BENCH_OBSERVABILITY: checks,
+        });
+        const checked = await startHttpBaseline(
+          'baseline gateway (rate limit + deny-list, logs + metrics)',
+          'gateway-server.js',
+          gatewayEnv('on'),
+        );
+        const bare = await startHttpBaseline(
+          'baseline gateway (JWT + forward only, bare)',
+          'gateway-server.js',
+          gatewayEnv('off'),
+        );
+        const token = await signToken();
+        const headers = { authorization: `Bearer ${token}` };
+        const projectUrl = `http://127.0.0.1:${gatewayPort}`;
+        const path = `/api/v1/users/${hotIds[0]}`;
+        mismatches.push(
+          await checkSameAnswer(
+            'gateway GET /api/v1/users/{id}',
+            `${checked.url}${path}`,
+            `${projectUrl}${path}`,
+            headers,
+          ),
+          await checkSameAnswer(
+            'gateway GET /api/v1/users/{id} (bare)',
+            `${bare.url}${path}`,
+            `${projectUrl}${path}`,
+            headers,
+          ),
+        );
+        const prefix = '/api/v1/users/';
+        scenarios.push({
+          key: 'gateway',
+          name,
+          throughput: 'rps',
+          connections: SETTINGS.connections,
+          rounds: SETTINGS.rounds,
+          project: httpGet('project', 'project', projectGateway, projectUrl, prefix, headers),
+          baselines: [
+            httpGet(
+              BASELINE.gatewayObserved,
+              'plain gateway, rate limit + deny-list (logs + metrics)',
+              checked.server,
+              checked.url,
+              prefix,
+              headers,
+            ),
+            httpGet(
+              BASELINE.gatewayBare,
+              'plain gateway, JWT + forward only (bare)',
+              bare.server,
+              bare.url,
+              prefix,
+              headers,
+            ),
+          ],
+        });
+      }
+    }
+
+    let chat: { server: ServerProcess; url: string; grpcPort: number } | undefined;
     let chatProblem = 'chat-service is not registered in src/services.ts';
-    if (registered('chat-service')) {
+    if (wants('ws', 'stream', 'stream-push') && registered('chat-service')) {
       try {
         const chatHttp = await freePort();
         const chatGrpc = await freePort();
-        const chat = await startServer({
-          name: 'project chat-service',
-          script: MAIN,
-          env: {
+        const server = await start(
+          'project chat-service',
+          MAIN,
+          {
             ...process.env,
             NODE_ENV: 'production',
             SERVICES: 'chat-service',
@@ -251,6 +602,8 @@ async function main(): Promise<void> {
             CHAT_SERVICE_GRPC_SERVER_HOST: '127.0.0.1',
             CHAT_SERVICE_GRPC_SERVER_PORT: String(chatGrpc),
             CHAT_SERVICE_LOG_LEVEL: 'info',
+            CHAT_SERVICE_ENABLE_METRICS: 'true',
+            CHAT_SERVICE_INTERNAL_AUTH_SECRET: INTERNAL_SECRET,
             CHAT_SERVICE_PGSQL_HOST: '127.0.0.1',
             CHAT_SERVICE_PGSQL_USERNAME: 'postgres',
             CHAT_SERVICE_PGSQL_DATABASE: namespace.database,
@@ -259,149 +612,62 @@ async function main(): Promise<void> {
             CHAT_SERVICE_REALTIME_HOST: '127.0.0.1',
             CHAT_SERVICE_REALTIME_CHANNEL_PREFIX: `${namespace.redisPrefix}chat-realtime:`,
           },
-          readiness: { httpUrl: `http://127.0.0.1:${chatHttp}/_healthz/readiness` },
-          logDirectory,
-        });
-        servers.push(chat);
-        chatUrl = `http://127.0.0.1:${chatHttp}`;
+          { httpUrl: `http://127.0.0.1:${chatHttp}/_healthz/readiness` },
+        );
+        chat = { server, url: `http://127.0.0.1:${chatHttp}`, grpcPort: chatGrpc };
       } catch (error) {
-        chatProblem = `chat-service did not start: ${error instanceof Error ? error.message.split('\n').slice(0, 2).join(' ') : String(error)}`;
+        chatProblem = `chat-service did not start: ${firstLines(error)}`;
       }
     }
 
-    const projectHttpUrl = `http://127.0.0.1:${ports.userHttp}`;
-    const baselineHttpUrl = `http://127.0.0.1:${baselineHttpPort}`;
-    const mismatches = [
-      await checkSameAnswer(
-        'GET /users/{id}',
-        `${baselineHttpUrl}/users/${hotIds[0]}`,
-        `${projectHttpUrl}/users/${hotIds[0]}`,
-      ),
-      gateways &&
-        (await checkSameAnswer(
-          'gateway GET /api/v1/users/{id}',
-          `${gateways.baselineUrl}/api/v1/users/${hotIds[0]}`,
-          `${gateways.projectUrl}/api/v1/users/${hotIds[0]}`,
-          {
-            authorization: `Bearer ${gateways.token}`,
-          },
-        )),
-    ].filter((mismatch): mismatch is string => typeof mismatch === 'string');
-    for (const mismatch of mismatches) log(mismatch);
-    notes.push(...mismatches);
+    if (wants('ws')) {
+      const name = `WebSocket fan-out (${SETTINGS.fanOutSockets} sockets, chat-service)`;
+      scenarios.push({
+        key: 'ws',
+        name,
+        throughput: 'deliveries',
+        connections: [SETTINGS.fanOutSenders],
+        rounds: 1,
+        baselines: [],
+        skipped: chatProblem,
+        project: chat && {
+          variant: 'project',
+          label: 'project',
+          server: chat.server,
+          job: (connections, warmupSeconds) => ({
+            kind: 'ws-fanout',
+            baseUrl: chat?.url ?? '',
+            sockets: SETTINGS.fanOutSockets,
+            callers: CHAT_CALLERS,
+            ...timed(connections, warmupSeconds),
+          }),
+        },
+      });
+    }
 
-    type JobFor = (variant: Variant, connections: number, warmupSeconds: number) => LoadJob;
-    const timed = (connections: number, warmupSeconds: number) => ({
-      connections,
-      durationSeconds: SETTINGS.durationSeconds,
-      warmupSeconds,
-    });
-    const scenarios: { name: string; job?: JobFor; skipped?: string }[] = [
-      {
-        name: 'cached GET /users/{id} (HTTP)',
-        job: (variant, connections, warmupSeconds) => ({
-          kind: 'http-get',
-          baseUrl: variant === 'project' ? projectHttpUrl : baselineHttpUrl,
-          pathPrefix: '/users/',
-          ids: hotIds,
-          ...timed(connections, warmupSeconds),
-        }),
-      },
-      {
-        name: 'UserService/GetUser (gRPC)',
-        job: (variant, connections, warmupSeconds) => ({
-          kind: 'grpc-get',
-          target: `127.0.0.1:${variant === 'project' ? ports.userGrpc : baselineGrpcPort}`,
-          ids: hotIds,
-          ...timed(connections, warmupSeconds),
-        }),
-      },
-      {
-        name: 'POST /users (DB write + outbox)',
-        job: (variant, connections, warmupSeconds) => ({
-          kind: 'http-create',
-          baseUrl: variant === 'project' ? projectHttpUrl : baselineHttpUrl,
-          ...timed(connections, warmupSeconds),
-        }),
-      },
-      gateways
-        ? {
-            name: 'gateway GET /api/v1/users/{id} (JWT + rate limit + proxy)',
-            job: (variant, connections, warmupSeconds) => ({
-              kind: 'http-get',
-              baseUrl: variant === 'project' ? gateways.projectUrl : gateways.baselineUrl,
-              pathPrefix: '/api/v1/users/',
-              ids: hotIds,
-              headers: { authorization: `Bearer ${gateways.token}` },
-              ...timed(connections, warmupSeconds),
-            }),
-          }
-        : {
-            name: 'gateway GET /api/v1/users/{id} (JWT + rate limit + proxy)',
-            skipped: 'api-gateway is not registered in src/services.ts',
-          },
-    ];
+    const streamKeys = SETTINGS.scenarios.filter(
+      (key): key is StreamKey => key === 'stream' || key === 'stream-push',
+    );
+    if (streamKeys.length > 0) {
+      scenarios.push(...(await streamScenarios(streamKeys, chat, chatProblem, namespace, start)));
+    }
+
+    const problems = mismatches.filter(
+      (mismatch): mismatch is string => typeof mismatch === 'string',
+    );
+    for (const problem of problems) log(problem);
+    notes.push(...problems);
 
     const records: RunRecord[] = [];
     const rows: ScenarioRow[] = [];
-    for (const scenario of scenarios) {
-      if (!scenario.job) {
-        log(`SKIPPED ${scenario.name}: ${scenario.skipped}`);
-        rows.push({ scenario: scenario.name, connections: 0, skipped: scenario.skipped });
-        continue;
-      }
-      const warmed = new Set<Variant>();
-      for (const connections of SETTINGS.connections) {
-        for (let round = 1; round <= SETTINGS.rounds; round += 1) {
-          for (const variant of ['baseline', 'project'] as const) {
-            const warmup = warmed.has(variant)
-              ? SETTINGS.warmupSeconds
-              : SETTINGS.firstWarmupSeconds;
-            warmed.add(variant);
-            const result = await runLoad(scenario.job(variant, connections, warmup));
-            log(
-              `${scenario.name} c=${connections} round ${round} ${variant}: ${result.rps.toFixed(0)} rps, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, errors ${result.errors}`,
-            );
-            records.push({ scenario: scenario.name, variant, connections, round, result });
-          }
-        }
-      }
-      rows.push(...rowsOf(scenario.name, records, SETTINGS.connections));
-    }
+    for (const scenario of scenarios) rows.push(...(await measureScenario(scenario, records)));
 
-    const fanOutName = `WebSocket fan-out (${SETTINGS.fanOutSockets} sockets, chat-service)`;
-    if (chatUrl) {
-      try {
-        const result = await runLoad({
-          kind: 'ws-fanout',
-          baseUrl: chatUrl,
-          sockets: SETTINGS.fanOutSockets,
-          connections: SETTINGS.fanOutSenders,
-          durationSeconds: SETTINGS.durationSeconds,
-          warmupSeconds: SETTINGS.warmupSeconds,
-        });
-        log(
-          `${fanOutName}: ${result.deliveriesPerSecond?.toFixed(0)} deliveries/s (${result.rps.toFixed(0)} messages/s sent)`,
-        );
-        records.push({
-          scenario: fanOutName,
-          variant: 'project',
-          connections: SETTINGS.fanOutSenders,
-          round: 1,
-          result,
-        });
-        rows.push(...rowsOf(fanOutName, records, [SETTINGS.fanOutSenders]));
-      } catch (error) {
-        const reason = `failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
-        log(`${fanOutName} ${reason}`);
-        rows.push({ scenario: fanOutName, connections: 0, skipped: reason });
-      }
-    } else {
-      log(`SKIPPED ${fanOutName}: ${chatProblem}`);
-      rows.push({ scenario: fanOutName, connections: 0, skipped: chatProblem });
-    }
-
-    const metricsText = await (await fetch(`${projectHttpUrl}/metrics`)).text();
+    const projectMetricsUrl = userService
+      ? `${projectHttpUrl}/metrics`
+      : chat && `${chat.url}/metrics`;
+    const metricsText = projectMetricsUrl
+      ? await (await fetch(projectMetricsUrl)).text().catch(() => '')
+      : '';
     const metricsOn = /toolkit_requests_total\{[^}]*\} [1-9]/.test(metricsText);
     const facts: ProcessFacts[] = servers.map((server) => ({
       name: server.name,
@@ -414,7 +680,7 @@ async function main(): Promise<void> {
       (server, index) => (facts[index].logLines = countLogLines(server, SETTINGS.keepLogs)),
     );
 
-    const goals = checkGoals(rows, facts, metricsOn);
+    const goals = [...checkBar(rows), observabilityGoal(facts, metricsOn)];
     const elapsedSeconds = (Date.now() - startedAt) / 1000;
     const output = [
       `## Bench ${new Date().toISOString()} (${SETTINGS.rounds} interleaved rounds × ${SETTINGS.durationSeconds} s per run; node ${process.version})`,
@@ -441,69 +707,136 @@ async function main(): Promise<void> {
   }
 }
 
-function checkGoals(rows: ScenarioRow[], facts: ProcessFacts[], metricsOn: boolean): GoalCheck[] {
-  const goals: GoalCheck[] = [];
-  const find = (prefix: string) =>
-    rows.filter((row) => row.scenario.startsWith(prefix) && !row.skipped);
-  const fixed = (value: number | undefined) => (value === undefined ? '–' : value.toFixed(2));
-  for (const row of find('cached GET')) {
-    goals.push({
-      goal: 'cached GET: rps ≥ 0.85× plain Fastify',
-      connections: row.connections,
-      measured: `${fixed(row.rpsRatio)}×`,
-      met: (row.rpsRatio ?? 0) >= 0.85,
-    });
-    goals.push({
-      goal: 'cached GET: p99 ≤ 1.3× plain Fastify',
-      connections: row.connections,
-      measured: `${fixed(row.p99Ratio)}×`,
-      met: (row.p99Ratio ?? Infinity) <= 1.3,
-    });
+type StreamKey = 'stream' | 'stream-push';
+
+/**
+ * Server-stream throughput: SETTINGS.streamSubscribers members hold chat-service's
+ * `StreamMessages` open over gRPC while messages reach the room, against the hand-written grpc-js
+ * baseline doing the same work. `stream`: SETTINGS.streamSenders closed-loop senders POST them
+ * (end to end: the POST path is part of the work); `stream-push`: the generator PUBLISHes the
+ * chat frames on the room's Redis channel itself, at most SETTINGS.streamWindow per subscriber
+ * in flight (the streaming side alone). Skipped (with the reason) while the proto has no such
+ * method or chat-service did not start. One room and one baseline server serve both.
+ */
+async function streamScenarios(
+  keys: StreamKey[],
+  chat: { server: ServerProcess; url: string; grpcPort: number } | undefined,
+  chatProblem: string,
+  namespace: { database: string; redisPrefix: string },
+  start: (
+    name: string,
+    script: string,
+    env: NodeJS.ProcessEnv,
+    readiness: Readiness,
+  ) => Promise<ServerProcess>,
+): Promise<Scenario[]> {
+  const subscribers = `${SETTINGS.streamSubscribers} subscribers`;
+  const bases = keys.map((key) => ({
+    key,
+    name:
+      key === 'stream'
+        ? `server stream StreamMessages (${subscribers}, ${SETTINGS.streamSenders} POST senders)`
+        : `server stream StreamMessages (${subscribers}, frames pushed to Redis, window ${SETTINGS.streamWindow})`,
+    throughput: 'deliveries' as const,
+    connections: [key === 'stream' ? SETTINGS.streamSenders : SETTINGS.streamWindow],
+    rounds: SETTINGS.rounds,
+    baselines: [],
+  }));
+  const skipAll = (reason: string): Scenario[] =>
+    bases.map((base) => ({ ...base, skipped: reason }));
+  const method = chatStreamMethod();
+  if (typeof method === 'string') return skipAll(method);
+  if (!chat) return skipAll(chatProblem);
+  const sender = randomUUID();
+  const members = Array.from({ length: SETTINGS.streamSubscribers }, () => randomUUID());
+  let roomId: string;
+  try {
+    roomId = await createChatRoom(chat.url, sender, members, CHAT_CALLERS);
+  } catch (error) {
+    return skipAll(`creating the room failed: ${firstLines(error)}`);
   }
-  for (const row of find('UserService/GetUser')) {
-    goals.push({
-      goal: 'gRPC GetUser: rps ≥ 0.9× plain grpc-js',
-      connections: row.connections,
-      measured: `${fixed(row.rpsRatio)}×`,
-      met: (row.rpsRatio ?? 0) >= 0.9,
-    });
+  const httpPort = await freePort();
+  const grpcPort = await freePort();
+  const baselinePrefix = `${namespace.redisPrefix}baseline-chat:`;
+  let baseline: ServerProcess;
+  try {
+    baseline = await start(
+      'baseline chat stream (grpc-js + fastify, logs + metrics)',
+      join(BASELINES, 'chat-stream-server.js'),
+      {
+        ...process.env,
+        NODE_ENV: 'production',
+        BENCH_PORT: String(httpPort),
+        BENCH_GRPC_PORT: String(grpcPort),
+        BENCH_PG_DATABASE: namespace.database,
+        BENCH_REDIS_PREFIX: baselinePrefix,
+        BENCH_INTERNAL_SECRET: CHAT_CALLERS.secret,
+        BENCH_INTERNAL_AUDIENCE: CHAT_CALLERS.audience,
+      },
+      { httpUrl: `http://127.0.0.1:${httpPort}/_healthz/readiness` },
+    );
+  } catch (error) {
+    return skipAll(`the baseline did not start: ${firstLines(error)}`);
   }
-  const direct = find('cached GET');
-  for (const row of find('gateway')) {
-    const backend = direct.find((candidate) => candidate.connections === row.connections)?.project
-      ?.rps;
-    const hop = backend && row.project ? row.project.rps / backend : undefined;
-    goals.push({
-      goal: 'gateway hop: rps ≥ 0.5× direct backend (project GET /users/{id})',
-      connections: row.connections,
-      measured: `${fixed(hop)}×`,
-      met: (hop ?? 0) >= 0.5,
-    });
-    goals.push({
-      goal: 'gateway: rps ≥ 0.85× plain gateway',
-      connections: row.connections,
-      measured: `${fixed(row.rpsRatio)}×`,
-      met: (row.rpsRatio ?? 0) >= 0.85,
-    });
-  }
-  if (find('gateway').length === 0)
-    goals.push({
-      goal: 'gateway goals',
-      measured: 'skipped: api-gateway not registered',
-      met: false,
-    });
-  const projectLogged = facts
-    .filter((fact) => fact.name.startsWith('project'))
-    .every((fact) => fact.logLines > 0);
-  goals.push({
-    goal: 'logging at info and metrics on during measurement',
-    measured: `project log lines ${facts
-      .filter((fact) => fact.name.startsWith('project'))
-      .map((fact) => fact.logLines)
-      .join(', ')}; toolkit_requests_total ${metricsOn ? 'counting' : 'NOT counting'}`,
-    met: projectLogged && metricsOn,
+  const subscriptions = members.map((userId) => ({
+    userId,
+    request: method.serialize({ room_id: roomId, user_id: userId }).toString('base64'),
+  }));
+  const contender = (
+    key: StreamKey,
+    variant: string,
+    label: string,
+    server: ServerProcess,
+    target: { httpBase: string; grpcTarget: string; channelPrefix: string },
+  ): Contender => ({
+    variant,
+    label,
+    server,
+    job: (connections, warmupSeconds) => ({
+      kind: 'grpc-stream-fanout',
+      httpBase: target.httpBase,
+      grpcTarget: target.grpcTarget,
+      grpcPath: method.path,
+      roomId,
+      sender,
+      subscriptions,
+      callers: CHAT_CALLERS,
+      pushChannel: key === 'stream-push' ? `${target.channelPrefix}room:${roomId}` : undefined,
+      ...{ connections, durationSeconds: SETTINGS.durationSeconds, warmupSeconds },
+    }),
   });
-  return goals;
+  const project = {
+    httpBase: chat.url,
+    grpcTarget: `127.0.0.1:${chat.grpcPort}`,
+    channelPrefix: `${namespace.redisPrefix}chat-realtime:`,
+  };
+  const plain = {
+    httpBase: `http://127.0.0.1:${httpPort}`,
+    grpcTarget: `127.0.0.1:${grpcPort}`,
+    channelPrefix: baselinePrefix,
+  };
+  return bases.map((base) => ({
+    ...base,
+    project: contender(base.key, 'project', 'project', chat.server, project),
+    baselines: [
+      contender(
+        base.key,
+        BASELINE.streamObserved,
+        'plain grpc-js server stream (logs + metrics)',
+        baseline,
+        plain,
+      ),
+    ],
+  }));
+}
+
+function observabilityGoal(facts: ProcessFacts[], metricsOn: boolean): GoalCheck {
+  const project = facts.filter((fact) => fact.name.startsWith('project'));
+  return {
+    goal: 'project measured with its middlewares on: access log at info and metrics counting',
+    measured: `project log lines ${project.map((fact) => fact.logLines).join(', ')}; toolkit_requests_total ${metricsOn ? 'counting' : 'NOT counting'}`,
+    met: project.length > 0 && project.every((fact) => fact.logLines > 0) && metricsOn,
+  };
 }
 
 /** user-service under --cpu-prof, one fresh process per phase (cached GET, then gRPC GetUser). */
@@ -529,6 +862,7 @@ async function profile(): Promise<void> {
         kind: 'grpc-get',
         target: `127.0.0.1:${ports.userGrpc}`,
         ids,
+        client: SETTINGS.grpcClient,
         connections: 50,
         durationSeconds: SETTINGS.profileSeconds,
         warmupSeconds: 2,
@@ -552,7 +886,7 @@ async function profile(): Promise<void> {
         logDirectory,
       });
       const ids = (await seedUsers(namespace, SETTINGS.seedUsers)).slice(0, SETTINGS.hotUsers);
-      const result = await runLoad(phase.job(ports, ids));
+      const { result } = await runLoad(phase.job(ports, ids));
       log(`profiled ${phase.name}: ${result.rps.toFixed(0)} rps, p99 ${result.p99.toFixed(2)} ms`);
       await stopServer(server, 30_000);
     } finally {

@@ -1,7 +1,9 @@
+// First: it starts tracing before the modules it instruments load (and reads .env).
+import { tracing } from './tracing';
 import 'reflect-metadata';
-import { config as loadDotenv } from 'dotenv';
 import { PLUGIN_KINDS } from './plugins';
 import { StartupError } from './toolkit/config';
+import { TRACING_VARIABLES } from './toolkit/tracing';
 import {
   bootstrapService,
   describeServices,
@@ -31,11 +33,10 @@ function selectServices(env: NodeJS.ProcessEnv): ServiceDefinition[] {
 }
 
 async function main(): Promise<void> {
-  loadDotenv({ quiet: true });
   const selected = selectServices(process.env);
   if (process.argv.includes('--help')) {
     process.stdout.write(
-      `${renderHelpText(describeServices(selected, PLUGIN_KINDS, process.env))}\n`,
+      `${renderHelpText([...describeServices(selected, PLUGIN_KINDS, process.env), TRACING_VARIABLES])}\n`,
     );
     return;
   }
@@ -48,15 +49,18 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`${signal}: draining ${running.length} service(s)\n`);
-    Promise.all(running.map((service) => service.close())).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(
-          `shutdown failed: ${error instanceof Error ? error.stack : String(error)}\n`,
-        );
-        process.exit(1);
-      },
-    );
+    Promise.all(running.map((service) => service.close()))
+      // The spans of the drain itself are exported too.
+      .then(() => tracing?.shutdown())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(
+            `shutdown failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+          );
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -9,6 +9,7 @@ import { PLUGIN_KINDS } from '../src/plugins';
 import { SERVICE_DEFINITIONS } from '../src/services';
 import { EnvVarRow } from '../src/toolkit/config';
 import { describeServices } from '../src/toolkit/runtime';
+import { TRACING_VARIABLES } from '../src/toolkit/tracing';
 
 export const CONFIGURATION_PATH = join(__dirname, '..', 'docs', 'configuration.md');
 
@@ -47,9 +48,12 @@ function markdownTable(rows: string[][]): string {
   );
 }
 
-/** One Markdown table per registered service (`## <service>`), every variable once. */
+/**
+ * One Markdown table per registered service (`## <service>`), every variable once, then the
+ * process-wide OpenTelemetry variables.
+ */
 export function renderEnvTables(): string {
-  return describeServices(SERVICE_DEFINITIONS, PLUGIN_KINDS)
+  return [...describeServices(SERVICE_DEFINITIONS, PLUGIN_KINDS), TRACING_VARIABLES]
     .map(({ service, rows }) => {
       // Several middlewares share one config section (auth, validate_token, admin_only).
       const unique = rows.filter(

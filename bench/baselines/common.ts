@@ -112,6 +112,14 @@ export function rfc3339(timestamp: TimestampMessage): string {
   return `${base}.${fraction}Z`;
 }
 
+/**
+ * `BENCH_OBSERVABILITY=off` runs a baseline bare: no access-log line, no metrics (the "plain"
+ * comparison point); anything else (the default) pays the same observability bill as the project.
+ */
+export function observabilityOn(): boolean {
+  return process.env.BENCH_OBSERVABILITY !== 'off';
+}
+
 /** An integer environment variable, or the fallback. */
 export function intEnv(name: string, fallback: number): number {
   const raw = process.env[name];

@@ -1,53 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { sendUnaryData, Server, ServerCredentials, ServerUnaryCall, status } from '@grpc/grpc-js';
-import Redis from 'ioredis';
-import { Pool } from 'pg';
 import {
   BaselineMetrics,
   CachedUser,
-  cachedFromRow,
   createAccessLogger,
   intEnv,
-  requiredEnv,
+  observabilityOn,
   stopOnSignal,
   timestampOf,
   UserMessage,
-  UserRow,
   UUID_PATTERN,
 } from './common';
 import { loadUserService } from './proto-loading';
+import { UserStore } from './user-store';
 
 /**
  * Plain baseline of user-service over gRPC: @grpc/grpc-js + proto-loader (same loader options),
- * the same cache-aside GetUser as the HTTP baseline, one access-log line and metrics per call.
+ * the same cache-aside GetUser as the HTTP baseline, and (unless `BENCH_OBSERVABILITY=off`) one
+ * access-log line and metrics per call.
  */
-const CACHE_TTL_SECONDS = 3600;
-const logger = createAccessLogger('baseline-grpc');
-const metrics = new BaselineMetrics('baseline-grpc');
-const redis = new Redis({
-  host: '127.0.0.1',
-  port: 6379,
-  keyPrefix: requiredEnv('BENCH_REDIS_PREFIX'),
-});
-const pool = new Pool({
-  host: '127.0.0.1',
-  user: 'postgres',
-  database: requiredEnv('BENCH_PG_DATABASE'),
-  max: 10,
-});
-
-async function findUser(id: string): Promise<CachedUser | undefined> {
-  const raw = await redis.get(`user:${id}`);
-  if (raw !== null) return JSON.parse(raw) as CachedUser;
-  const result = await pool.query<UserRow>(
-    'SELECT id, name, email, created_at, updated_at FROM users WHERE id = $1',
-    [id],
-  );
-  if (result.rows.length === 0) return undefined;
-  const user = cachedFromRow(result.rows[0]);
-  await redis.set(`user:${id}`, JSON.stringify(user), 'EX', CACHE_TTL_SECONDS);
-  return user;
-}
+const observed = observabilityOn();
+const logger = observed ? createAccessLogger('baseline-grpc') : undefined;
+const metrics = observed ? new BaselineMetrics('baseline-grpc') : undefined;
+const store = new UserStore();
 
 function toMessage(user: CachedUser): UserMessage {
   return {
@@ -67,6 +42,7 @@ function getUser(
   const incoming = call.metadata.get('x-request-id')[0];
   const requestId = typeof incoming === 'string' && incoming !== '' ? incoming : randomUUID();
   const finish = (code: string): void => {
+    if (!metrics || !logger) return;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     metrics.observe('GetUser', code, seconds);
     logger.info(
@@ -80,7 +56,7 @@ function getUser(
     callback({ code: status.INVALID_ARGUMENT, details: 'user_id: must be a UUID' });
     return;
   }
-  findUser(id.toLowerCase()).then(
+  store.find(id.toLowerCase()).then(
     (user) => {
       if (!user) {
         finish('NOT_FOUND');
@@ -105,8 +81,7 @@ server.addService(loadUserService().service, { GetUser: getUser });
 
 stopOnSignal(async () => {
   await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
-  await pool.end();
-  redis.disconnect();
+  await store.close();
 });
 
 server.bindAsync(

@@ -1,76 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
-import Redis from 'ioredis';
-import { Pool } from 'pg';
 import {
   BaselineMetrics,
   CachedUser,
   cachedFromRow,
   createAccessLogger,
   intEnv,
-  requiredEnv,
-  rfc3339,
+  observabilityOn,
   stopOnSignal,
-  timestampOf,
   UserRow,
   UUID_PATTERN,
 } from './common';
+import { CACHE_TTL_SECONDS, errorBody, UserStore, userBody } from './user-store';
 
 /**
  * Plain baseline of user-service over HTTP: Fastify + ioredis + pg, written the way one would by
  * hand. Same work per request as the project: uuid check, cache-aside `user:<id>` (JSON of the
- * row, 1 h TTL), the same JSON body, x-request-id echo, one access-log line, request metrics.
+ * row, 1 h TTL), the same JSON body, x-request-id echo, and (unless `BENCH_OBSERVABILITY=off`)
+ * one access-log line and request metrics.
  * POST /users writes the user and its `user.created` outbox row in one transaction (no relay).
  */
-const CACHE_TTL_SECONDS = 3600;
 const EMAIL_PATTERN = /^[^@]+@[^@]+\.[^@]+$/;
 
-const logger = createAccessLogger('baseline-http');
-const metrics = new BaselineMetrics('baseline-http');
-const redis = new Redis({
-  host: '127.0.0.1',
-  port: 6379,
-  keyPrefix: requiredEnv('BENCH_REDIS_PREFIX'),
-});
-const pool = new Pool({
-  host: '127.0.0.1',
-  user: 'postgres',
-  database: requiredEnv('BENCH_PG_DATABASE'),
-  max: 10,
-});
+const store = new UserStore();
 const outboxTable = process.env.BENCH_OUTBOX_TABLE ?? '';
 
-function userBody(user: CachedUser): string {
-  return JSON.stringify({
-    user: {
-      user_id: user.id,
-      name: user.name,
-      email: user.email,
-      created_at: rfc3339(timestampOf(user.createdAt)),
-      updated_at: rfc3339(timestampOf(user.updatedAt)),
-    },
-  });
-}
-
-function errorBody(code: string, message: string): string {
-  return JSON.stringify({ code, message, details: [] });
-}
-
-async function findUser(id: string): Promise<CachedUser | undefined> {
-  const raw = await redis.get(`user:${id}`);
-  if (raw !== null) return JSON.parse(raw) as CachedUser;
-  const result = await pool.query<UserRow>(
-    'SELECT id, name, email, created_at, updated_at FROM users WHERE id = $1',
-    [id],
-  );
-  if (result.rows.length === 0) return undefined;
-  const user = cachedFromRow(result.rows[0]);
-  await redis.set(`user:${id}`, JSON.stringify(user), 'EX', CACHE_TTL_SECONDS);
-  return user;
-}
-
 async function createUser(name: string, email: string): Promise<CachedUser | undefined> {
-  const client = await pool.connect();
+  const client = await store.pool.connect();
   try {
     await client.query('BEGIN');
     const taken = await client.query('SELECT 1 FROM users WHERE email = $1', [email]);
@@ -95,7 +51,7 @@ async function createUser(name: string, email: string): Promise<CachedUser | und
     }
     await client.query('COMMIT');
     const user = cachedFromRow(row);
-    await redis.set(`user:${user.id}`, JSON.stringify(user), 'EX', CACHE_TTL_SECONDS);
+    await store.redis.set(`user:${user.id}`, JSON.stringify(user), 'EX', CACHE_TTL_SECONDS);
     return user;
   } catch (error) {
     await client.query('ROLLBACK');
@@ -117,21 +73,29 @@ app.addHook('onRequest', (request: TimedRequest, reply, done) => {
   done();
 });
 
-app.addHook('onResponse', (request: TimedRequest, reply, done) => {
-  const seconds = Number(process.hrtime.bigint() - (request[STARTED] ?? 0n)) / 1e9;
-  metrics.observe(request.routeOptions.url ?? 'unmatched', String(reply.statusCode), seconds);
-  logger.info(
-    {
-      request_id: request.requestId,
-      method: request.method,
-      route: request.routeOptions.url,
-      status: reply.statusCode,
-      duration_ms: Math.round(seconds * 1e6) / 1e3,
-    },
-    'request completed',
-  );
-  done();
-});
+const metrics = observabilityOn() ? new BaselineMetrics('baseline-http') : undefined;
+if (metrics) {
+  const logger = createAccessLogger('baseline-http');
+  app.addHook('onResponse', (request: TimedRequest, reply, done) => {
+    const seconds = Number(process.hrtime.bigint() - (request[STARTED] ?? 0n)) / 1e9;
+    metrics.observe(request.routeOptions.url ?? 'unmatched', String(reply.statusCode), seconds);
+    logger.info(
+      {
+        request_id: request.requestId,
+        method: request.method,
+        route: request.routeOptions.url,
+        status: reply.statusCode,
+        duration_ms: Math.round(seconds * 1e6) / 1e3,
+      },
+      'request completed',
+    );
+    done();
+  });
+  app.get('/metrics', async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+}
 
 app.get('/_healthz/readiness', async () => ({ status: 'ok' }));
 
@@ -142,7 +106,7 @@ app.get(
     reply.type('application/json');
     if (!UUID_PATTERN.test(id))
       return reply.code(400).send(errorBody('INVALID_ARGUMENT', 'user_id: must be a UUID'));
-    const user = await findUser(id.toLowerCase());
+    const user = await store.find(id.toLowerCase());
     if (!user) return reply.code(404).send(errorBody('NOT_FOUND', `user ${id} not found`));
     return reply.send(userBody(user));
   },
@@ -174,15 +138,9 @@ app.post(
   },
 );
 
-app.get('/metrics', async (_request, reply) => {
-  reply.type(metrics.registry.contentType);
-  return metrics.registry.metrics();
-});
-
 stopOnSignal(async () => {
   await app.close();
-  await pool.end();
-  redis.disconnect();
+  await store.close();
 });
 
 app.listen({ host: '127.0.0.1', port: intEnv('BENCH_PORT', 0) }).catch((error: unknown) => {

@@ -124,3 +124,19 @@ export function stopServer(server: ServerProcess, graceMs = 10_000): Promise<voi
     child.kill('SIGTERM');
   });
 }
+
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ; 100 on Linux builds). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system, every thread) the process has used so far, in seconds, from
+ * /proc/<pid>/stat; 10 ms resolution, so only differences over whole measured runs are meaningful.
+ */
+export function cpuSeconds(server: ServerProcess): number {
+  const stat = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start at state, field 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const userTicks = Number(fields[11]);
+  const systemTicks = Number(fields[12]);
+  return (userTicks + systemTicks) / CLOCK_TICKS_PER_SECOND;
+}

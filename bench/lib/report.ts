@@ -1,7 +1,7 @@
 import { LoadResult } from '../load/jobs';
 
-/** Which server a run measured. */
-export type Variant = 'baseline' | 'project';
+/** Which server a run measured: `project`, or the id of one of the scenario's baselines. */
+export type Variant = string;
 
 /** One measured run of the interleaved sequence. */
 export interface RunRecord {
@@ -10,6 +10,8 @@ export interface RunRecord {
   connections: number;
   round: number;
   result: LoadResult;
+  /** CPU (user + system) the measured server used during the measured part, seconds. */
+  serverCpuSeconds?: number;
 }
 
 /** Mean over the rounds of one scenario, variant and connection count. */
@@ -19,27 +21,41 @@ export interface Stats {
   p99: number;
   errors: number;
   deliveriesPerSecond?: number;
+  /** Server CPU per successful answer (per delivered message for fan-outs), microseconds. */
+  cpuMicrosPerOk?: number;
 }
 
-/** One row of the table. */
+/** What a scenario's throughput is: answers per second, or messages delivered per second. */
+export type Throughput = 'rps' | 'deliveries';
+
+/** One row of the table: the project against one baseline at one connection count. */
 export interface ScenarioRow {
+  /** The scenario's `BENCH_SCENARIOS` key. */
+  key: string;
   scenario: string;
+  /** Label of the baseline this row compares with ('–' when there is none). */
+  baseline: string;
+  baselineId?: string;
   connections: number;
-  baseline?: Stats;
+  throughput: Throughput;
+  baselineStats?: Stats;
   project?: Stats;
-  /** project / baseline rps. */
-  rpsRatio?: number;
+  /** project / baseline throughput. */
+  throughputRatio?: number;
   /** project / baseline p99 latency. */
   p99Ratio?: number;
+  /** project / baseline server CPU per successful answer. */
+  cpuRatio?: number;
   skipped?: string;
 }
 
-/** A goal of issue 8 and whether this run met it. */
+/** A line of the Bar: what was checked against which threshold, and whether this run met it. */
 export interface GoalCheck {
   goal: string;
   connections?: number;
   measured: string;
-  met: boolean;
+  /** undefined: not checked in this run (scenario not selected or skipped). */
+  met: boolean | undefined;
 }
 
 function mean(values: number[]): number {
@@ -52,71 +68,102 @@ export function statsOf(records: RunRecord[]): Stats | undefined {
   const deliveries = results.flatMap((result) =>
     result.deliveriesPerSecond === undefined ? [] : [result.deliveriesPerSecond],
   );
+  const withCpu = records.filter((record) => record.serverCpuSeconds !== undefined);
+  const cpuSeconds = withCpu.reduce((sum, record) => sum + (record.serverCpuSeconds ?? 0), 0);
+  const oks = withCpu.reduce((sum, record) => sum + record.result.ok, 0);
   return {
     rps: mean(results.map((result) => result.rps)),
     p50: mean(results.map((result) => result.p50)),
     p99: mean(results.map((result) => result.p99)),
     errors: results.reduce((sum, result) => sum + result.errors, 0),
     deliveriesPerSecond: deliveries.length > 0 ? mean(deliveries) : undefined,
+    cpuMicrosPerOk: withCpu.length > 0 && oks > 0 ? (cpuSeconds / oks) * 1e6 : undefined,
   };
 }
 
-/** Rows for one scenario from its runs: one per connection count. */
+const throughputOf = (stats: Stats | undefined, throughput: Throughput): number | undefined =>
+  throughput === 'deliveries' ? stats?.deliveriesPerSecond : stats?.rps;
+const ratio = (project: number | undefined, baseline: number | undefined): number | undefined =>
+  project !== undefined && baseline !== undefined && baseline > 0 ? project / baseline : undefined;
+
+/** Rows for one scenario from its runs: one per baseline and connection count. */
 export function rowsOf(
+  key: string,
   scenario: string,
+  baselines: { id: string; label: string }[],
+  throughput: Throughput,
   records: RunRecord[],
   connectionCounts: number[],
 ): ScenarioRow[] {
-  return connectionCounts.map((connections) => {
+  const contenders = baselines.length > 0 ? baselines : [{ id: '', label: '–' }];
+  return connectionCounts.flatMap((connections) => {
     const mine = records.filter(
       (record) => record.scenario === scenario && record.connections === connections,
     );
-    const baseline = statsOf(mine.filter((record) => record.variant === 'baseline'));
     const project = statsOf(mine.filter((record) => record.variant === 'project'));
-    return {
-      scenario,
-      connections,
-      baseline,
-      project,
-      rpsRatio: baseline && project ? project.rps / baseline.rps : undefined,
-      p99Ratio: baseline && project ? project.p99 / baseline.p99 : undefined,
-    };
+    return contenders.map((baseline) => {
+      const baselineStats = statsOf(mine.filter((record) => record.variant === baseline.id));
+      return {
+        key,
+        scenario,
+        baseline: baseline.label,
+        baselineId: baseline.id || undefined,
+        connections,
+        throughput,
+        baselineStats,
+        project,
+        throughputRatio: ratio(
+          throughputOf(project, throughput),
+          throughputOf(baselineStats, throughput),
+        ),
+        p99Ratio: ratio(project?.p99, baselineStats?.p99),
+        cpuRatio: ratio(project?.cpuMicrosPerOk, baselineStats?.cpuMicrosPerOk),
+      };
+    });
   });
 }
 
 const number = (value: number | undefined, digits = 0): string =>
   value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
 
+function throughputCell(stats: Stats | undefined, throughput: Throughput): string {
+  if (throughput === 'rps' || stats === undefined) return number(stats?.rps);
+  return `${number(stats.deliveriesPerSecond)} delivered/s (${number(stats.rps)} sent/s)`;
+}
+
 /** The markdown table of every scenario row. */
 export function renderTable(rows: ScenarioRow[]): string {
   const lines = [
-    '| scenario | conns | baseline rps | project rps | rps ratio | baseline p50 / p99 ms | project p50 / p99 ms | p99 ratio | errors b/p |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | vs baseline | conns | baseline rps | project rps | ratio | baseline p50 / p99 ms | project p50 / p99 ms | p99 ratio | CPU µs/ok b / p | CPU ratio | errors b/p |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const row of rows) {
     if (row.skipped) {
-      lines.push(`| ${row.scenario} | – | skipped: ${row.skipped} | | | | | | |`);
+      lines.push(
+        `| ${row.scenario} | ${row.baseline} | – | skipped: ${row.skipped} | | | | | | | | |`,
+      );
       continue;
     }
-    const { baseline, project } = row;
-    const projectRps =
-      project?.deliveriesPerSecond === undefined
-        ? number(project?.rps)
-        : `${number(project.rps)} sent, ${number(project.deliveriesPerSecond)} delivered/s`;
+    const { baselineStats: baseline, project } = row;
     lines.push(
-      `| ${row.scenario} | ${row.connections} | ${number(baseline?.rps)} | ${projectRps} | ${number(row.rpsRatio, 2)} | ` +
+      `| ${row.scenario} | ${row.baseline} | ${row.connections} | ${throughputCell(baseline, row.throughput)} | ` +
+        `${throughputCell(project, row.throughput)} | ${number(row.throughputRatio, 2)} | ` +
         `${number(baseline?.p50, 2)} / ${number(baseline?.p99, 2)} | ${number(project?.p50, 2)} / ${number(project?.p99, 2)} | ` +
-        `${number(row.p99Ratio, 2)} | ${baseline ? baseline.errors : '–'} / ${project ? project.errors : '–'} |`,
+        `${number(row.p99Ratio, 2)} | ${number(baseline?.cpuMicrosPerOk)} / ${number(project?.cpuMicrosPerOk)} | ` +
+        `${number(row.cpuRatio, 2)} | ${baseline ? baseline.errors : '–'} / ${project ? project.errors : '–'} |`,
     );
   }
   return lines.join('\n');
 }
 
 export function renderGoals(goals: GoalCheck[]): string {
-  const lines = ['| goal | conns | measured | met |', '| --- | ---: | --- | --- |'];
+  const lines = [
+    '| bar (checked against) | conns | measured | verdict |',
+    '| --- | ---: | --- | --- |',
+  ];
   for (const goal of goals) {
     lines.push(
-      `| ${goal.goal} | ${goal.connections ?? '–'} | ${goal.measured} | ${goal.met ? 'met' : 'NOT met'} |`,
+      `| ${goal.goal} | ${goal.connections ?? '–'} | ${goal.measured} | ${goal.met === undefined ? 'not checked' : goal.met ? 'PASS' : 'FAIL'} |`,
     );
   }
   return lines.join('\n');

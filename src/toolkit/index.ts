@@ -8,3 +8,4 @@ export * from './runtime';
 export * from './grpc';
 export * from './logging';
 export * from './metrics';
+export * from './tracing';

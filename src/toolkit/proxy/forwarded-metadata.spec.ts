@@ -22,6 +22,16 @@ describe('forwardedMetadata', () => {
     });
   });
 
+  it('forwards the W3C trace context a client sent, and only printable values of it', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    expect(
+      forwardedMetadata({
+        headers: { traceparent, tracestate: 'vendor=a', baggage: 'user=1' },
+      }),
+    ).toEqual({ traceparent, tracestate: 'vendor=a' });
+    expect(forwardedMetadata({ headers: { traceparent: 'bad\u0001value' } })).toEqual({});
+  });
+
   it('never lets a client assert an identity or a request id; the verified one wins', () => {
     const metadata = forwardedMetadata({
       headers: {

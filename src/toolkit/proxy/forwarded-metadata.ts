@@ -47,6 +47,13 @@ const FORBIDDEN = new Set<string>([
   'set-cookie',
 ]);
 
+/**
+ * W3C trace context, forwarded as the client sent it so a backend joins the client's trace even
+ * when the gateway itself does not trace; with tracing on, the gateway's gRPC instrumentation
+ * replaces them with its own span's context.
+ */
+const TRACE_CONTEXT = new Set<string>(['traceparent', 'tracestate']);
+
 /** Prefixes of names a client can never set: gRPC's own keys, and every identity header. */
 const FORBIDDEN_PREFIXES = ['grpc-', 'x-user-', ':'];
 
@@ -68,7 +75,7 @@ export interface ForwardedRequest {
 /**
  * The metadata of a proxied call, after the Go toolkit's rule (every `X-*` header goes to the
  * backend as it is) combined with grpc-gateway's (`Grpc-Metadata-<key>` goes as `<key>`):
- * - `x-*` headers and `grpc-metadata-*` keys are forwarded, except the reserved and forbidden
+ * - `x-*` headers, `grpc-metadata-*` keys and the W3C `traceparent` / `tracestate` are forwarded, except the reserved and forbidden
  *   names above (hop-by-hop, connection-specific, `host`, `authorization`, `x-user-*`,
  *   `grpc-*`), binary (`-bin`) keys, keys grpc-js would refuse and values that are not
  *   printable ASCII: such an entry is dropped, never an error, and never reaches grpc-js;
@@ -86,7 +93,7 @@ export function forwardedMetadata(request: ForwardedRequest): Record<string, str
     if (value === undefined) continue;
     const key = name.startsWith(GRPC_METADATA_PREFIX)
       ? name.slice(GRPC_METADATA_PREFIX.length)
-      : name.startsWith('x-')
+      : name.startsWith('x-') || TRACE_CONTEXT.has(name)
         ? name
         : undefined;
     if (key === undefined || !forwardable(key) || !ASCII_VALUE.test(value)) continue;

@@ -11,6 +11,8 @@ export interface OutboxRow {
   payload: unknown;
   headers: Record<string, string>;
   createdAt: Date;
+  /** W3C trace context of the request that wrote the event; null when tracing is off. */
+  traceContext: Record<string, string> | null;
   /** When the broker confirmed the event; null while pending. */
   sentAt: Date | null;
 }
@@ -32,6 +34,7 @@ export function createOutboxEntity(table: string = DEFAULT_OUTBOX_TABLE): Entity
       payload: { type: 'jsonb' },
       headers: { type: 'jsonb', default: () => "'{}'" },
       createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
+      traceContext: { name: 'trace_context', type: 'jsonb', nullable: true },
       sentAt: { name: 'sent_at', type: 'timestamptz', nullable: true },
     },
   });

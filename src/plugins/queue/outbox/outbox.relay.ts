@@ -1,6 +1,7 @@
 import { LoggerService } from '@nestjs/common';
 import { DataSource, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
 import { backoffDelay } from '../../../toolkit/runtime/backoff';
+import { outsideTrace, withTraceCarrier } from '../../../toolkit/tracing';
 import { QueuePlugin } from '../queue.types';
 import { quotedOutboxTable } from './outbox-table';
 import { OutboxWriter } from './outbox.writer';
@@ -20,6 +21,7 @@ interface PendingRow {
   event: string;
   payload: object;
   headers: Record<string, string> | null;
+  trace_context: Record<string, string> | null;
 }
 
 /**
@@ -70,7 +72,9 @@ export class OutboxRelay {
       this.wakeRequested = true;
       return;
     }
-    this.running = this.drain().finally(() => {
+    // A commit wakes the relay from inside the request that wrote the row; the pass serves every
+    // pending row, so it runs outside that request's trace (each publish under its row's own).
+    this.running = outsideTrace(() => this.drain()).finally(() => {
       this.running = undefined;
       if (this.wakeRequested) {
         this.wakeRequested = false;
@@ -140,17 +144,21 @@ export class OutboxRelay {
   private async relayBatch(): Promise<number> {
     const outcome = await this.dataSource.transaction(async (manager) => {
       const rows: PendingRow[] = await manager.query(
-        `SELECT id, message_id, event, payload, headers FROM ${this.quotedTable}
+        `SELECT id, message_id, event, payload, headers, trace_context FROM ${this.quotedTable}
          WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.settings.batchSize],
       );
       if (rows.length === 0) return { relayed: 0 };
       const results = await Promise.allSettled(
+        // Under the stored trace context, and with it in the headers: the publish (and so the
+        // consumer) continues the trace of the request that wrote the row.
         rows.map((row) =>
-          this.queue.publish(row.event, row.payload, {
-            messageId: row.message_id,
-            headers: row.headers ?? undefined,
-          }),
+          withTraceCarrier(row.trace_context, () =>
+            this.queue.publish(row.event, row.payload, {
+              messageId: row.message_id,
+              headers: { ...row.headers, ...row.trace_context },
+            }),
+          ),
         ),
       );
       const sent = rows

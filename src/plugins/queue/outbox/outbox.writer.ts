@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager, QueryRunner } from 'typeorm';
+import { activeTraceCarrier } from '../../../toolkit/tracing';
 import { DEFAULT_OUTBOX_TABLE, quotedOutboxTable } from './outbox-table';
 
 /**
@@ -20,6 +21,7 @@ export class OutboxWriter {
   /**
    * Adds `event` with `payload` (the bare event JSON) through `manager`, normally the manager of
    * `dataSource.transaction(...)`. Returns the event's AMQP `message_id` (`messageId` or a new UUID).
+   * The active trace context is stored with the row, for the relay to publish under it.
    */
   async add(
     manager: EntityManager,
@@ -28,9 +30,16 @@ export class OutboxWriter {
     messageId?: string,
   ): Promise<string> {
     const id = messageId ?? randomUUID();
+    const traceContext = activeTraceCarrier();
     await manager.query(
-      `INSERT INTO ${this.quotedTable} (message_id, event, payload) VALUES ($1, $2, $3::jsonb)`,
-      [id, event, JSON.stringify(payload)],
+      `INSERT INTO ${this.quotedTable} (message_id, event, payload, trace_context)
+       VALUES ($1, $2, $3::jsonb, $4::jsonb)`,
+      [
+        id,
+        event,
+        JSON.stringify(payload),
+        traceContext === null ? null : JSON.stringify(traceContext),
+      ],
     );
     const runner = manager.queryRunner;
     if (runner?.isTransactionActive === true) this.pendingTransactions.add(runner);

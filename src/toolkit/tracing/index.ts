@@ -1,0 +1,3 @@
+export * from './start-tracing';
+export * from './trace-carrier';
+export * from './tracing-variables';
