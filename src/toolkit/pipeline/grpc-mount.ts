@@ -11,6 +11,7 @@ import { acceptRequestId, REQUEST_ID_HEADER } from '../runtime/request-context';
 import { ToolkitLogger } from '../runtime/toolkit-logger';
 import { CallOrigin, ServedCall } from './call-context';
 import { durationMs, PipelineOptions, secondsSince } from './call-observer';
+import { clientStreamHandler, StreamMount, writingStreamHandler } from './grpc-streams';
 import { executePlan, MethodPlan } from './method-plan';
 
 /** The events of a grpc-js server call a `ServedCall` listens to. */
@@ -22,7 +23,7 @@ interface GrpcCallLike {
 }
 
 /**
- * The grpc-js handler of one method plan. Unary: the call's context (request id, deadline as
+ * The grpc-js handler of one method plan, for its shape (streams: see `grpc-streams.ts`). Unary: the call's context (request id, deadline as
  * the earlier of the client's and the app's timeout, one timer), the plan, the response or the
  * error as a gRPC status (through the one error model), then metrics and the access log once.
  * @internal
@@ -34,7 +35,27 @@ export function grpcHandler(
 ): UntypedHandleCall {
   const { method } = plan;
   if (method.clientStreaming || method.serverStreaming) {
-    throw new Error(`${method.grpcPath}: streaming rpcs are not served yet`);
+    const mount: StreamMount = {
+      options,
+      filter,
+      servedCall: (grpcCall) => grpcServedCall(plan, grpcCall, options),
+      observe: (call, code, startedAt, counts) => {
+        options.metrics?.observeStreamMessages(
+          'grpc',
+          method.name,
+          counts.messagesIn,
+          counts.messagesOut,
+        );
+        observeGrpc(plan, call, code, startedAt, options, {
+          messages_in: counts.messagesIn,
+          messages_out: counts.messagesOut,
+          status: grpcCodeName(code),
+        });
+      },
+    };
+    return (
+      method.serverStreaming ? writingStreamHandler(plan, mount) : clientStreamHandler(plan, mount)
+    ) as UntypedHandleCall;
   }
   return (grpcCall: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) =>
     serveUnary(plan, grpcCall, callback, options, filter);
