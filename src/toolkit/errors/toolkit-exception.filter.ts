@@ -51,6 +51,18 @@ export class ToolkitExceptionFilter implements ExceptionFilter {
   }
 
   catch(thrown: unknown, host: ArgumentsHost): Observable<never> | void {
+    const error = this.normalize(thrown);
+    if (host.getType() === 'rpc') return throwError(() => grpcErrorStatus(error));
+    if (host.getType() === 'http')
+      sendHttpError(host.switchToHttp().getResponse<FastifyReply>(), error);
+  }
+
+  /**
+   * The `ToolkitError` to answer for `thrown`, logging what needs it: an unexpected error with
+   * its stack (on `logger` when given: the call's, carrying its request id), an unreachable
+   * dependency as one throttled warning.
+   */
+  normalize(thrown: unknown, logger?: LoggerService): ToolkitError {
     const { error, unexpected, dependencyFailure } = toToolkitError(thrown, this.failures);
     if (dependencyFailure) {
       const { dependency, reason } = dependencyFailure;
@@ -61,13 +73,12 @@ export class ToolkitExceptionFilter implements ExceptionFilter {
     }
     if (unexpected) {
       const stack = thrown instanceof Error ? thrown.stack : String(thrown);
-      this.logger.error(
+      (logger ?? this.logger).error(
         `unhandled error: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
         stack,
+        'ToolkitExceptionFilter',
       );
     }
-    if (host.getType() === 'rpc') return throwError(() => grpcErrorStatus(error));
-    if (host.getType() === 'http')
-      sendHttpError(host.switchToHttp().getResponse<FastifyReply>(), error);
+    return error;
   }
 }

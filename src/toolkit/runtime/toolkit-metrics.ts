@@ -21,6 +21,7 @@ export class ToolkitMetrics {
   private readonly requests: Counter<'transport' | 'rpc' | 'code'>;
   private readonly errors: Counter<'transport' | 'rpc' | 'code'>;
   private readonly duration: Histogram<'transport' | 'rpc'>;
+  private readonly streamMessages: Counter<'transport' | 'rpc' | 'direction'>;
 
   constructor(serviceName: string) {
     this.registry.setDefaultLabels({ service: serviceName });
@@ -46,6 +47,18 @@ export class ToolkitMetrics {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
+    this.streamMessages = new Counter({
+      name: 'toolkit_stream_messages_total',
+      help: 'Messages of streaming rpcs, by transport, rpc and direction (received, sent)',
+      labelNames: ['transport', 'rpc', 'direction'],
+      registers,
+    });
+  }
+
+  /** The messages one finished stream received and sent (the stream itself counts in `observe`). */
+  observeStreamMessages(transport: string, rpc: string, received: number, sent: number): void {
+    if (received > 0) this.streamMessages.inc({ transport, rpc, direction: 'received' }, received);
+    if (sent > 0) this.streamMessages.inc({ transport, rpc, direction: 'sent' }, sent);
   }
 
   observe({ transport, rpc, code, failed, seconds }: RequestObservation): void {
