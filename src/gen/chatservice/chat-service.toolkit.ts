@@ -575,7 +575,15 @@ export function ChatServiceRpc(method: ChatServiceMethodName): MethodDecorator {
   return ToolkitRpc(ChatServiceDescriptor, method);
 }
 
-/** Promise-based gRPC client of chatservice.ChatService. */
+/** What a controller of chatservice.ChatService implements; streamed sides are async iterables. */
+export interface ChatServiceHandlers {
+  joinRoom(request: JoinRoomRequest, ...context: unknown[]): Promise<JoinRoomResponse> | JoinRoomResponse;
+  sendMessage(request: SendMessageRequest, ...context: unknown[]): Promise<SendMessageResponse> | SendMessageResponse;
+  getMessageHistory(request: GetMessageHistoryRequest, ...context: unknown[]): Promise<GetMessageHistoryResponse> | GetMessageHistoryResponse;
+  createRoom(request: CreateRoomRequest, ...context: unknown[]): Promise<CreateRoomResponse> | CreateRoomResponse;
+}
+
+/** gRPC client of chatservice.ChatService: Promises for single responses, async iterables for streams. */
 export type ChatServiceGrpcClient = {
   joinRoom(request: JoinRoomRequest, options?: CallOptions): Promise<JoinRoomResponse>;
   sendMessage(request: SendMessageRequest, options?: CallOptions): Promise<SendMessageResponse>;
