@@ -1,0 +1,2 @@
+export * from './http-server-stream';
+export * from './websocket-stream';
