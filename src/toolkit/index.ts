@@ -4,6 +4,7 @@ export * from './plugins';
 export * from './errors';
 export * from './middlewares';
 export * from './transport';
+export * from './pipeline';
 export * from './runtime';
 export * from './grpc';
 export * from './logging';

@@ -61,7 +61,7 @@ describe('log lines of several apps in one process', () => {
   });
 
   it("carry their own app's name for Nest's start-up lines", () => {
-    const mapped = lines.filter((line) => line.context === 'RouterExplorer');
+    const mapped = lines.filter((line) => line.context === 'RoutesResolver');
     expect(mapped.filter((line) => line.name === 'alpha-service').length).toBeGreaterThan(0);
     expect(mapped.filter((line) => line.name === 'beta-service').length).toBe(
       mapped.filter((line) => line.name === 'alpha-service').length,

@@ -1,11 +1,11 @@
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { toolkitParamDecorator } from '../pipeline/handler-arguments';
 import { getCallerIdentity } from './caller-identity';
 
 /**
  * Handler parameter: the verified `CallerIdentity` of the call, or undefined on a route no
- * security middleware authenticated. Works on both transports.
+ * security middleware authenticated. Works on every transport.
  * @publicApi
  */
-export const Caller = createParamDecorator((_data: unknown, context: ExecutionContext) =>
+export const Caller = toolkitParamDecorator('caller', (_data, context) =>
   getCallerIdentity(context),
 );

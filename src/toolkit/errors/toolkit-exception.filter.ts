@@ -1,5 +1,5 @@
 import { Metadata } from '@grpc/grpc-js';
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Logger, LoggerService } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Observable, throwError } from 'rxjs';
 import { sendHttpError } from './render-http-error';
@@ -46,6 +46,18 @@ export class ToolkitExceptionFilter implements ExceptionFilter {
   constructor(private readonly failures?: DependencyFailures) {}
 
   catch(thrown: unknown, host: ArgumentsHost): Observable<never> | void {
+    const error = this.normalize(thrown);
+    if (host.getType() === 'rpc') return throwError(() => grpcErrorStatus(error));
+    if (host.getType() === 'http')
+      sendHttpError(host.switchToHttp().getResponse<FastifyReply>(), error);
+  }
+
+  /**
+   * The `ToolkitError` to answer for `thrown`, logging what needs it: an unexpected error with
+   * its stack (on `logger` when given: the call's, carrying its request id), an unreachable
+   * dependency as one throttled warning.
+   */
+  normalize(thrown: unknown, logger?: LoggerService): ToolkitError {
     const { error, unexpected, dependencyFailure } = toToolkitError(thrown, this.failures);
     if (dependencyFailure) {
       const { dependency, reason } = dependencyFailure;
@@ -56,13 +68,12 @@ export class ToolkitExceptionFilter implements ExceptionFilter {
     }
     if (unexpected) {
       const stack = thrown instanceof Error ? thrown.stack : String(thrown);
-      this.logger.error(
+      (logger ?? this.logger).error(
         `unhandled error: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
         stack,
+        'ToolkitExceptionFilter',
       );
     }
-    if (host.getType() === 'rpc') return throwError(() => grpcErrorStatus(error));
-    if (host.getType() === 'http')
-      sendHttpError(host.switchToHttp().getResponse<FastifyReply>(), error);
+    return error;
   }
 }

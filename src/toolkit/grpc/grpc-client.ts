@@ -14,7 +14,8 @@ import { loadSync, PackageDefinition } from '@grpc/proto-loader';
 import { MethodDescriptor, ServiceDescriptor } from '../descriptor';
 import { fromGrpcServiceError } from '../errors';
 import { LOADER_OPTIONS, PROTO_ROOT } from '../runtime/proto-paths';
-import { currentRequest, REQUEST_ID_HEADER } from '../runtime/request-context';
+import type { CallContext } from '../pipeline/call-context';
+import { REQUEST_ID_HEADER } from '../runtime/request-context';
 import {
   bidiStreamCall,
   clientStreamCall,
@@ -24,11 +25,16 @@ import {
 
 /** Per-call options of generated clients. @publicApi */
 export interface CallOptions {
-  /** Absolute deadline; defaults to the current request's deadline, if any. */
+  /**
+   * The call this one is made for: its request id travels as `x-request-id` and its deadline
+   * bounds this call's.
+   */
+  call?: Pick<CallContext, 'requestId' | 'deadline'>;
+  /** Absolute deadline; the earliest of this, `timeoutMs` and the `call`'s wins. */
   deadline?: Date | number;
   /** Relative timeout in ms; the earlier of this and `deadline` wins. */
   timeoutMs?: number;
-  /** Extra request metadata. The current request id is added as `x-request-id` unless given. */
+  /** Extra request metadata. The `call`'s request id is added as `x-request-id` unless given. */
   metadata?: Metadata | Readonly<Record<string, string>>;
   /** Streaming calls: aborting cancels the call (the server's handler sees CANCELLED). */
   signal?: AbortSignal;
@@ -75,7 +81,8 @@ function packageDefinition(protoPath: string, protoRoot: string): PackageDefinit
 /**
  * A client for the methods of `descriptor` (what generated `createXClient` wraps): unary methods
  * return a Promise, server streams an async iterable of responses, client streams take an async
- * iterable of requests and return a Promise, bidi streams take and return async iterables. Calls carry the current request id and deadline; failures reject with `ToolkitError`
+ * iterable of requests and return a Promise, bidi streams take and return async iterables.
+ * Calls given a `call` carry its request id and deadline; failures reject with `ToolkitError`
  * (gRPC code, message and BadRequest violations kept), so a proxy can rethrow them as they are.
  * @publicApi
  */
@@ -152,9 +159,9 @@ function callMetadata(options: CallOptions): Metadata {
     metadata = new Metadata();
     for (const [key, value] of Object.entries(options.metadata ?? {})) metadata.set(key, value);
   }
-  const request = currentRequest();
-  if (request && metadata.get(REQUEST_ID_HEADER).length === 0)
-    metadata.set(REQUEST_ID_HEADER, request.requestId);
+  const { call } = options;
+  if (call && metadata.get(REQUEST_ID_HEADER).length === 0)
+    metadata.set(REQUEST_ID_HEADER, call.requestId);
   return metadata;
 }
 
@@ -162,7 +169,7 @@ function callDeadline(options: CallOptions): number | undefined {
   const candidates = [
     options.deadline === undefined ? undefined : new Date(options.deadline).getTime(),
     options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs,
-    currentRequest()?.deadline,
+    options.call?.deadline,
   ].filter((value): value is number => value !== undefined && Number.isFinite(value));
   return candidates.length === 0 ? undefined : Math.min(...candidates);
 }

@@ -5,7 +5,7 @@ import { IDENTITY_HEADERS } from '../auth/caller-identity';
 import type { CallerTokens } from '../auth/caller-tokens';
 import { MethodDescriptor, ProxyTarget, ServiceDescriptor } from '../descriptor';
 import { GrpcStatus, ToolkitError } from '../errors';
-import { createGrpcClient, GrpcClientOf } from '../grpc';
+import { CallOptions, createGrpcClient, GrpcClientOf } from '../grpc';
 import { ResolverEndpoints, RoundRobin } from './resolver-endpoints';
 
 /** How a gateway reaches its backends. @publicApi */
@@ -137,13 +137,14 @@ export class BackendPool {
 
   /**
    * Calls the backend method of `target` with `request`; the deadline and request id come from
-   * the current request context. Rejects with the backend's `ToolkitError` (code, message and
+   * `call`, the gateway call it is made for. Rejects with the backend's `ToolkitError` (code, message and
    * violations kept); a backend that cannot be reached becomes UNAVAILABLE naming the service.
    */
   async call(
     target: ProxyTarget,
     request: unknown,
     metadata: Readonly<Record<string, string>>,
+    call?: CallOptions['call'],
   ): Promise<unknown> {
     const resolved = this.target(target);
     const signed = await this.withCallerToken(resolved.service, metadata);
@@ -155,7 +156,7 @@ export class BackendPool {
       tried.add(replica);
       if (!(await this.connected(replica))) continue;
       try {
-        return await replica.client[resolved.method.localName](request, { metadata: signed });
+        return await replica.client[resolved.method.localName](request, { metadata: signed, call });
       } catch (error) {
         lastError = error;
         if (error instanceof ToolkitError && error.code === GrpcStatus.UNAVAILABLE) {

@@ -5,7 +5,7 @@ import { getMessageDescriptor, MethodDescriptor } from '../descriptor';
 import { grpcCodeName, toToolkitError, ToolkitError } from '../errors';
 import { decodeJson, encodeJson } from '../protojson';
 import { ProtoJsonError } from '../protojson/protojson-error';
-import { acceptRequestId, runInRequestContext } from '../runtime/request-context';
+import { acceptRequestId } from '../runtime/request-context';
 import { BackendPool } from './backend-pool';
 import { forwardedMetadata } from './forwarded-metadata';
 import { SocketAuthorizer, SocketRequest } from './socket-authorizer';
@@ -131,17 +131,13 @@ export class EventSocket {
       throw ToolkitError.invalidArgument(`invalid ${method.requestType}`, { violations });
     }
     const { request } = this.deps;
-    const context = {
+    // Each frame is its own call to the backend: a new request id, the app's timeout.
+    const call = {
       requestId: acceptRequestId(undefined),
-      transport: 'http' as const,
-      rpc: method.name,
       deadline: Date.now() + this.deps.requestTimeoutMs,
-      headers: {},
     };
     const metadata = forwardedMetadata({ headers: request.headers, ip: request.ip, identity });
-    return runInRequestContext(context, () =>
-      this.deps.pool.call(method.websocketProxy!, message, metadata),
-    );
+    return this.deps.pool.call(method.websocketProxy!, message, metadata, call);
   }
 
   private send(frame: EventFrame): void {

@@ -1,7 +1,8 @@
-import { Req, Type } from '@nestjs/common';
+import { Type } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { getRequestIdentity } from '../auth/caller-identity';
 import { MethodDescriptor, ServiceDescriptor } from '../descriptor';
+import { CallContext, httpRequestOf } from '../pipeline/call-context';
+import { Call } from '../pipeline/handler-arguments';
 import { RequestMessage, ToolkitController, ToolkitRpc } from '../transport';
 import { BackendPool } from './backend-pool';
 import { forwardedMetadata } from './forwarded-metadata';
@@ -11,7 +12,7 @@ export function httpProxyMethods(descriptor: ServiceDescriptor): MethodDescripto
   return descriptor.methods.filter((method) => method.httpProxy !== undefined && method.http);
 }
 
-type ProxyHandler = (message: unknown, request: FastifyRequest) => Promise<unknown>;
+type ProxyHandler = (message: unknown, call: CallContext) => Promise<unknown>;
 
 /**
  * Builds the controller of every `http_proxy` method of `descriptor`: each method is a
@@ -31,11 +32,15 @@ export function createProxyController(descriptor: ServiceDescriptor): Type<unkno
     const handler: ProxyHandler = async function (
       this: ProxyController,
       message: unknown,
-      request: FastifyRequest,
+      call: CallContext,
     ) {
-      const identity = getRequestIdentity(request);
-      const metadata = forwardedMetadata({ headers: request.headers, ip: request.ip, identity });
-      return this.pool.call(target, message, metadata);
+      const request = httpRequestOf(call) as FastifyRequest;
+      const metadata = forwardedMetadata({
+        headers: request.headers,
+        ip: request.ip,
+        identity: call.caller,
+      });
+      return this.pool.call(target, message, metadata, call);
     };
     Object.defineProperty(ProxyController.prototype, method.localName, {
       value: handler,
@@ -44,7 +49,7 @@ export function createProxyController(descriptor: ServiceDescriptor): Type<unkno
     });
     const property = Object.getOwnPropertyDescriptor(ProxyController.prototype, method.localName)!;
     RequestMessage()(ProxyController.prototype, method.localName, 0);
-    Req()(ProxyController.prototype, method.localName, 1);
+    Call()(ProxyController.prototype, method.localName, 1);
     ToolkitRpc(descriptor, method.name)(ProxyController.prototype, method.localName, property);
   }
   Reflect.defineMetadata('design:paramtypes', [BackendPool], ProxyController);

@@ -2,9 +2,7 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { LoggerService, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Transport } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ReflectionService } from '@grpc/reflection';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { PLUGIN_KINDS } from '../../plugins';
@@ -13,23 +11,22 @@ import { StartupError } from '../config';
 import { DependencyFailures, ToolkitExceptionFilter } from '../errors';
 import { BUILTIN_MIDDLEWARES, MiddlewareContext } from '../middlewares';
 import { PluginStatusRegistry, ShutdownSequence } from '../plugins';
-import { installHttpRouting } from '../transport/http-routing';
+import { PipelineOptions } from '../pipeline/call-observer';
+import { mountHttpPlans } from '../pipeline/http-mount';
+import { PlanCompiler } from '../pipeline/plan-compiler';
 import { ServiceDefinition } from './define-service';
-import { addGrpcHealthService } from './grpc-health';
-import { reflectionDefinition } from './reflection';
-import { grpcPlumbingInterceptor } from './grpc-plumbing';
 import { HealthState } from './health';
 import { installApiDocs } from './api-docs';
 import { installHttpEndpoints } from './http-endpoints';
-import { trackHttpConnections } from './http-drain';
+import { closeConnectionsWhile, trackHttpConnections } from './http-drain';
 import { fastifyErrorOptions } from './fastify-errors';
-import { installHttpPlumbing } from './http-plumbing';
 import { HEALTH_PROTO_PATH, LOADER_OPTIONS, PROTO_ROOT } from './proto-paths';
 import { LoadedServiceConfig, loadServiceConfig } from './service-config';
 import { ToolkitCoreModule } from './toolkit-core.module';
 import { ToolkitGrpcServer } from './toolkit-grpc-server';
 import { appRoutingLogger, createPinoLogger, runAsApp, ToolkitLogger } from './toolkit-logger';
 import { ToolkitMetrics } from './toolkit-metrics';
+import { WebSocketRoutes } from './websocket-routes';
 
 /** Overrides for `bootstrapService`; tests pass `env` and port 0. @publicApi */
 export interface BootstrapOptions {
@@ -61,7 +58,7 @@ export interface RunningService {
 }
 
 /**
- * Boots one service as a hybrid Fastify + gRPC Nest app: validates every variable at once
+ * Boots one service as a Nest app whose rpcs the toolkit serves itself, on Fastify and grpc-js: validates every variable at once
  * (throws `ConfigValidationError`), builds plugin modules, installs request plumbing, probes,
  * metrics, gRPC health and reflection, then listens (plugins connect during init, before that).
  * @publicApi
@@ -105,12 +102,12 @@ async function startService(
   const filter = new ToolkitExceptionFilter(dependencyFailures);
   const health = new HealthState(pluginStatus);
   const used = new Set([...middlewares.used.keys()].map((middleware) => middleware.name));
-  const plumbing = {
+  const plumbing: PipelineOptions = {
     metrics: runtime.ENABLE_METRICS ? metrics : undefined,
     accessLog: used.has(BUILTIN_MIDDLEWARES.logging) ? pino : undefined,
     echoRequestId: used.has(BUILTIN_MIDDLEWARES.requestId),
     requestTimeoutMs: runtime.REQUEST_TIMEOUT,
-    isShuttingDown: () => health.isShuttingDown(),
+    logger: pino,
   };
 
   @Module({
@@ -144,9 +141,8 @@ async function startService(
   app.useGlobalFilters(filter);
 
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
-  installHttpRouting(fastify);
   const httpDrain = trackHttpConnections(app.getHttpServer());
-  installHttpPlumbing(fastify, plumbing);
+  closeConnectionsWhile(fastify, () => health.isShuttingDown());
   installHttpEndpoints(fastify, health, plumbing.metrics);
   const openApi = definition.descriptor.openApi;
   if (runtime.ENABLE_API_DOCS && openApi) installApiDocs(fastify, openApi);
@@ -164,44 +160,39 @@ async function startService(
     middleware.installHttp?.(fastify, context);
   }
 
+  // Plans need the controllers and guards DI built; they are mounted before anything listens.
+  await app.init();
+  const plans = app.get(PlanCompiler).compile();
+  mountHttpPlans(fastify, plans, plumbing, filter);
+  app.get(WebSocketRoutes).install(plans);
+
   let grpcServer: ToolkitGrpcServer | undefined;
   const grpcConfig = config.grpcServer;
   if (grpcConfig) {
     const grpcPort = options.grpcPort ?? grpcConfig.GRPC_SERVER_PORT;
     const protoRoot = definition.protoRoot ?? PROTO_ROOT;
-    const interceptors = [
-      grpcPlumbingInterceptor(plumbing),
-      ...[...middlewares.used.keys()].flatMap((middleware) =>
-        middleware.grpcInterceptor
-          ? [middleware.grpcInterceptor(contexts.get(middleware.name)!)]
-          : [],
-      ),
-    ];
+    const interceptors = [...middlewares.used.keys()].flatMap((middleware) =>
+      middleware.grpcInterceptor
+        ? [middleware.grpcInterceptor(contexts.get(middleware.name)!)]
+        : [],
+    );
     grpcServer = new ToolkitGrpcServer(
       {
         url: `${grpcConfig.GRPC_SERVER_HOST}:${grpcPort}`,
-        package: [definition.descriptor.package],
-        protoPath: [join(protoRoot, definition.descriptor.protoFile), HEALTH_PROTO_PATH],
+        protoPaths: [join(protoRoot, definition.descriptor.protoFile), HEALTH_PROTO_PATH],
         loader: { ...LOADER_OPTIONS, includeDirs: [protoRoot, ...LOADER_OPTIONS.includeDirs] },
-        gracefulShutdown: true,
-        onLoadPackageDefinition: (packageDefinition, server) => {
-          new ReflectionService(
-            reflectionDefinition(packageDefinition, definition.descriptor),
-          ).addToServer(server);
-          addGrpcHealthService(server, packageDefinition, definition.descriptor.fullName, health);
-        },
+        descriptor: definition.descriptor,
+        health,
+        serverOptions: { interceptors },
       },
-      { interceptors },
-      definition.descriptor.package,
-    );
-    app.connectMicroservice(
-      { strategy: grpcServer, transport: Transport.GRPC },
-      { inheritAppConfig: true },
+      plans,
+      plumbing,
+      filter,
     );
   }
 
+  await grpcServer?.listen();
   await app.listen({ port: options.httpPort ?? runtime.SERVER_PORT, host: runtime.SERVER_HOST });
-  await app.startAllMicroservices();
 
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
   const httpUrl = `http://${loopbackFor(runtime.SERVER_HOST)}:${httpPort}`;

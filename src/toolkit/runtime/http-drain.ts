@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import { Server as NetServer, Socket } from 'node:net';
 
 /** A socket idle this long when the drain looks at it is closed; a busy client reuses it sooner. */
@@ -64,4 +65,19 @@ export function trackHttpConnections(server: Server): HttpDrain {
         }, SWEEP_INTERVAL_MS);
       }),
   };
+}
+
+/**
+ * While `isShuttingDown()`, every answer carries `connection: close`, so that keep-alive clients
+ * leave after it instead of holding the drain.
+ * @internal
+ */
+export function closeConnectionsWhile(
+  fastify: FastifyInstance,
+  isShuttingDown: () => boolean,
+): void {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (isShuttingDown()) reply.header('connection', 'close');
+    done(null, payload);
+  });
 }

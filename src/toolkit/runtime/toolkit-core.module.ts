@@ -6,11 +6,12 @@ import { CallerTokens } from '../auth/caller-tokens';
 import { DependencyFailures } from '../errors';
 import { RouteMiddlewaresGuard, SERVICE_MIDDLEWARES } from '../middlewares';
 import { PluginStatusRegistry, ShutdownSequence } from '../plugins';
-import { RequestValidationGuard } from '../transport';
+import { PlanCompiler } from '../pipeline/plan-compiler';
 import { ServiceDefinition } from './define-service';
 import { HealthState } from './health';
 import { LoadedServiceConfig } from './service-config';
 import { createServiceConfigService } from './service-config-service';
+import { createPinoLogger } from './toolkit-logger';
 import { ToolkitMetrics } from './toolkit-metrics';
 import { WEBSOCKET_PLUMBING, WebSocketPlumbing, WebSocketRoutes } from './websocket-routes';
 import {
@@ -80,12 +81,12 @@ export class ToolkitCoreModule {
       },
       CallerTokenGuard,
       RouteMiddlewaresGuard,
-      RequestValidationGuard,
       ...middlewareProviders,
     ];
     const websocket: WebSocketPlumbing = options.websocket ?? {
       echoRequestId: false,
       requestTimeoutMs: config.runtime.REQUEST_TIMEOUT,
+      logger: createPinoLogger({ level: config.runtime.LOG_LEVEL, name: config.runtime.APP_NAME }),
     };
     return {
       module: ToolkitCoreModule,
@@ -95,6 +96,7 @@ export class ToolkitCoreModule {
         ...providers,
         { provide: WEBSOCKET_PLUMBING, useValue: websocket },
         WebSocketRoutes,
+        PlanCompiler,
       ],
       exports: providers,
     };

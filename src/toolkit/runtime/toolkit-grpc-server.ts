@@ -1,62 +1,88 @@
 import {
+  GrpcObject,
+  loadPackageDefinition,
   Server,
   ServerCredentials,
   ServerOptions,
   ServiceDefinition,
   UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import { GrpcOptions, ServerGrpc } from '@nestjs/microservices';
+import { ReflectionService } from '@grpc/reflection';
+import { loadSync } from '@grpc/proto-loader';
+import { ServiceDescriptor } from '../descriptor';
+import { ToolkitExceptionFilter } from '../errors';
+import { PipelineOptions } from '../pipeline/call-observer';
+import { grpcHandler } from '../pipeline/grpc-mount';
+import { MethodPlan } from '../pipeline/method-plan';
+import { addGrpcHealthService } from './grpc-health';
+import { HealthState } from './health';
+import { reflectionDefinition } from './reflection';
 import { withTolerantDeserializers } from './undecodable-request';
 
-/** grpc-js server whose services under `packageName` tolerate undecodable requests. */
-class TolerantServer extends Server {
-  constructor(
-    private readonly packageName: string,
-    options: ServerOptions,
-  ) {
-    super(options);
-  }
-
-  override addService(
-    service: ServiceDefinition,
-    implementation: UntypedServiceImplementation,
-  ): void {
-    const ours = Object.values(service).some((method) =>
-      method.path.startsWith(`/${this.packageName}.`),
-    );
-    super.addService(ours ? withTolerantDeserializers(service) : service, implementation);
-  }
+/** Where and what the app's gRPC server serves. @internal */
+export interface ToolkitGrpcServerOptions {
+  /** `host:port`; port 0 picks a free one. */
+  url: string;
+  /** The service's proto file and the health proto. */
+  protoPaths: string[];
+  loader: Parameters<typeof loadSync>[1];
+  descriptor: ServiceDescriptor;
+  health: HealthState;
+  serverOptions?: ServerOptions;
 }
 
 /**
- * Nest's gRPC server, binding the grpc-js server itself so that the bound port is known (port 0
- * in tests) and the server can be force-shut when the grace period ends.
+ * The app's own grpc-js server: one handler per method plan (all four shapes), deserializers that
+ * hand undecodable requests to the plan (INVALID_ARGUMENT, not grpc-js's INTERNAL), server
+ * reflection and grpc.health.v1 on the same port, a graceful drain and a forced shutdown.
  * @internal
  */
-export class ToolkitGrpcServer extends ServerGrpc {
-  private server?: Server;
+export class ToolkitGrpcServer {
+  private readonly server: Server;
   private port?: number;
   private closing?: Promise<void>;
 
   constructor(
-    private readonly toolkitOptions: GrpcOptions['options'],
-    private readonly serverOptions: ServerOptions,
-    private readonly servicePackage: string,
+    private readonly options: ToolkitGrpcServerOptions,
+    plans: readonly MethodPlan[],
+    pipeline: PipelineOptions,
+    filter: ToolkitExceptionFilter,
   ) {
-    super(toolkitOptions);
+    const packageDefinition = loadSync(options.protoPaths, options.loader);
+    const root = loadPackageDefinition(packageDefinition);
+    this.server = new Server(options.serverOptions);
+    const byService = new Map<string, MethodPlan[]>();
+    for (const plan of plans) {
+      byService.set(plan.service.fullName, [...(byService.get(plan.service.fullName) ?? []), plan]);
+    }
+    for (const [fullName, servicePlans] of byService) {
+      const definition = lookupService(root, fullName);
+      if (!definition) continue;
+      const implementation: UntypedServiceImplementation = {};
+      for (const plan of servicePlans) {
+        implementation[plan.method.name] = grpcHandler(plan, pipeline, filter);
+      }
+      this.server.addService(withTolerantDeserializers(definition), implementation);
+    }
+    new ReflectionService(reflectionDefinition(packageDefinition, options.descriptor)).addToServer(
+      this.server,
+    );
+    addGrpcHealthService(
+      this.server,
+      packageDefinition,
+      options.descriptor.fullName,
+      options.health,
+    );
   }
 
-  override async createClient(): Promise<Server> {
-    const server = new TolerantServer(this.servicePackage, this.serverOptions);
+  /** Binds and starts serving; resolves with the bound port. */
+  async listen(): Promise<number> {
     this.port = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(
-        this.toolkitOptions.url ?? '0.0.0.0:0',
-        this.toolkitOptions.credentials ?? ServerCredentials.createInsecure(),
-        (error, port) => (error ? reject(error) : resolve(port)),
+      this.server.bindAsync(this.options.url, ServerCredentials.createInsecure(), (error, port) =>
+        error ? reject(error) : resolve(port),
       );
     });
-    this.server = server;
-    return server;
+    return this.port;
   }
 
   /** The bound port, once listening. */
@@ -64,14 +90,23 @@ export class ToolkitGrpcServer extends ServerGrpc {
     return this.port;
   }
 
-  /** Starts draining (grpc-js tryShutdown); every caller, Nest's dispose included, awaits the same drain. */
-  override close(): Promise<void> {
-    this.closing ??= super.close();
+  /** Stops accepting and drains the calls in flight (grpc-js tryShutdown); one drain for every caller. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      this.server.tryShutdown(() => resolve());
+    });
     return this.closing;
   }
 
   /** Cuts every call still running (the grace period is over). */
   forceShutdown(): void {
-    this.server?.forceShutdown();
+    this.server.forceShutdown();
   }
+}
+
+function lookupService(root: GrpcObject, fullName: string): ServiceDefinition | undefined {
+  let node: unknown = root;
+  for (const part of fullName.split('.'))
+    node = (node as Record<string, unknown> | undefined)?.[part];
+  return (node as { service?: ServiceDefinition } | undefined)?.service;
 }

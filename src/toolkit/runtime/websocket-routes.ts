@@ -1,16 +1,5 @@
-import {
-  CanActivate,
-  Inject,
-  Injectable,
-  Logger,
-  OnModuleInit,
-  Optional,
-  Type,
-} from '@nestjs/common';
-import { GUARDS_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
-import { ExternalContextCreator } from '@nestjs/core/helpers/external-context-creator';
-import { RouteParamsFactory } from '@nestjs/core/router/route-params-factory';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { Logger as PinoLogger } from 'pino';
 import type {
   RealtimePlugin,
@@ -18,119 +7,71 @@ import type {
   UpgradeRequest,
 } from '../../plugins/realtime/realtime.types';
 import { getRealtimeToken, REALTIME_PLUGIN_KIND } from '../../plugins/realtime/realtime.tokens';
-import { TOOLKIT_ROUTE } from '../constants';
+import { getRequestIdentity } from '../auth/caller-identity';
 import { DependencyFailures, toToolkitError } from '../errors';
-import { runHttpGuards } from '../middlewares/run-http-guards';
-import { httpRequestMessage } from '../transport/request-validation.guard';
-import { RouteMetadata } from '../transport/route-metadata';
+import { CallOrigin, ServedCall } from '../pipeline/call-context';
+import { flatHeaders } from '../pipeline/http-mount';
+import { executePlan, MethodPlan } from '../pipeline/method-plan';
+import { transcodeHttpRequest } from '../transport/transcode';
 import { WebSocketOpenHandler, WebSocketUpgrade } from '../transport/websocket-upgrade';
 import { ServiceDefinition } from './define-service';
-import {
-  acceptRequestId,
-  REQUEST_ID_HEADER,
-  RequestContext,
-  runInRequestContext,
-} from './request-context';
+import { acceptRequestId, REQUEST_ID_HEADER } from './request-context';
 import { SERVICE_DEFINITION } from './tokens';
+import { ToolkitLogger } from './toolkit-logger';
 import { ToolkitMetrics } from './toolkit-metrics';
-import { UpgradeReplyHeaders, upgradeHttpRequest, upgradeRefusal } from './upgrade-http-request';
+import {
+  UpgradeHttpRequest,
+  UpgradeReplyHeaders,
+  upgradeHttpRequest,
+  upgradeRefusal,
+} from './upgrade-http-request';
 
-/** Switches of the upgrade plumbing, the same as the HTTP hooks'. @internal */
+/** Switches of the upgrade plumbing, the same as the HTTP routes'. @internal */
 export interface WebSocketPlumbing {
   metrics?: ToolkitMetrics;
   accessLog?: PinoLogger;
   echoRequestId: boolean;
   requestTimeoutMs: number;
+  /** The app's logger, for `CallContext.log`. */
+  logger: PinoLogger;
 }
 
 /** Injection token of the app's `WebSocketPlumbing`. @internal */
 export const WEBSOCKET_PLUMBING = Symbol('toolkit:websocket-plumbing');
 
-type UpgradeCall = (request: unknown, reply: unknown) => Promise<unknown>;
-type Handler = (...args: unknown[]) => unknown;
-
 /**
  * Serves every `(toolkit.route).websocket` method of the app's controllers as a WebSocket
- * upgrade route of the service's realtime plugin, on the path of its GET binding. Fastify hooks
- * and Nest's router never see upgrade requests, so each upgrade runs here what an HTTP request
- * gets: a request id and request context, the method's guards (its middleware chain, then
- * transcoding from path and query and validation), the handler, the access log and metrics.
- * Anything thrown refuses the upgrade with the toolkit error body.
+ * upgrade route of the service's realtime plugin, on the path of its GET binding. Each upgrade
+ * runs the method's plan before the handshake, as an HTTP request would: a request id, the
+ * caller token and the middleware chain, transcoding from path and query and validation, the
+ * handler; then the access log and metrics. Anything thrown refuses the upgrade with the toolkit
+ * error body.
  * @internal
  */
 @Injectable()
-export class WebSocketRoutes implements OnModuleInit {
+export class WebSocketRoutes {
   private readonly logger = new Logger('WebSocketRoutes');
-  private readonly paramsFactory = new RouteParamsFactory();
 
   constructor(
-    private readonly discovery: DiscoveryService,
-    private readonly scanner: MetadataScanner,
-    private readonly contexts: ExternalContextCreator,
     private readonly moduleRef: ModuleRef,
     @Inject(SERVICE_DEFINITION) private readonly definition: ServiceDefinition,
     @Inject(WEBSOCKET_PLUMBING) private readonly plumbing: WebSocketPlumbing,
     @Optional() private readonly failures?: DependencyFailures,
   ) {}
 
-  onModuleInit(): void {
-    for (const wrapper of this.discovery.getControllers()) {
-      const instance: unknown = wrapper.instance;
-      if (typeof instance !== 'object' || instance === null) continue;
-      const prototype: object = Object.getPrototypeOf(instance) as object;
-      for (const name of this.scanner.getAllMethodNames(prototype)) {
-        const method: unknown = Reflect.get(prototype, name);
-        if (typeof method !== 'function') continue;
-        const route = Reflect.getMetadata(TOOLKIT_ROUTE, method) as RouteMetadata | undefined;
-        if (route?.method.websocket) this.install(instance, name, method as Handler, route);
-      }
+  /** Registers the upgrade route of every WebSocket method among `plans`. */
+  install(plans: readonly MethodPlan[]): void {
+    for (const plan of plans) {
+      const { method } = plan;
+      if (!method.websocket) continue;
+      const where = `${this.definition.name}: websocket method ${method.name}`;
+      if (method.http?.method !== 'GET')
+        throw new Error(`${where} needs a GET google.api.http path`);
+      this.realtime(where).registerUpgradeRoute(method.http.path, (upgrade) =>
+        this.decide(plan, upgrade),
+      );
+      this.logger.log(`${method.name}: WebSocket upgrades on GET ${method.http.path}`);
     }
-  }
-
-  private install(
-    instance: object,
-    methodName: string,
-    callback: Handler,
-    route: RouteMetadata,
-  ): void {
-    const { method } = route;
-    const where = `${this.definition.name}: websocket method ${method.name}`;
-    if (method.http?.method !== 'GET') throw new Error(`${where} needs a GET google.api.http path`);
-    // Nest's external contexts find guards only for providers, not controllers: the handler's
-    // parameters are resolved there, its guards are run by `guarded` below.
-    const handler = this.contexts.create(
-      instance,
-      callback,
-      methodName,
-      ROUTE_ARGS_METADATA,
-      this.paramsFactory,
-      undefined,
-      undefined,
-      { guards: false, interceptors: false, filters: false },
-      'http',
-    ) as UpgradeCall;
-    const call = this.guarded(instance.constructor as Type<unknown>, callback, handler);
-    this.realtime(where).registerUpgradeRoute(method.http.path, (upgrade) =>
-      this.decide(route, call, upgrade),
-    );
-    this.logger.log(`${method.name}: WebSocket upgrades on GET ${method.http.path}`);
-  }
-
-  /** Runs the controller's and the method's `@UseGuards` (the toolkit's among them) in order, as `http`. */
-  private guarded(controller: Type<unknown>, callback: Handler, handler: UpgradeCall): UpgradeCall {
-    const declared = [
-      ...((Reflect.getMetadata(GUARDS_METADATA, controller) as unknown[] | undefined) ?? []),
-      ...((Reflect.getMetadata(GUARDS_METADATA, callback) as unknown[] | undefined) ?? []),
-    ];
-    const guards = declared.map((guard) =>
-      typeof guard === 'function'
-        ? this.moduleRef.get<CanActivate>(guard as Type<CanActivate>, { strict: false })
-        : (guard as CanActivate),
-    );
-    return async (request, reply) => {
-      await runHttpGuards(guards, { request, reply, controller, handler: callback });
-      return handler(request, reply);
-    };
   }
 
   private realtime(where: string): RealtimePlugin {
@@ -143,20 +84,9 @@ export class WebSocketRoutes implements OnModuleInit {
     return this.moduleRef.get<RealtimePlugin>(getRealtimeToken(plugin.prefix), { strict: false });
   }
 
-  private async decide(
-    route: RouteMetadata,
-    call: UpgradeCall,
-    upgrade: UpgradeRequest,
-  ): Promise<UpgradeDecision> {
+  private async decide(plan: MethodPlan, upgrade: UpgradeRequest): Promise<UpgradeDecision> {
     const startedAt = process.hrtime.bigint();
     const requestId = acceptRequestId(upgrade.headers[REQUEST_ID_HEADER]);
-    const context: RequestContext = {
-      requestId,
-      transport: 'http',
-      rpc: route.method.name,
-      deadline: Date.now() + this.plumbing.requestTimeoutMs,
-      headers: flatHeaders(upgrade.headers),
-    };
     const openHandlers: WebSocketOpenHandler[] = [];
     const session: WebSocketUpgrade = {
       request: upgrade,
@@ -165,35 +95,47 @@ export class WebSocketRoutes implements OnModuleInit {
     };
     const request = upgradeHttpRequest(session);
     const reply = new UpgradeReplyHeaders();
+    const call = new ServedCall(
+      requestId,
+      'websocket',
+      plan.method.name,
+      Date.now() + this.plumbing.requestTimeoutMs,
+      new UpgradeOrigin(request, this.plumbing.logger),
+    );
+    let message: Record<string, unknown> | undefined;
     try {
-      await runInRequestContext(context, () => call(request, reply));
+      await executePlan(plan, {
+        call,
+        type: 'http',
+        args: [request, reply, call],
+        readMessage: () => (message = transcodeUpgrade(plan, request)),
+        upgrade: session,
+      });
     } catch (thrown) {
       const { error, unexpected } = toToolkitError(thrown, this.failures);
       if (unexpected) {
         this.logger.error(
-          `upgrade ${route.method.name} (${requestId}) failed: ${String(thrown)}`,
+          `upgrade ${plan.method.name} (${requestId}) failed: ${String(thrown)}`,
           thrown instanceof Error ? thrown.stack : undefined,
         );
       }
       const refusal = upgradeRefusal(error, reply.values);
       if (this.plumbing.echoRequestId) refusal.headers[REQUEST_ID_HEADER] = requestId;
-      this.observe(context, upgrade, refusal.status, startedAt);
+      this.observe(call, upgrade, refusal.status, startedAt);
       return { accept: false, ...refusal };
     }
-    this.observe(context, upgrade, 101, startedAt);
+    this.observe(call, upgrade, 101, startedAt);
     return {
       accept: true,
-      context: httpRequestMessage(request),
+      context: message,
       onConnection: async (connection) => {
-        for (const handler of openHandlers) {
-          await runInRequestContext(context, () => handler(connection));
-        }
+        for (const handler of openHandlers) await handler(connection);
       },
     };
   }
 
   private observe(
-    context: RequestContext,
+    call: ServedCall,
     upgrade: UpgradeRequest,
     status: number,
     startedAt: bigint,
@@ -201,18 +143,18 @@ export class WebSocketRoutes implements OnModuleInit {
     const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
     this.plumbing.metrics?.observe({
       transport: 'http',
-      rpc: context.rpc,
+      rpc: call.rpc,
       code: String(status),
       failed: status >= 400,
       seconds,
     });
     this.plumbing.accessLog?.info(
       {
-        request_id: context.requestId,
+        request_id: call.requestId,
         transport: 'websocket',
         method: 'GET',
         route: upgrade.route,
-        rpc: context.rpc,
+        rpc: call.rpc,
         status,
         duration_ms: Math.round(seconds * 1e6) / 1e3,
       },
@@ -221,11 +163,41 @@ export class WebSocketRoutes implements OnModuleInit {
   }
 }
 
-function flatHeaders(headers: UpgradeRequest['headers']): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (typeof value === 'string') flat[name] = value;
-    else if (Array.isArray(value)) flat[name] = value.join(', ');
+/** The request message of an upgrade: its GET binding's path parameters, then the query. */
+function transcodeUpgrade(plan: MethodPlan, request: UpgradeHttpRequest): Record<string, unknown> {
+  const rule = plan.method.http!;
+  const pathParams: Record<string, string> = {};
+  for (const field of rule.pathParams) {
+    const value = request.params[field];
+    if (typeof value === 'string') pathParams[field] = value;
   }
-  return flat;
+  return transcodeHttpRequest(plan.method, rule, pathParams, request);
+}
+
+/** What a `ServedCall` reads of an upgrade request. */
+class UpgradeOrigin implements CallOrigin {
+  constructor(
+    private readonly request: UpgradeHttpRequest,
+    private readonly logger: PinoLogger,
+  ) {}
+
+  get identityCarrier(): object {
+    return this.request;
+  }
+
+  readHeaders(): Record<string, string> {
+    return flatHeaders(this.request.headers);
+  }
+
+  watchCancel(): void {
+    // The decision is taken before the handshake; there is no answer to cancel.
+  }
+
+  identityOf(carrier: object) {
+    return getRequestIdentity(carrier);
+  }
+
+  childLogger(requestId: string, rpc: string): ToolkitLogger {
+    return new ToolkitLogger(this.logger.child({ request_id: requestId, rpc }));
+  }
 }

@@ -13,15 +13,14 @@ type MatchedRequest = IncomingMessage & { [MATCH]?: HttpRouteMatch<string> };
 /**
  * Routes the app's google.api.http bindings with the toolkit's own matcher instead of Fastify's:
  * find-my-way cannot express custom verbs after a variable, multi-segment variables, `**`
- * followed by more segments, or http.proto's decoding of `%2F`. Each `ToolkitRpc` route is
- * re-registered (in `onRoute`) on `/*` for the HTTP methods of its bindings, under a route
- * constraint whose value the matcher derives from the request: find-my-way still dispatches
- * (static routes such as `/health` keep winning), the matcher decides which toolkit route a
- * request belongs to and remembers the match for transcoding. Must be installed before the
- * routes are registered (before `app.init()`).
+ * followed by more segments, or http.proto's decoding of `%2F`. Each method is registered on
+ * `/*` for the HTTP methods of its bindings, under a route constraint whose value the matcher
+ * derives from the request (`addHttpRoute`): find-my-way still dispatches (static routes such as
+ * `/health` keep winning), the matcher decides which method a request belongs to and remembers
+ * the match for transcoding. Returns the router that `addHttpRoute` fills.
  * @internal
  */
-export function installHttpRouting(fastify: FastifyInstance): void {
+export function installHttpRouting(fastify: FastifyInstance): HttpRouter<string> {
   const router = new HttpRouter<string>();
   fastify.addConstraintStrategy({
     name: HTTP_ROUTE_CONSTRAINT,
@@ -41,19 +40,29 @@ export function installHttpRouting(fastify: FastifyInstance): void {
       return match.key;
     },
   });
-  fastify.addHook('onRoute', (options: RouteOptions) => {
-    const config = options.config as Record<string, unknown> | undefined;
-    const route = config?.[FASTIFY_ROUTE_KEY] as RouteMetadata | undefined;
-    if (!route || route.bindings.length === 0) return;
-    const key = route.method.grpcPath;
-    // Fastify registers a GET route's HEAD twin through this hook again: route it, don't re-add.
-    if (options.method !== 'HEAD') {
-      router.add(key, route.bindings);
-      options.method = [...new Set(route.bindings.map((binding) => binding.rule.method))];
-    }
-    options.url = '/*';
-    (options as { path?: string }).path = '/*';
-    options.constraints = { ...options.constraints, [HTTP_ROUTE_CONSTRAINT]: key };
+  return router;
+}
+
+/**
+ * Registers one method's bindings: on `/*`, for the HTTP methods of its bindings (GET also
+ * answers HEAD), constrained to the requests the router matches to it. `route` is kept in the
+ * route's config for hooks that skip methods (cors).
+ * @internal
+ */
+export function addHttpRoute(
+  fastify: FastifyInstance,
+  router: HttpRouter<string>,
+  route: RouteMetadata,
+  options: Pick<RouteOptions, 'handler' | 'errorHandler'>,
+): void {
+  const key = route.method.grpcPath;
+  router.add(key, route.bindings);
+  fastify.route({
+    ...options,
+    method: [...new Set(route.bindings.map((binding) => binding.rule.method))],
+    url: '/*',
+    constraints: { [HTTP_ROUTE_CONSTRAINT]: key },
+    config: { [FASTIFY_ROUTE_KEY]: route },
   });
 }
 

@@ -3,7 +3,6 @@ export * from './path-template';
 export * from './http-router';
 export * from './http-routing';
 export * from './transcode';
-export * from './request-validation.guard';
 export * from './request-message.decorator';
 export * from './toolkit-rpc.decorator';
 export * from './websocket-upgrade';

@@ -1,14 +1,11 @@
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import { httpRequestMessage } from './request-validation.guard';
+import { toolkitParamDecorator } from '../pipeline/handler-arguments';
 
 /**
- * The request message of a `ToolkitRpc` method, on both transports: the gRPC request as the
+ * The request message of a `ToolkitRpc` method, on every transport: the gRPC request as the
  * loader decoded it, or the message transcoded from the HTTP request. Validated before the
  * handler runs.
  * @publicApi
  */
-export const RequestMessage = createParamDecorator((_data: unknown, context: ExecutionContext) => {
-  if (context.getType() === 'rpc') return context.switchToRpc().getData<unknown>();
-  return httpRequestMessage(context.switchToHttp().getRequest<FastifyRequest>());
-});
+export const RequestMessage = toolkitParamDecorator('message', (_data, context) =>
+  context.getType() === 'rpc' ? context.switchToRpc().getData<unknown>() : undefined,
+);

@@ -1,4 +1,5 @@
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { ExecutionContext } from '@nestjs/common';
+import { toolkitParamDecorator } from '../pipeline/handler-arguments';
 import type { RealtimeConnection, UpgradeRequest } from '../../plugins/realtime/realtime.types';
 
 /** Runs once the WebSocket of an accepted upgrade is open. @publicApi */
@@ -30,7 +31,8 @@ export const WEBSOCKET_UPGRADE = Symbol('toolkit:websocket-upgrade');
  * undefined when it is called as a gRPC unary call (the same controller method serves both).
  * @publicApi
  */
-export const SocketUpgrade = createParamDecorator(
+export const SocketUpgrade = toolkitParamDecorator(
+  'upgrade',
   (_data: unknown, context: ExecutionContext): WebSocketUpgrade | undefined => {
     if (context.getType() !== 'http') return undefined;
     const request: unknown = context.switchToHttp().getRequest();

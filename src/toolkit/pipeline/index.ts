@@ -1,0 +1,2 @@
+export { CallContext, callContextOf } from './call-context';
+export { Call } from './handler-arguments';

@@ -1,0 +1,74 @@
+import type { CanActivate, Type } from '@nestjs/common';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import type { MethodDescriptor, ServiceDescriptor } from '../descriptor';
+import type { HttpBinding } from '../transport/http-router';
+import { ServedCall } from './call-context';
+import { runGuardChain } from './guard-chain';
+import { HandlerInputs } from './handler-arguments';
+import { MessageCheck } from './message-checks';
+
+/** Verifies the call's internal caller token; undefined when done synchronously. @internal */
+export type CallerTokenCheck = (carrier: object) => Promise<void> | undefined;
+
+/**
+ * Everything decided once, at start-up, about serving one rpc: its guards (the caller token
+ * check, then the method's middleware chain, instances resolved from DI), its request checks,
+ * how its handler is called. Transports (HTTP, gRPC, WebSocket upgrades) only decode the
+ * request, run `execute` and encode what it returns.
+ * @internal
+ */
+export interface MethodPlan {
+  readonly service: ServiceDescriptor;
+  readonly method: MethodDescriptor;
+  /** The method's HTTP bindings; empty without an HTTP route (gRPC only, WebSocket). */
+  readonly bindings: readonly HttpBinding[];
+  readonly controller: Type<unknown>;
+  /** The controller method, as guards see it through `context.getHandler()`. */
+  readonly handler: (...args: unknown[]) => unknown;
+  readonly callerToken: CallerTokenCheck;
+  /** The method's middleware guards, in chain order. */
+  readonly guards: readonly CanActivate[];
+  readonly check: MessageCheck;
+  /** Calls the controller method with the arguments its parameters declare. */
+  readonly invoke: (inputs: HandlerInputs) => unknown;
+}
+
+/** How the transport hands one call to `executePlan`. @internal */
+export interface PlanCall {
+  readonly call: ServedCall;
+  /** `http`: [request, reply, call]; `rpc`: [message, metadata, grpc call, call]. */
+  readonly type: 'http' | 'rpc';
+  readonly args: unknown[];
+  /** The request message; runs after the guards (HTTP transcoding may throw INVALID_ARGUMENT). */
+  readMessage(): unknown;
+  readonly upgrade?: unknown;
+}
+
+/**
+ * Runs a plan for one call: caller token, middleware guards, request message, checks, handler.
+ * Returns the handler's result, or a promise of it when a step was asynchronous; nothing is
+ * awaited that answered synchronously.
+ * @internal
+ */
+export function executePlan(plan: MethodPlan, planned: PlanCall): unknown {
+  const token = plan.callerToken(planned.call.origin.identityCarrier);
+  if (token !== undefined) return token.then(() => afterCallerToken(plan, planned));
+  return afterCallerToken(plan, planned);
+}
+
+function afterCallerToken(plan: MethodPlan, planned: PlanCall): unknown {
+  if (plan.guards.length === 0) return callHandler(plan, planned);
+  const context = new ExecutionContextHost(planned.args, plan.controller, plan.handler);
+  context.setType(planned.type);
+  const guarded = runGuardChain(plan.guards, context);
+  if (guarded !== undefined) return guarded.then(() => callHandler(plan, planned));
+  return callHandler(plan, planned);
+}
+
+function callHandler(plan: MethodPlan, planned: PlanCall): unknown {
+  const message = planned.readMessage();
+  const { call } = planned;
+  // A client stream's messages are checked one by one as the handler pulls them.
+  if (!plan.method.clientStreaming) plan.check(message, call.caller);
+  return plan.invoke({ message, call, upgrade: planned.upgrade });
+}
