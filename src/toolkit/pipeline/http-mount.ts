@@ -13,6 +13,7 @@ import {
 import { CallOrigin, ServedCall } from './call-context';
 import { durationMs, PipelineOptions, secondsSince } from './call-observer';
 import { executePlan, MethodPlan } from './method-plan';
+import { observeStream, serveHttpServerStream, streamLogFields } from '../streaming';
 
 /**
  * Serves the HTTP bindings of `plans` on the app's Fastify instance: one route per method on
@@ -66,12 +67,34 @@ function serveHttp(
     call.finish();
     return true;
   };
+  // While a server stream is being written its own outcome ends the call (the deadline aborts it).
+  let streaming = false;
   const fail = (thrown: unknown) => {
-    if (!finish()) return;
+    if (streaming || !finish()) return;
     sendHttpError(reply, filter.normalize(thrown, call.log));
     observe(plan, request, reply, match, call, startedAt, options);
   };
   const succeed = (response: unknown) => {
+    if (plan.method.serverStreaming && !finished) {
+      streaming = true;
+      void serveHttpServerStream({
+        accept: request.headers.accept,
+        reply,
+        messages: response as AsyncIterable<unknown>,
+        encode: (message) =>
+          JSON.stringify(
+            encodeHttpResponse(plan.method, match.binding.rule, message as Record<string, unknown>),
+          ),
+        signal: call.signal,
+        normalize: (error) => filter.normalize(error, call.log),
+      }).then((outcome) => {
+        streaming = false;
+        if (!outcome.started) return fail(outcome.error);
+        finish();
+        observe(plan, request, reply, match, call, startedAt, options, outcome);
+      });
+      return;
+    }
     if (!finish()) return;
     let body: string;
     try {
@@ -121,9 +144,11 @@ function observe(
   call: ServedCall,
   startedAt: bigint,
   options: PipelineOptions,
+  stream?: { messagesOut: number; error?: ToolkitError },
 ): void {
   const seconds = secondsSince(startedAt);
   const status = reply.statusCode;
+  if (stream) observeStream(options, 'http', plan.method.name, 1, stream);
   options.metrics?.observe({
     transport: 'http',
     rpc: plan.method.name,
@@ -140,6 +165,7 @@ function observe(
       rpc: plan.method.name,
       status,
       duration_ms: durationMs(seconds),
+      ...(stream && streamLogFields(1, stream)),
     },
     'request completed',
   );
