@@ -1,3 +1,4 @@
 export * from './http-server-stream';
 export * from './websocket-stream';
 export * from './stream-observation';
+export * from './grpc-streams';
