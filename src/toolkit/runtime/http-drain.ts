@@ -44,7 +44,9 @@ export function trackHttpConnections(server: Server): HttpDrain {
       const left = (busy.get(socket) ?? 1) - 1;
       if (left > 0) busy.set(socket, left);
       else busy.delete(socket);
-      idleSince.set(socket, Date.now());
+      // A client gone mid-response (a stream it stopped reading) closed the socket first: it is
+      // no connection to wait for any more.
+      if (!socket.destroyed) idleSince.set(socket, Date.now());
     });
   });
   return {
