@@ -9,8 +9,5 @@ export const TOOLKIT_ROUTE = Symbol('toolkit:route');
 /** The `ServiceDescriptor` of a class decorated with `ToolkitController`. @internal */
 export const TOOLKIT_CONTROLLER = Symbol('toolkit:controller');
 
-/** Property of the Fastify request holding the transcoded request message. @internal */
-export const REQUEST_MESSAGE = Symbol('toolkit:request-message');
-
 /** Key of the Fastify route `config` carrying the `RouteMetadata` for hooks. @internal */
 export const FASTIFY_ROUTE_KEY = 'toolkitRoute';

@@ -1,5 +1,4 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { runInRequestContext, RequestContext } from '../../toolkit/runtime/request-context';
 import { GrpcStatus, ToolkitError } from '../../toolkit/errors';
 import { isPgsqlUnavailable } from './pgsql.failures';
 import { TypeOrmPgsqlPlugin } from './pgsql.plugin';
@@ -21,18 +20,6 @@ function plugin(retries: number) {
     backend: 'PostgreSQL test',
   });
   return { pgsql, transaction };
-}
-
-function inCall<T>(deadlineInMs: number, work: () => Promise<T>): Promise<T> {
-  const context = {
-    requestId: 'r',
-    transport: 'http',
-    rpc: 'Test',
-    deadline: Date.now() + deadlineInMs,
-    headers: {},
-    signal: new AbortController().signal,
-  } as RequestContext;
-  return runInRequestContext(context, work);
 }
 
 describe('PgsqlPlugin.read', () => {
@@ -65,9 +52,9 @@ describe('PgsqlPlugin.read', () => {
 
   it('never runs past the call deadline', async () => {
     const { pgsql } = plugin(3);
-    const error = await inCall(20, () => pgsql.read(() => new Promise(() => undefined))).catch(
-      (reason: unknown) => reason,
-    );
+    const error = await pgsql
+      .read(() => new Promise(() => undefined), { deadline: Date.now() + 20 })
+      .catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(ToolkitError);
     expect((error as ToolkitError).code).toBe(GrpcStatus.DEADLINE_EXCEEDED);
   });

@@ -4,9 +4,9 @@ import { retryWithinDeadline, withinDeadline } from '../../toolkit/runtime/deadl
 import { isPgsqlUnavailable } from './pgsql.failures';
 
 /**
- * What a service gets from a postgres_gorm plugin instance (`@InjectPgsql(prefix)`). Every call
- * through `read` and `transaction` is bounded by the current call's deadline; what is retried is
- * decided here, once, for every service.
+ * What a service gets from a postgres_gorm plugin instance (`@InjectPgsql(prefix)`). A call
+ * through `read` and `transaction` given a deadline (pass the handler's `CallContext`) is bounded
+ * by it; what is retried is decided here, once, for every service.
  * @publicApi
  */
 export interface PgsqlPlugin {
@@ -17,9 +17,14 @@ export interface PgsqlPlugin {
    * Repeated only when PostgreSQL guarantees it rolled back (serialization failure, deadlock): a
    * transaction whose connection dropped may have committed.
    */
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
+  transaction<T>(work: (manager: EntityManager) => Promise<T>, bound?: DeadlineBound): Promise<T>;
   /** Runs a read that has no effect, repeated after a lost connection or a PostgreSQL restart. */
-  read<T>(work: () => Promise<T>): Promise<T>;
+  read<T>(work: () => Promise<T>, bound?: DeadlineBound): Promise<T>;
+}
+
+/** What bounds a database call: a deadline in epoch ms (a `CallContext` is one). @publicApi */
+export interface DeadlineBound {
+  readonly deadline?: number;
 }
 
 /** How the plugin retries; from `<PREFIX>_PGSQL_RETRIES`. */
@@ -59,15 +64,21 @@ export class TypeOrmPgsqlPlugin implements PgsqlPlugin {
     },
   ) {}
 
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  transaction<T>(work: (manager: EntityManager) => Promise<T>, bound?: DeadlineBound): Promise<T> {
     return retryWithinDeadline(() => this.dataSource.transaction(work), {
       ...this.retry,
       isRetryable: isRolledBack,
+      deadline: bound?.deadline,
     });
   }
 
-  read<T>(work: () => Promise<T>): Promise<T> {
-    if (this.retry.retries === 0) return withinDeadline(work(), this.retry.backend);
-    return retryWithinDeadline(work, { ...this.retry, isRetryable: isRetryableRead });
+  read<T>(work: () => Promise<T>, bound?: DeadlineBound): Promise<T> {
+    const deadline = bound?.deadline;
+    if (this.retry.retries === 0) return withinDeadline(work(), this.retry.backend, deadline);
+    return retryWithinDeadline(work, {
+      ...this.retry,
+      isRetryable: isRetryableRead,
+      deadline,
+    });
   }
 }

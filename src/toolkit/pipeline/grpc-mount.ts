@@ -2,7 +2,6 @@ import {
   Metadata,
   sendUnaryData,
   ServerUnaryCall,
-  ServerWritableStream,
   status as GrpcStatusCode,
   UntypedHandleCall,
 } from '@grpc/grpc-js';
@@ -12,8 +11,8 @@ import { acceptRequestId, REQUEST_ID_HEADER } from '../runtime/request-context';
 import { ToolkitLogger } from '../runtime/toolkit-logger';
 import { CallOrigin, ServedCall } from './call-context';
 import { durationMs, PipelineOptions, secondsSince } from './call-observer';
+import { clientStreamHandler, StreamMount, writingStreamHandler } from './grpc-streams';
 import { executePlan, MethodPlan } from './method-plan';
-import { observeStream, serveGrpcServerStream, streamLogFields } from '../streaming';
 
 /** The events of a grpc-js server call a `ServedCall` listens to. */
 interface GrpcCallLike {
@@ -24,7 +23,7 @@ interface GrpcCallLike {
 }
 
 /**
- * The grpc-js handler of one method plan. Unary: the call's context (request id, deadline as
+ * The grpc-js handler of one method plan, for its shape (streams: see `grpc-streams.ts`). Unary: the call's context (request id, deadline as
  * the earlier of the client's and the app's timeout, one timer), the plan, the response or the
  * error as a gRPC status (through the one error model), then metrics and the access log once.
  * @internal
@@ -35,11 +34,28 @@ export function grpcHandler(
   filter: ToolkitExceptionFilter,
 ): UntypedHandleCall {
   const { method } = plan;
-  if (method.serverStreaming && !method.clientStreaming)
-    return (grpcCall: ServerWritableStream<unknown, unknown>) =>
-      serveServerStream(plan, grpcCall, options, filter);
   if (method.clientStreaming || method.serverStreaming) {
-    throw new Error(`${method.grpcPath}: streaming rpcs are not served yet`);
+    const mount: StreamMount = {
+      options,
+      filter,
+      servedCall: (grpcCall) => grpcServedCall(plan, grpcCall, options),
+      observe: (call, code, startedAt, counts) => {
+        options.metrics?.observeStreamMessages(
+          'grpc',
+          method.name,
+          counts.messagesIn,
+          counts.messagesOut,
+        );
+        observeGrpc(plan, call, code, startedAt, options, {
+          messages_in: counts.messagesIn,
+          messages_out: counts.messagesOut,
+          status: grpcCodeName(code),
+        });
+      },
+    };
+    return (
+      method.serverStreaming ? writingStreamHandler(plan, mount) : clientStreamHandler(plan, mount)
+    ) as UntypedHandleCall;
   }
   return (grpcCall: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) =>
     serveUnary(plan, grpcCall, callback, options, filter);
@@ -112,53 +128,6 @@ function serveUnary(
   }
   if (result instanceof Promise) result.then(succeed, fail);
   else succeed(result);
-}
-
-/** A server stream: the plan once, then its messages written with backpressure. */
-function serveServerStream(
-  plan: MethodPlan,
-  grpcCall: ServerWritableStream<unknown, unknown>,
-  options: PipelineOptions,
-  filter: ToolkitExceptionFilter,
-): void {
-  const startedAt = process.hrtime.bigint();
-  const { call, timeoutMs } = grpcServedCall(plan, grpcCall, options);
-  // The deadline aborts the call's signal, which ends the stream with DEADLINE_EXCEEDED.
-  call.startDeadline(
-    () => undefined,
-    () => ToolkitError.deadlineExceeded(`request timed out after ${timeoutMs}ms`),
-  );
-  if (options.echoRequestId) grpcCall.sendMetadata(requestIdMetadata(call.requestId));
-  const messages = Promise.resolve().then(() =>
-    executePlan(plan, {
-      call,
-      type: 'rpc',
-      args: [grpcCall.request, grpcCall.metadata, grpcCall, call],
-      readMessage: () => grpcCall.request,
-    }),
-  );
-  const failed = (thrown: unknown) => ({
-    [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(thrown) }),
-  });
-  void messages
-    .then(
-      (result) => result as AsyncIterable<unknown>,
-      (thrown: unknown) => failed(thrown),
-    )
-    .then((iterable) =>
-      serveGrpcServerStream({
-        grpcCall,
-        messages: iterable,
-        signal: call.signal,
-        normalize: (error) => filter.normalize(error, call.log),
-      }),
-    )
-    .then((summary) => {
-      call.finish();
-      observeStream(options, 'grpc', plan.method.name, 1, summary);
-      const code = summary.error ? summary.error.code : GrpcStatusCode.OK;
-      observeGrpc(plan, call, code, startedAt, options, streamLogFields(1, summary));
-    });
 }
 
 /** Response metadata carrying the request id. @internal */

@@ -30,7 +30,9 @@ export function mountHttpPlans(
 ): void {
   const router = installHttpRouting(fastify);
   for (const plan of plans) {
-    if (plan.bindings.length === 0) continue;
+    // Streaming methods get their HTTP framing (SSE / NDJSON, WebSocket) from the streaming mount.
+    if (plan.bindings.length === 0 || plan.method.clientStreaming || plan.method.serverStreaming)
+      continue;
     addHttpRoute(fastify, router, plan, {
       handler: (request, reply) => serveHttp(plan, request, reply, options, filter),
       // Errors before the handler (a body Fastify cannot parse, too large) use the same model.

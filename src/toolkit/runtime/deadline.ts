@@ -1,21 +1,24 @@
 import { ToolkitError } from '../errors';
-import { currentRequest } from './request-context';
 import { backoffDelay } from './backoff';
 import { settleWithin } from './settle-within';
 
-/** Milliseconds left before the current call's deadline; Infinity outside a call. @publicApi */
-export function remainingMs(): number {
-  const deadline = currentRequest()?.deadline;
+/** Milliseconds left before `deadline` (epoch ms); Infinity without one. @publicApi */
+export function remainingMs(deadline?: number): number {
   return deadline === undefined ? Infinity : deadline - Date.now();
 }
 
 /**
- * Settles like `work`, or rejects with DEADLINE_EXCEEDED when the current call's deadline
- * passes first (the backend named in the cause). Outside a call, `work` itself.
+ * Settles like `work`, or rejects with DEADLINE_EXCEEDED when `deadline` (epoch ms, usually a
+ * `CallContext`'s) passes first (the backend named in the cause). Without a deadline, `work`
+ * itself.
  * @publicApi
  */
-export function withinDeadline<T>(work: Promise<T>, backend: string): Promise<T> {
-  const left = remainingMs();
+export function withinDeadline<T>(
+  work: Promise<T>,
+  backend: string,
+  deadline?: number,
+): Promise<T> {
+  const left = remainingMs(deadline);
   if (!Number.isFinite(left)) return work;
   if (left <= 0) {
     work.catch(() => undefined);
@@ -39,24 +42,31 @@ export interface DeadlineRetryOptions {
   maxDelayMs: number;
   /** Named in the deadline error. */
   backend: string;
+  /** Epoch ms bounding every attempt and pause; none: only `retries` bounds the work. */
+  deadline?: number;
 }
 
 /**
- * Runs idempotent `work`, each attempt bounded by the call's deadline, retrying failures
- * `isRetryable` accepts while the pause still fits before the deadline. The last error is thrown
- * as it is, so the exception filter maps it (an unreachable backend: UNAVAILABLE).
+ * Runs idempotent `work`, each attempt bounded by the deadline, retrying failures `isRetryable`
+ * accepts while the pause still fits before the deadline. The last error is thrown as it is, so
+ * the exception filter maps it (an unreachable backend: UNAVAILABLE).
  * @publicApi
  */
 export async function retryWithinDeadline<T>(
   work: () => Promise<T>,
   options: DeadlineRetryOptions,
 ): Promise<T> {
+  const { deadline } = options;
   for (let retry = 1; ; retry += 1) {
     try {
-      return await withinDeadline(work(), options.backend);
+      return await withinDeadline(work(), options.backend, deadline);
     } catch (error) {
       const pause = backoffDelay(options.initialDelayMs, options.maxDelayMs, retry);
-      if (retry > options.retries || !options.isRetryable(error) || remainingMs() <= pause * 2) {
+      if (
+        retry > options.retries ||
+        !options.isRetryable(error) ||
+        remainingMs(deadline) <= pause * 2
+      ) {
         throw error;
       }
       await new Promise((resolve) => setTimeout(resolve, pause));

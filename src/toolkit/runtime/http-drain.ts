@@ -44,8 +44,8 @@ export function trackHttpConnections(server: Server): HttpDrain {
       const left = (busy.get(socket) ?? 1) - 1;
       if (left > 0) busy.set(socket, left);
       else busy.delete(socket);
-      // A client gone mid-response (a stream it stopped reading) closed the socket first: it is
-      // no connection to wait for any more.
+      // A client that went away mid-request: the socket's own 'close' came first, and a closed
+      // socket must not be waited for again.
       if (!socket.destroyed) idleSince.set(socket, Date.now());
     });
   });

@@ -1,11 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { LoggerService } from '@nestjs/common';
 import pino, { DestinationStream, Logger as PinoLogger } from 'pino';
-import { currentRequest } from './request-context';
 
 /**
- * The process logger: JSON lines through pino, each carrying `request_id` (and `rpc`) while a
- * request is being served, found through the request context rather than a per-request child.
+ * The app's logger: JSON lines through pino. Lines written for a call carry its `request_id` and
+ * `rpc` through the call's child logger (`CallContext.log`), not through an ambient context.
  * @publicApi
  */
 export function createPinoLogger(options: {
@@ -19,10 +18,6 @@ export function createPinoLogger(options: {
     name: options.name,
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-    mixin() {
-      const request = currentRequest();
-      return request ? { request_id: request.requestId, rpc: request.rpc } : {};
-    },
   };
   return options.destination ? pino(settings, options.destination) : pino(settings);
 }
@@ -73,6 +68,8 @@ export class ToolkitLogger implements LoggerService {
   }
 }
 
+// Per-app loggers injected from each app's container replace this routing (and its
+// AsyncLocalStorage) on the branch that builds them; nothing new should be built on it.
 const appLoggers = new AsyncLocalStorage<LoggerService>();
 
 /**

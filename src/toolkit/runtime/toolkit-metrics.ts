@@ -10,16 +10,6 @@ export interface RequestObservation {
   seconds: number;
 }
 
-/** Labels and counts of one finished stream. @publicApi */
-export interface StreamObservation {
-  transport: 'http' | 'grpc' | 'websocket';
-  rpc: string;
-  /** gRPC code name the stream ended with (`OK` when it completed). */
-  code: string;
-  messagesIn: number;
-  messagesOut: number;
-}
-
 /**
  * Prometheus metrics of one app, on its own registry so that several apps in one process do not
  * collide: request count and latency per rpc and transport, errors by code, process defaults.
@@ -30,7 +20,6 @@ export class ToolkitMetrics {
   private readonly requests: Counter<'transport' | 'rpc' | 'code'>;
   private readonly errors: Counter<'transport' | 'rpc' | 'code'>;
   private readonly duration: Histogram<'transport' | 'rpc'>;
-  private readonly streams: Counter<'transport' | 'rpc' | 'code'>;
   private readonly streamMessages: Counter<'transport' | 'rpc' | 'direction'>;
 
   constructor(serviceName: string) {
@@ -57,24 +46,18 @@ export class ToolkitMetrics {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.streams = new Counter({
-      name: 'toolkit_streams_total',
-      help: 'Streams (server, client or bidi streaming calls) finished, by transport, rpc and gRPC code',
-      labelNames,
-      registers,
-    });
     this.streamMessages = new Counter({
       name: 'toolkit_stream_messages_total',
-      help: 'Messages of streaming calls, by transport, rpc and direction (in: received, out: sent)',
+      help: 'Messages of streaming rpcs, by transport, rpc and direction (received, sent)',
       labelNames: ['transport', 'rpc', 'direction'],
       registers,
     });
   }
 
-  observeStream({ transport, rpc, code, messagesIn, messagesOut }: StreamObservation): void {
-    this.streams.inc({ transport, rpc, code });
-    this.streamMessages.inc({ transport, rpc, direction: 'in' }, messagesIn);
-    this.streamMessages.inc({ transport, rpc, direction: 'out' }, messagesOut);
+  /** The messages one finished stream received and sent (the stream itself counts in `observe`). */
+  observeStreamMessages(transport: string, rpc: string, received: number, sent: number): void {
+    if (received > 0) this.streamMessages.inc({ transport, rpc, direction: 'received' }, received);
+    if (sent > 0) this.streamMessages.inc({ transport, rpc, direction: 'sent' }, sent);
   }
 
   observe({ transport, rpc, code, failed, seconds }: RequestObservation): void {

@@ -1,4 +1,3 @@
 export * from './http-server-stream';
 export * from './websocket-stream';
 export * from './stream-observation';
-export * from './grpc-streams';

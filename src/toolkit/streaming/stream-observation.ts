@@ -13,7 +13,8 @@ function streamCode(summary: StreamSummary): string {
 }
 
 /**
- * Counts one finished stream and its messages (`messagesIn`: 1 for a server stream's request).
+ * Counts one finished stream's messages (`messagesIn`: 1 for a server stream's request); the
+ * stream itself counts as one request in the request metrics.
  * @internal
  */
 export function observeStream(
@@ -23,13 +24,7 @@ export function observeStream(
   messagesIn: number,
   summary: StreamSummary,
 ): void {
-  options.metrics?.observeStream({
-    transport,
-    rpc,
-    code: streamCode(summary),
-    messagesIn,
-    messagesOut: summary.messagesOut,
-  });
+  options.metrics?.observeStreamMessages(transport, rpc, messagesIn, summary.messagesOut);
 }
 
 /** The access log's fields for a stream: one line per stream, with its message counts. @internal */
