@@ -30,9 +30,9 @@ export function mountHttpPlans(
 ): void {
   const router = installHttpRouting(fastify);
   for (const plan of plans) {
-    // Streaming methods get their HTTP framing (SSE / NDJSON, WebSocket) from the streaming mount.
-    if (plan.bindings.length === 0 || plan.method.clientStreaming || plan.method.serverStreaming)
-      continue;
+    // Server streams are served here, framed by src/toolkit/streaming (SSE / NDJSON); client and
+    // bidi streams are WebSocket upgrades, not plain routes.
+    if (plan.bindings.length === 0 || plan.method.clientStreaming) continue;
     addHttpRoute(fastify, router, plan, {
       handler: (request, reply) => serveHttp(plan, request, reply, options, filter),
       // Errors before the handler (a body Fastify cannot parse, too large) use the same model.
