@@ -149,4 +149,37 @@ describe('chat-service StreamMessages (two instances)', () => {
     // Every subscriber gone: the readers cancelled, the gRPC call ended.
     await until(() => subscribers(a) === 0 && subscribers(b) === 0);
   });
+
+  it('200 gRPC subscribers across both instances each receive 1,000 messages in order', async () => {
+    const SUBSCRIBERS = 200;
+    const POSTS = 1000;
+    const caller = await a.as(member);
+    const abort = new AbortController();
+    stop.signal.addEventListener('abort', () => abort.abort());
+    const received: string[][] = Array.from({ length: SUBSCRIBERS }, () => []);
+    const done = received.map(async (messages, index) => {
+      const via = index % 2 === 0 ? a : b;
+      for await (const message of via.grpc.streamMessages(
+        { room_id: roomId, user_id: member },
+        { metadata: caller.metadata, signal: abort.signal },
+      )) {
+        messages.push(message.message);
+        if (messages.length === POSTS) break;
+      }
+    });
+    await until(() => subscribers(a) === SUBSCRIBERS / 2 && subscribers(b) === SUBSCRIBERS / 2);
+    const sent: string[] = [];
+    for (let index = 0; index < POSTS; index += 1) {
+      const text = `bulk ${index}`;
+      const posted = await (index % 2 === 0 ? a : b).grpc.sendMessage(
+        { room_id: roomId, user_id: member, message: text, message_type: 'text' },
+        { metadata: caller.metadata },
+      );
+      expect(posted.message_id).toEqual(expect.any(String));
+      sent.push(text);
+    }
+    await Promise.all(done);
+    for (const messages of received) expect(messages).toEqual(sent);
+    await until(() => subscribers(a) === 0 && subscribers(b) === 0);
+  }, 120_000);
 });
