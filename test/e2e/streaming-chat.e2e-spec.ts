@@ -21,8 +21,10 @@ describe('chat-service StreamMessages (two instances)', () => {
 
   beforeAll(async () => {
     backends = await createChatBackends('chat_stream');
-    a = await startChatApp(backends);
-    b = await startChatApp(backends);
+    // A subscription lives as long as its test; the default 30 s request timeout would end it
+    // on a loaded machine before 1,000 posts went through.
+    a = await startChatApp(backends, { CHAT_SERVICE_REQUEST_TIMEOUT: '120s' });
+    b = await startChatApp(backends, { CHAT_SERVICE_REQUEST_TIMEOUT: '120s' });
     member = randomUUID();
     const created = await a.http('POST', '/chat/rooms', {
       name: 'streamed',
