@@ -70,6 +70,30 @@ describe('protoc-gen-toolkit errors', () => {
       'errors/websocket_verb.proto',
       'errors/websocket_verb.proto: method Chat.Join: (toolkit.route).websocket upgrades are served on one plain path (literal and {field} segments); "/rooms/{room}:join" is not one',
     ],
+    [
+      'errors/streaming_websocket.proto',
+      'errors/streaming_websocket.proto: method Chat.Watch: (toolkit.route).websocket is for unary methods; a server streaming method is served as a stream on its (google.api.http) binding by itself',
+    ],
+    [
+      'errors/streaming_response_body.proto',
+      'errors/streaming_response_body.proto: method Feed.Watch: (google.api.http) response_body "text" is not supported on a server streaming method (each streamed message is sent whole)',
+    ],
+    [
+      'errors/client_stream_path_variable.proto',
+      'errors/client_stream_path_variable.proto: method Uploads.Upload: a client streaming method is served over HTTP as a WebSocket: its (google.api.http) binding must be a get on a path without variables and without a body ("GET /uploads/{upload_id}" is not)',
+    ],
+    [
+      'errors/bidi_stream_post.proto',
+      'errors/bidi_stream_post.proto: method Talk.Converse: a bidi streaming method is served over HTTP as a WebSocket: its (google.api.http) binding must be a get on a path without variables and without a body ("POST /talk" is not)',
+    ],
+    [
+      'errors/client_stream_caller.proto',
+      'errors/client_stream_caller.proto: method Uploads.Upload: (toolkit.route).caller binds one field of one request; a client streaming method has a stream of them',
+    ],
+    [
+      'errors/bidi_stream_proxy.proto',
+      'errors/bidi_stream_proxy.proto: method Gateway.Converse: (toolkit.route).http_proxy proxies unary and server streaming methods only, not a bidi streaming method',
+    ],
   ];
 
   it.each(cases)(

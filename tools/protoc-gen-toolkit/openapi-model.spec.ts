@@ -45,20 +45,36 @@ describe('OpenAPI document builder on the service model', () => {
     expect(JSON.parse(JSON.stringify(buildOpenApiDocument(model)))).toEqual(golden);
   });
 
-  it('describes a server-streaming method as NDJSON and server-sent events', () => {
-    const streaming: ServiceModel = {
-      ...model,
-      methods: model.methods.map((method) =>
-        method.name === 'Get' ? { ...method, serverStreaming: true } : method,
-      ),
-    };
-    const document = buildOpenApiDocument(streaming) as Json;
-    const content =
-      document.paths['/v1/things/{id}/{inner.id}/{name}'].get.responses['200'].content;
-    expect(Object.keys(content)).toEqual(['application/x-ndjson', 'text/event-stream']);
-    expect(content['application/x-ndjson'].schema).toEqual({
-      $ref: '#/components/schemas/everything.Strings',
-    });
+  it('describes a server-streaming method as NDJSON result/error lines and server-sent events', () => {
+    const document = buildOpenApiDocument(model) as Json;
+    const ok = document.paths['/v1/things/{id}/watch'].get.responses['200'];
+    expect(ok.description).toBe('A stream of Strings');
+    expect(Object.keys(ok.content)).toEqual(['application/x-ndjson', 'text/event-stream']);
+    expect(ok.content['application/x-ndjson'].schema.oneOf).toEqual([
+      {
+        type: 'object',
+        required: ['result'],
+        properties: { result: { $ref: '#/components/schemas/everything.Strings' } },
+      },
+      {
+        type: 'object',
+        required: ['error'],
+        properties: { error: { $ref: '#/components/schemas/ToolkitError' } },
+      },
+    ]);
+    expect(ok.content['text/event-stream'].schema.type).toBe('string');
+  });
+
+  it('describes client and bidi streams as a WebSocket upgrade, not a JSON response', () => {
+    const document = buildOpenApiDocument(model) as Json;
+    for (const path of ['/v1/uploads', '/v1/conversations']) {
+      const responses = document.paths[path].get.responses;
+      expect(responses['200']).toBeUndefined();
+      expect(responses['101'].description).toContain('WebSocket');
+    }
+    expect(document.paths['/v1/conversations'].get.responses['101'].description).toContain(
+      'JoinRequest frames',
+    );
   });
 
   it('leaves out a service without an HTTP route, and secures nothing without auth', () => {

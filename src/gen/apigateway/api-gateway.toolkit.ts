@@ -4,6 +4,10 @@ import { InjectCache } from '../../plugins/cache';
 import { registerTypes } from '../../toolkit/descriptor';
 import type { PluginDescriptor, ServiceDescriptor } from '../../toolkit/descriptor';
 import { ToolkitRpc } from '../../toolkit/transport';
+import type { ChatMessage, CreateRoomRequest, CreateRoomResponse, GetMessageHistoryRequest, GetMessageHistoryResponse, JoinRoomRequest, JoinRoomResponse, SendMessageRequest, SendMessageResponse, StreamMessagesRequest } from '../chatservice/chat-service';
+import type { GetNotificationHistoryRequest, GetNotificationHistoryResponse, SendNotificationRequest, SendNotificationResponse, UpdateNotificationPreferencesRequest, UpdateNotificationPreferencesResponse } from '../notificationservice/notification-service';
+import type { CreateUserRequest, CreateUserResponse, GetUserRequest, GetUserResponse, ListUsersRequest, ListUsersResponse } from '../userservice/user-service';
+import type { ConnectRequest, ConnectResponse, HealthCheckRequest, HealthCheckResponse, RevokeTokenRequest, RevokeTokenResponse } from './api-gateway';
 import ApiGatewayOpenApi from './ApiGateway.openapi.json';
 
 registerTypes([
@@ -335,6 +339,31 @@ export const ApiGatewayDescriptor: ServiceDescriptor = {
       excludeGlobalMiddlewares: [],
     },
     {
+      name: "StreamMessages",
+      localName: "streamMessages",
+      grpcPath: "/apigateway.ApiGateway/StreamMessages",
+      requestType: "chatservice.StreamMessagesRequest",
+      responseType: "chatservice.ChatMessage",
+      clientStreaming: false,
+      serverStreaming: true,
+      http: {
+        method: "GET",
+        path: "/api/v1/chat/rooms/{room_id}/stream",
+        pathParams: ["room_id"],
+      },
+      websocket: false,
+      httpProxy: {
+        service: "chat-service",
+        method: "/chatservice.ChatService/StreamMessages",
+      },
+      middlewares: ["validate_token"],
+      excludeGlobalMiddlewares: [],
+      callerBinding: {
+        field: "user_id",
+        actForOthersRoles: ["admin"],
+      },
+    },
+    {
       name: "JoinRoom",
       localName: "joinRoom",
       grpcPath: "/apigateway.ApiGateway/JoinRoom",
@@ -436,10 +465,29 @@ export const ApiGatewayDescriptor: ServiceDescriptor = {
 };
 
 /** Methods of apigateway.ApiGateway. */
-export type ApiGatewayMethodName = "GetUser" | "CreateUser" | "ListUsers" | "SendNotification" | "GetNotificationHistory" | "UpdateNotificationPreferences" | "CreateRoom" | "SendMessage" | "GetMessageHistory" | "JoinRoom" | "Connect" | "PostChatMessage" | "RevokeToken" | "HealthCheck";
+export type ApiGatewayMethodName = "GetUser" | "CreateUser" | "ListUsers" | "SendNotification" | "GetNotificationHistory" | "UpdateNotificationPreferences" | "CreateRoom" | "SendMessage" | "GetMessageHistory" | "StreamMessages" | "JoinRoom" | "Connect" | "PostChatMessage" | "RevokeToken" | "HealthCheck";
 
 /** Serves the decorated controller method as apigateway.ApiGateway/<method> over gRPC and its HTTP binding. */
 export function ApiGatewayRpc(method: ApiGatewayMethodName): MethodDecorator {
   return ToolkitRpc(ApiGatewayDescriptor, method);
+}
+
+/** What a controller of apigateway.ApiGateway implements; streamed sides are async iterables. */
+export interface ApiGatewayHandlers {
+  getUser(request: GetUserRequest, ...context: unknown[]): Promise<GetUserResponse> | GetUserResponse;
+  createUser(request: CreateUserRequest, ...context: unknown[]): Promise<CreateUserResponse> | CreateUserResponse;
+  listUsers(request: ListUsersRequest, ...context: unknown[]): Promise<ListUsersResponse> | ListUsersResponse;
+  sendNotification(request: SendNotificationRequest, ...context: unknown[]): Promise<SendNotificationResponse> | SendNotificationResponse;
+  getNotificationHistory(request: GetNotificationHistoryRequest, ...context: unknown[]): Promise<GetNotificationHistoryResponse> | GetNotificationHistoryResponse;
+  updateNotificationPreferences(request: UpdateNotificationPreferencesRequest, ...context: unknown[]): Promise<UpdateNotificationPreferencesResponse> | UpdateNotificationPreferencesResponse;
+  createRoom(request: CreateRoomRequest, ...context: unknown[]): Promise<CreateRoomResponse> | CreateRoomResponse;
+  sendMessage(request: SendMessageRequest, ...context: unknown[]): Promise<SendMessageResponse> | SendMessageResponse;
+  getMessageHistory(request: GetMessageHistoryRequest, ...context: unknown[]): Promise<GetMessageHistoryResponse> | GetMessageHistoryResponse;
+  streamMessages(request: StreamMessagesRequest, ...context: unknown[]): AsyncIterable<ChatMessage>;
+  joinRoom(request: JoinRoomRequest, ...context: unknown[]): Promise<JoinRoomResponse> | JoinRoomResponse;
+  connect(request: ConnectRequest, ...context: unknown[]): Promise<ConnectResponse> | ConnectResponse;
+  postChatMessage(request: SendMessageRequest, ...context: unknown[]): Promise<SendMessageResponse> | SendMessageResponse;
+  revokeToken(request: RevokeTokenRequest, ...context: unknown[]): Promise<RevokeTokenResponse> | RevokeTokenResponse;
+  healthCheck(request: HealthCheckRequest, ...context: unknown[]): Promise<HealthCheckResponse> | HealthCheckResponse;
 }
 

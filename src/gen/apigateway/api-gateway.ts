@@ -6,10 +6,11 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import type { handleUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
+import type { handleServerStreamingCall, handleUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
 import {
+  ChatMessage,
   CreateRoomRequest,
   CreateRoomResponse,
   GetMessageHistoryRequest,
@@ -18,6 +19,7 @@ import {
   JoinRoomResponse,
   SendMessageRequest,
   SendMessageResponse,
+  StreamMessagesRequest,
 } from "../chatservice/chat-service";
 import {
   GetNotificationHistoryRequest,
@@ -422,6 +424,10 @@ export interface ApiGatewayClient {
 
   getMessageHistory(request: GetMessageHistoryRequest): Observable<GetMessageHistoryResponse>;
 
+  /** The room's new messages as a stream (SSE with Accept: text/event-stream, NDJSON otherwise). */
+
+  streamMessages(request: StreamMessagesRequest): Observable<ChatMessage>;
+
   /** The chat join socket, relayed to chat-service's WebSocket (auth checked at the upgrade). */
 
   joinRoom(request: JoinRoomRequest): Observable<JoinRoomResponse>;
@@ -491,6 +497,10 @@ export interface ApiGatewayController {
     request: GetMessageHistoryRequest,
   ): Promise<GetMessageHistoryResponse> | Observable<GetMessageHistoryResponse> | GetMessageHistoryResponse;
 
+  /** The room's new messages as a stream (SSE with Accept: text/event-stream, NDJSON otherwise). */
+
+  streamMessages(request: StreamMessagesRequest): Observable<ChatMessage>;
+
   /** The chat join socket, relayed to chat-service's WebSocket (auth checked at the upgrade). */
 
   joinRoom(request: JoinRoomRequest): Promise<JoinRoomResponse> | Observable<JoinRoomResponse> | JoinRoomResponse;
@@ -533,6 +543,7 @@ export function ApiGatewayControllerMethods() {
       "createRoom",
       "sendMessage",
       "getMessageHistory",
+      "streamMessages",
       "joinRoom",
       "connect",
       "postChatMessage",
@@ -652,6 +663,17 @@ export const ApiGatewayService = {
       Buffer.from(GetMessageHistoryResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetMessageHistoryResponse => GetMessageHistoryResponse.decode(value),
   },
+  /** The room's new messages as a stream (SSE with Accept: text/event-stream, NDJSON otherwise). */
+  streamMessages: {
+    path: "/apigateway.ApiGateway/StreamMessages" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: StreamMessagesRequest): Buffer =>
+      Buffer.from(StreamMessagesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): StreamMessagesRequest => StreamMessagesRequest.decode(value),
+    responseSerialize: (value: ChatMessage): Buffer => Buffer.from(ChatMessage.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ChatMessage => ChatMessage.decode(value),
+  },
   /** The chat join socket, relayed to chat-service's WebSocket (auth checked at the upgrade). */
   joinRoom: {
     path: "/apigateway.ApiGateway/JoinRoom" as const,
@@ -723,6 +745,8 @@ export interface ApiGatewayServer extends UntypedServiceImplementation {
   createRoom: handleUnaryCall<CreateRoomRequest, CreateRoomResponse>;
   sendMessage: handleUnaryCall<SendMessageRequest, SendMessageResponse>;
   getMessageHistory: handleUnaryCall<GetMessageHistoryRequest, GetMessageHistoryResponse>;
+  /** The room's new messages as a stream (SSE with Accept: text/event-stream, NDJSON otherwise). */
+  streamMessages: handleServerStreamingCall<StreamMessagesRequest, ChatMessage>;
   /** The chat join socket, relayed to chat-service's WebSocket (auth checked at the upgrade). */
   joinRoom: handleUnaryCall<JoinRoomRequest, JoinRoomResponse>;
   /**

@@ -20,6 +20,7 @@ export function createChatServiceClientMock(): jest.Mocked<ChatServiceGrpcClient
     joinRoom: jest.fn(),
     sendMessage: jest.fn(),
     getMessageHistory: jest.fn(),
+    streamMessages: jest.fn<ReturnType<ChatServiceGrpcClient['streamMessages']>, Parameters<ChatServiceGrpcClient['streamMessages']>>(async function* () {}),
     createRoom: jest.fn(),
   };
 }

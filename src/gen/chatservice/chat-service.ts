@@ -6,7 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import type { handleUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
+import type { handleServerStreamingCall, handleUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
 import { Timestamp } from "../google/protobuf/timestamp";
@@ -46,6 +46,11 @@ export interface GetMessageHistoryRequest {
 export interface GetMessageHistoryResponse {
   messages: ChatMessage[];
   total: number;
+}
+
+export interface StreamMessagesRequest {
+  room_id: string;
+  user_id: string;
 }
 
 export interface CreateRoomRequest {
@@ -446,6 +451,63 @@ export const GetMessageHistoryResponse: MessageFns<GetMessageHistoryResponse> = 
   },
 };
 
+function createBaseStreamMessagesRequest(): StreamMessagesRequest {
+  return { room_id: "", user_id: "" };
+}
+
+export const StreamMessagesRequest: MessageFns<StreamMessagesRequest> = {
+  encode(message: StreamMessagesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.room_id !== "") {
+      writer.uint32(10).string(message.room_id);
+    }
+    if (message.user_id !== "") {
+      writer.uint32(18).string(message.user_id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StreamMessagesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStreamMessagesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.room_id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.user_id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
 function createBaseCreateRoomRequest(): CreateRoomRequest {
   return { name: "", creator_id: "", participant_ids: [] };
 }
@@ -679,6 +741,13 @@ export interface ChatServiceClient {
 
   getMessageHistory(request: GetMessageHistoryRequest): Observable<GetMessageHistoryResponse>;
 
+  /**
+   * Every message posted to the room after the call started, from any instance, in order.
+   * Members only; a subscriber that falls far behind is ended with RESOURCE_EXHAUSTED.
+   */
+
+  streamMessages(request: StreamMessagesRequest): Observable<ChatMessage>;
+
   createRoom(request: CreateRoomRequest): Observable<CreateRoomResponse>;
 }
 
@@ -693,6 +762,13 @@ export interface ChatServiceController {
     request: GetMessageHistoryRequest,
   ): Promise<GetMessageHistoryResponse> | Observable<GetMessageHistoryResponse> | GetMessageHistoryResponse;
 
+  /**
+   * Every message posted to the room after the call started, from any instance, in order.
+   * Members only; a subscriber that falls far behind is ended with RESOURCE_EXHAUSTED.
+   */
+
+  streamMessages(request: StreamMessagesRequest): Observable<ChatMessage>;
+
   createRoom(
     request: CreateRoomRequest,
   ): Promise<CreateRoomResponse> | Observable<CreateRoomResponse> | CreateRoomResponse;
@@ -700,7 +776,7 @@ export interface ChatServiceController {
 
 export function ChatServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["joinRoom", "sendMessage", "getMessageHistory", "createRoom"];
+    const grpcMethods: string[] = ["joinRoom", "sendMessage", "getMessageHistory", "streamMessages", "createRoom"];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("ChatService", method)(constructor.prototype[method], method, descriptor);
@@ -748,6 +824,20 @@ export const ChatServiceService = {
       Buffer.from(GetMessageHistoryResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetMessageHistoryResponse => GetMessageHistoryResponse.decode(value),
   },
+  /**
+   * Every message posted to the room after the call started, from any instance, in order.
+   * Members only; a subscriber that falls far behind is ended with RESOURCE_EXHAUSTED.
+   */
+  streamMessages: {
+    path: "/chatservice.ChatService/StreamMessages" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: StreamMessagesRequest): Buffer =>
+      Buffer.from(StreamMessagesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): StreamMessagesRequest => StreamMessagesRequest.decode(value),
+    responseSerialize: (value: ChatMessage): Buffer => Buffer.from(ChatMessage.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ChatMessage => ChatMessage.decode(value),
+  },
   createRoom: {
     path: "/chatservice.ChatService/CreateRoom" as const,
     requestStream: false as const,
@@ -763,6 +853,11 @@ export interface ChatServiceServer extends UntypedServiceImplementation {
   joinRoom: handleUnaryCall<JoinRoomRequest, JoinRoomResponse>;
   sendMessage: handleUnaryCall<SendMessageRequest, SendMessageResponse>;
   getMessageHistory: handleUnaryCall<GetMessageHistoryRequest, GetMessageHistoryResponse>;
+  /**
+   * Every message posted to the room after the call started, from any instance, in order.
+   * Members only; a subscriber that falls far behind is ended with RESOURCE_EXHAUSTED.
+   */
+  streamMessages: handleServerStreamingCall<StreamMessagesRequest, ChatMessage>;
   createRoom: handleUnaryCall<CreateRoomRequest, CreateRoomResponse>;
 }
 

@@ -531,7 +531,14 @@ export function NotificationServiceRpc(method: NotificationServiceMethodName): M
   return ToolkitRpc(NotificationServiceDescriptor, method);
 }
 
-/** Promise-based gRPC client of notificationservice.NotificationService. */
+/** What a controller of notificationservice.NotificationService implements; streamed sides are async iterables. */
+export interface NotificationServiceHandlers {
+  sendNotification(request: SendNotificationRequest, ...context: unknown[]): Promise<SendNotificationResponse> | SendNotificationResponse;
+  getNotificationHistory(request: GetNotificationHistoryRequest, ...context: unknown[]): Promise<GetNotificationHistoryResponse> | GetNotificationHistoryResponse;
+  updateNotificationPreferences(request: UpdateNotificationPreferencesRequest, ...context: unknown[]): Promise<UpdateNotificationPreferencesResponse> | UpdateNotificationPreferencesResponse;
+}
+
+/** gRPC client of notificationservice.NotificationService: Promises for single responses, async iterables for streams. */
 export type NotificationServiceGrpcClient = {
   sendNotification(request: SendNotificationRequest, options?: CallOptions): Promise<SendNotificationResponse>;
   getNotificationHistory(request: GetNotificationHistoryRequest, options?: CallOptions): Promise<GetNotificationHistoryResponse>;

@@ -551,7 +551,16 @@ export function UserServiceRpc(method: UserServiceMethodName): MethodDecorator {
   return ToolkitRpc(UserServiceDescriptor, method);
 }
 
-/** Promise-based gRPC client of userservice.UserService. */
+/** What a controller of userservice.UserService implements; streamed sides are async iterables. */
+export interface UserServiceHandlers {
+  createUser(request: CreateUserRequest, ...context: unknown[]): Promise<CreateUserResponse> | CreateUserResponse;
+  getUser(request: GetUserRequest, ...context: unknown[]): Promise<GetUserResponse> | GetUserResponse;
+  updateUser(request: UpdateUserRequest, ...context: unknown[]): Promise<UpdateUserResponse> | UpdateUserResponse;
+  deleteUser(request: DeleteUserRequest, ...context: unknown[]): Promise<DeleteUserResponse> | DeleteUserResponse;
+  listUsers(request: ListUsersRequest, ...context: unknown[]): Promise<ListUsersResponse> | ListUsersResponse;
+}
+
+/** gRPC client of userservice.UserService: Promises for single responses, async iterables for streams. */
 export type UserServiceGrpcClient = {
   createUser(request: CreateUserRequest, options?: CallOptions): Promise<CreateUserResponse>;
   getUser(request: GetUserRequest, options?: CallOptions): Promise<GetUserResponse>;

@@ -1,5 +1,5 @@
 import {
-  ChatServiceController,
+  ChatMessage,
   CreateRoomRequest,
   CreateRoomResponse,
   GetMessageHistoryRequest,
@@ -8,8 +8,14 @@ import {
   JoinRoomResponse,
   SendMessageRequest,
   SendMessageResponse,
+  StreamMessagesRequest,
 } from '../../gen/chatservice/chat-service';
-import { ChatServiceDescriptor, ChatServiceRpc } from '../../gen/chatservice/chat-service.toolkit';
+import {
+  ChatServiceDescriptor,
+  ChatServiceHandlers,
+  ChatServiceRpc,
+} from '../../gen/chatservice/chat-service.toolkit';
+import { Call, CallContext } from '../../toolkit/pipeline';
 import {
   RequestMessage,
   SocketUpgrade,
@@ -29,7 +35,7 @@ import { ChatService } from './chat.service';
  * caller token) and maps between messages and the service's domain.
  */
 @ToolkitController(ChatServiceDescriptor)
-export class ChatController implements ChatServiceController {
+export class ChatController implements ChatServiceHandlers {
   constructor(
     private readonly chat: ChatService,
     private readonly sockets: ChatSockets,
@@ -76,6 +82,19 @@ export class ChatController implements ChatServiceController {
   ): Promise<GetMessageHistoryResponse> {
     const page = await this.chat.history(request.room_id, request.limit, request.offset, caller);
     return { messages: page.messages.map(toChatMessage), total: page.total };
+  }
+
+  /**
+   * `GET /chat/rooms/{room_id}/stream` (SSE / NDJSON) or the gRPC server stream: membership is
+   * checked before the first message (unknown room 404, non-member 403), then every message
+   * posted to the room from now on, by any instance, in order, until the client goes away.
+   */
+  @ChatServiceRpc('StreamMessages')
+  async *streamMessages(
+    @RequestMessage() request: StreamMessagesRequest,
+    @Call() call: CallContext,
+  ): AsyncIterable<ChatMessage> {
+    yield* this.chat.streamMessages(request.room_id, request.user_id, call.signal);
   }
 
   @ChatServiceRpc('CreateRoom')

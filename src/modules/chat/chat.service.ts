@@ -6,6 +6,11 @@ import { CallerIdentity } from '../../toolkit/auth/caller-identity';
 import { errorReason, ToolkitError } from '../../toolkit/errors';
 import { ChatFrameType, roomChannel } from './chat.channels';
 import { chatMessageJson } from './chat.message-mapper';
+import type { ChatMessage } from '../../gen/chatservice/chat-service';
+import { decodeJson } from '../../toolkit/protojson';
+
+/** Messages a StreamMessages subscriber may fall behind before its stream is ended. */
+const STREAM_BACKLOG = 1000;
 import { ChatRepository, MessagePage, NewMessage } from './chat.repository';
 import { MessageEntity } from './message.entity';
 import { RoomEntity } from './room.entity';
@@ -94,6 +99,26 @@ export class ChatService {
       );
     }
     return stored;
+  }
+
+  /**
+   * The messages posted to the room from the moment this resolves its membership check, as the
+   * room's channel carries them (any instance, publish order). A reader more than
+   * `STREAM_BACKLOG` messages behind ends with RESOURCE_EXHAUSTED rather than being buffered for.
+   * @throws ToolkitError NOT_FOUND for an unknown room, PERMISSION_DENIED for a non-member.
+   */
+  async *streamMessages(
+    roomId: string,
+    userId: string,
+    signal: AbortSignal,
+  ): AsyncGenerator<ChatMessage> {
+    const room = normalizeId(roomId);
+    await this.assertMember(room, normalizeId(userId));
+    const frames = this.realtime.stream(roomChannel(room), { limit: STREAM_BACKLOG, signal });
+    for await (const frame of frames) {
+      if (frame.type !== ChatFrameType.MESSAGE) continue;
+      yield decodeJson('chatservice.ChatMessage', frame.payload) as unknown as ChatMessage;
+    }
   }
 
   /**

@@ -2,7 +2,7 @@ import { RealtimePlugin } from './realtime.types';
 
 /**
  * A strict jest mock of `RealtimePlugin` for unit tests (generated plugin mocks use it):
- * `publish` resolves, counts are 0, everything else records calls and does nothing.
+ * `publish` resolves, `stream` yields nothing, counts are 0, everything else records calls and does nothing.
  * @publicApi
  */
 export function createRealtimePluginMock(): jest.Mocked<RealtimePlugin> {
@@ -11,6 +11,9 @@ export function createRealtimePluginMock(): jest.Mocked<RealtimePlugin> {
     subscribe: jest.fn<void, Parameters<RealtimePlugin['subscribe']>>(),
     unsubscribe: jest.fn<void, Parameters<RealtimePlugin['unsubscribe']>>(),
     registerUpgradeRoute: jest.fn<void, Parameters<RealtimePlugin['registerUpgradeRoute']>>(),
+    stream: jest.fn<ReturnType<RealtimePlugin['stream']>, Parameters<RealtimePlugin['stream']>>(
+      async function* () {},
+    ),
     connectionCount: jest.fn<number, []>().mockReturnValue(0),
     subscriberCount: jest.fn<number, [string]>().mockReturnValue(0),
   };

@@ -36,8 +36,18 @@ export interface RealtimePlugin extends UpgradeHost {
   subscribe(connection: RealtimeConnection, channel: string): void;
   /** Removes a connection from a channel; closing a connection removes it from all of them. */
   unsubscribe(connection: RealtimeConnection, channel: string): void;
+  /**
+   * The frames published to `channel` from now on (by any instance, in publish order), as an
+   * async iterable: for server-streaming rpcs. At most `options.limit` (default 1000) frames wait
+   * unread; a reader further behind gets RESOURCE_EXHAUSTED. `return()` or aborting
+   * `options.signal` (which the stream then throws) leaves the channel.
+   */
+  stream(
+    channel: string,
+    options?: { limit?: number; signal?: AbortSignal },
+  ): AsyncIterable<RealtimeFrame>;
   /** Open connections on this instance. */
   connectionCount(): number;
-  /** Connections subscribed to `channel` on this instance. */
+  /** Connections and streams subscribed to `channel` on this instance. */
   subscriberCount(channel: string): number;
 }

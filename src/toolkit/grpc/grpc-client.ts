@@ -11,11 +11,17 @@ import {
   ServiceError,
 } from '@grpc/grpc-js';
 import { loadSync, PackageDefinition } from '@grpc/proto-loader';
-import { ServiceDescriptor } from '../descriptor';
+import { MethodDescriptor, ServiceDescriptor } from '../descriptor';
 import { fromGrpcServiceError } from '../errors';
 import { LOADER_OPTIONS, PROTO_ROOT } from '../runtime/proto-paths';
 import type { CallContext } from '../pipeline/call-context';
 import { REQUEST_ID_HEADER } from '../runtime/request-context';
+import {
+  bidiStreamCall,
+  clientStreamCall,
+  serverStreamCall,
+  StreamCallSetup,
+} from './streaming-calls';
 
 /** Per-call options of generated clients. @publicApi */
 export interface CallOptions {
@@ -30,6 +36,8 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Extra request metadata. The `call`'s request id is added as `x-request-id` unless given. */
   metadata?: Metadata | Readonly<Record<string, string>>;
+  /** Streaming calls: aborting cancels the call (the server's handler sees CANCELLED). */
+  signal?: AbortSignal;
 }
 
 /** Options of `createGrpcClient`. @publicApi */
@@ -71,8 +79,10 @@ function packageDefinition(protoPath: string, protoRoot: string): PackageDefinit
 }
 
 /**
- * A Promise-based client for the unary methods of `descriptor` (what generated `createXClient`
- * wraps). Calls given a `call` carry its request id and deadline; failures reject with `ToolkitError`
+ * A client for the methods of `descriptor` (what generated `createXClient` wraps): unary methods
+ * return a Promise, server streams an async iterable of responses, client streams take an async
+ * iterable of requests and return a Promise, bidi streams take and return async iterables.
+ * Calls given a `call` carry its request id and deadline; failures reject with `ToolkitError`
  * (gRPC code, message and BadRequest violations kept), so a proxy can rethrow them as they are.
  * @publicApi
  */
@@ -101,7 +111,10 @@ export function createGrpcClient<T>(
     getChannel: () => client.getChannel(),
   };
   for (const method of descriptor.methods) {
-    if (method.clientStreaming || method.serverStreaming) continue;
+    if (method.clientStreaming || method.serverStreaming) {
+      methods[method.localName] = streamingMethod(client, method);
+      continue;
+    }
     const call = (client as unknown as Record<string, UnaryMethod>)[method.name].bind(client);
     methods[method.localName] = (request: unknown, callOptions: CallOptions = {}) =>
       new Promise((resolve, reject) => {
@@ -114,6 +127,29 @@ export function createGrpcClient<T>(
       });
   }
   return methods as GrpcClientOf<T>;
+}
+
+/** A streaming method of the client: async iterables in and/or out (see streaming-calls.ts). */
+function streamingMethod(client: Client, method: MethodDescriptor): unknown {
+  // grpc-js's methods take different arguments per shape; streaming-calls.ts types each.
+  const call: unknown = (client as unknown as Record<string, (...args: never[]) => unknown>)[
+    method.name
+  ].bind(client);
+  const setup = (options: CallOptions): StreamCallSetup => ({
+    metadata: callMetadata(options),
+    deadline: callDeadline(options),
+    signal: options.signal,
+  });
+  if (!method.clientStreaming)
+    return (request: unknown, options: CallOptions = {}) =>
+      serverStreamCall(call as Parameters<typeof serverStreamCall>[0], request, () =>
+        setup(options),
+      );
+  if (!method.serverStreaming)
+    return (requests: AsyncIterable<unknown>, options: CallOptions = {}) =>
+      clientStreamCall(call as Parameters<typeof clientStreamCall>[0], requests, setup(options));
+  return (requests: AsyncIterable<unknown>, options: CallOptions = {}) =>
+    bidiStreamCall(call as Parameters<typeof bidiStreamCall>[0], requests, () => setup(options));
 }
 
 function callMetadata(options: CallOptions): Metadata {

@@ -13,6 +13,7 @@ import {
 import { CallOrigin, ServedCall } from './call-context';
 import { durationMs, PipelineOptions, secondsSince } from './call-observer';
 import { executePlan, MethodPlan } from './method-plan';
+import { observeStream, serveHttpServerStream, streamLogFields } from '../streaming';
 
 /**
  * Serves the HTTP bindings of `plans` on the app's Fastify instance: one route per method on
@@ -29,9 +30,9 @@ export function mountHttpPlans(
 ): void {
   const router = installHttpRouting(fastify);
   for (const plan of plans) {
-    // Streaming methods get their HTTP framing (SSE / NDJSON, WebSocket) from the streaming mount.
-    if (plan.bindings.length === 0 || plan.method.clientStreaming || plan.method.serverStreaming)
-      continue;
+    // Server streams are served here, framed by src/toolkit/streaming (SSE / NDJSON); client and
+    // bidi streams are WebSocket upgrades, not plain routes.
+    if (plan.bindings.length === 0 || plan.method.clientStreaming) continue;
     addHttpRoute(fastify, router, plan, {
       handler: (request, reply) => serveHttp(plan, request, reply, options, filter),
       // Errors before the handler (a body Fastify cannot parse, too large) use the same model.
@@ -68,12 +69,34 @@ function serveHttp(
     call.finish();
     return true;
   };
+  // While a server stream is being written its own outcome ends the call (the deadline aborts it).
+  let streaming = false;
   const fail = (thrown: unknown) => {
-    if (!finish()) return;
+    if (streaming || !finish()) return;
     sendHttpError(reply, filter.normalize(thrown, call.log));
     observe(plan, request, reply, match, call, startedAt, options);
   };
   const succeed = (response: unknown) => {
+    if (plan.method.serverStreaming && !finished) {
+      streaming = true;
+      void serveHttpServerStream({
+        accept: request.headers.accept,
+        reply,
+        messages: response as AsyncIterable<unknown>,
+        encode: (message) =>
+          JSON.stringify(
+            encodeHttpResponse(plan.method, match.binding.rule, message as Record<string, unknown>),
+          ),
+        signal: call.signal,
+        normalize: (error) => filter.normalize(error, call.log),
+      }).then((outcome) => {
+        streaming = false;
+        if (!outcome.started) return fail(outcome.error);
+        finish();
+        observe(plan, request, reply, match, call, startedAt, options, outcome);
+      });
+      return;
+    }
     if (!finish()) return;
     let body: string;
     try {
@@ -123,9 +146,11 @@ function observe(
   call: ServedCall,
   startedAt: bigint,
   options: PipelineOptions,
+  stream?: { messagesOut: number; error?: ToolkitError },
 ): void {
   const seconds = secondsSince(startedAt);
   const status = reply.statusCode;
+  if (stream) observeStream(options, 'http', plan.method.name, 1, stream);
   options.metrics?.observe({
     transport: 'http',
     rpc: plan.method.name,
@@ -142,6 +167,7 @@ function observe(
       rpc: plan.method.name,
       status,
       duration_ms: durationMs(seconds),
+      ...(stream && streamLogFields(1, stream)),
     },
     'request completed',
   );

@@ -204,6 +204,48 @@ export class BackendPool {
   }
 
   /**
+   * Streams the responses of the backend's server-streaming method of `target`, pulled one at a
+   * time (the backend is read only as fast as the caller consumes: gRPC flow control carries the
+   * backpressure). Aborting `call.signal` or stopping the iteration cancels the backend call. A
+   * replica is picked as for `call`; once messages flow, a failure ends the stream, with the
+   * backend's error (UNAVAILABLE / DEADLINE_EXCEEDED naming the service, as `call` does).
+   */
+  async *stream(
+    target: ProxyTarget,
+    request: unknown,
+    metadata: Readonly<Record<string, string>>,
+    call?: CallOptions['call'] & { signal?: AbortSignal },
+  ): AsyncGenerator<unknown> {
+    const resolved = this.target(target);
+    const signed = await this.withCallerToken(resolved.service, metadata);
+    const tried = new Set<Replica>();
+    let replica: Replica | undefined;
+    for (let attempt = 0; attempt < resolved.replicas.all().length; attempt += 1) {
+      const candidate = this.pickReplica(resolved.replicas, tried);
+      if (!candidate) break;
+      tried.add(candidate);
+      if (await this.connected(candidate)) {
+        replica = candidate;
+        break;
+      }
+    }
+    if (!replica)
+      throw this.backendError(
+        resolved.service,
+        ToolkitError.unavailable(`no replica of ${resolved.service} could be reached`),
+      );
+    const method = replica.client[resolved.method.localName] as unknown as (
+      request: unknown,
+      options: object,
+    ) => AsyncIterable<unknown>;
+    try {
+      yield* method(request, { metadata: signed, call, signal: call?.signal });
+    } catch (error) {
+      throw this.backendError(resolved.service, error);
+    }
+  }
+
+  /**
    * `metadata` with the caller token for `service`: the identity `x-user-id` / `x-user-roles`
    * assert (set by `forwardedMetadata` from the verified caller only) signed for that backend. A
    * caller token already in `metadata` (a client's header) is always dropped.

@@ -12,7 +12,10 @@ export function httpProxyMethods(descriptor: ServiceDescriptor): MethodDescripto
   return descriptor.methods.filter((method) => method.httpProxy !== undefined && method.http);
 }
 
-type ProxyHandler = (message: unknown, call: CallContext) => Promise<unknown>;
+type ProxyHandler = (
+  message: unknown,
+  call: CallContext,
+) => Promise<unknown> | AsyncIterable<unknown>;
 
 /**
  * Builds the controller of every `http_proxy` method of `descriptor`: each method is a
@@ -29,19 +32,23 @@ export function createProxyController(descriptor: ServiceDescriptor): Type<unkno
   Object.defineProperty(ProxyController, 'name', { value: `${descriptor.name}ProxyController` });
   for (const method of httpProxyMethods(descriptor)) {
     const target = method.httpProxy!;
-    const handler: ProxyHandler = async function (
-      this: ProxyController,
-      message: unknown,
-      call: CallContext,
-    ) {
+    const metadataOf = (call: CallContext) => {
       const request = httpRequestOf(call) as FastifyRequest;
-      const metadata = forwardedMetadata({
-        headers: request.headers,
-        ip: request.ip,
-        identity: call.caller,
-      });
-      return this.pool.call(target, message, metadata, call);
+      return forwardedMetadata({ headers: request.headers, ip: request.ip, identity: call.caller });
     };
+    // A server stream streams through: each backend message is pulled as the client takes the
+    // previous one, and the client going away (the call's signal) cancels the backend call.
+    const handler: ProxyHandler = method.serverStreaming
+      ? function (this: ProxyController, message: unknown, call: CallContext) {
+          return this.pool.stream(target, message, metadataOf(call), {
+            requestId: call.requestId,
+            deadline: call.deadline,
+            signal: call.signal,
+          });
+        }
+      : async function (this: ProxyController, message: unknown, call: CallContext) {
+          return this.pool.call(target, message, metadataOf(call), call);
+        };
     Object.defineProperty(ProxyController.prototype, method.localName, {
       value: handler,
       writable: true,

@@ -87,7 +87,12 @@ export function MessagingRpc(method: MessagingMethodName): MethodDecorator {
   return ToolkitRpc(MessagingDescriptor, method);
 }
 
-/** Promise-based gRPC client of httprule.example1.Messaging. */
+/** What a controller of httprule.example1.Messaging implements; streamed sides are async iterables. */
+export interface MessagingHandlers {
+  getMessage(request: GetMessageRequest, ...context: unknown[]): Promise<Message> | Message;
+}
+
+/** gRPC client of httprule.example1.Messaging: Promises for single responses, async iterables for streams. */
 export type MessagingGrpcClient = {
   getMessage(request: GetMessageRequest, options?: CallOptions): Promise<Message>;
 };

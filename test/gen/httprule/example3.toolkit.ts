@@ -99,7 +99,12 @@ export function MessagingRpc(method: MessagingMethodName): MethodDecorator {
   return ToolkitRpc(MessagingDescriptor, method);
 }
 
-/** Promise-based gRPC client of httprule.example3.Messaging. */
+/** What a controller of httprule.example3.Messaging implements; streamed sides are async iterables. */
+export interface MessagingHandlers {
+  updateMessage(request: UpdateMessageRequest, ...context: unknown[]): Promise<UpdateMessageRequest> | UpdateMessageRequest;
+}
+
+/** gRPC client of httprule.example3.Messaging: Promises for single responses, async iterables for streams. */
 export type MessagingGrpcClient = {
   updateMessage(request: UpdateMessageRequest, options?: CallOptions): Promise<UpdateMessageRequest>;
 };

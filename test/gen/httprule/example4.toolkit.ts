@@ -83,7 +83,12 @@ export function MessagingRpc(method: MessagingMethodName): MethodDecorator {
   return ToolkitRpc(MessagingDescriptor, method);
 }
 
-/** Promise-based gRPC client of httprule.example4.Messaging. */
+/** What a controller of httprule.example4.Messaging implements; streamed sides are async iterables. */
+export interface MessagingHandlers {
+  updateMessage(request: Message, ...context: unknown[]): Promise<Message> | Message;
+}
+
+/** gRPC client of httprule.example4.Messaging: Promises for single responses, async iterables for streams. */
 export type MessagingGrpcClient = {
   updateMessage(request: Message, options?: CallOptions): Promise<Message>;
 };

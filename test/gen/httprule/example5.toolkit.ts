@@ -89,7 +89,12 @@ export function MessagingRpc(method: MessagingMethodName): MethodDecorator {
   return ToolkitRpc(MessagingDescriptor, method);
 }
 
-/** Promise-based gRPC client of httprule.example5.Messaging. */
+/** What a controller of httprule.example5.Messaging implements; streamed sides are async iterables. */
+export interface MessagingHandlers {
+  getMessage(request: GetMessageRequest, ...context: unknown[]): Promise<GetMessageRequest> | GetMessageRequest;
+}
+
+/** gRPC client of httprule.example5.Messaging: Promises for single responses, async iterables for streams. */
 export type MessagingGrpcClient = {
   getMessage(request: GetMessageRequest, options?: CallOptions): Promise<GetMessageRequest>;
 };

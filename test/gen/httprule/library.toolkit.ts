@@ -641,7 +641,20 @@ export function LibraryRpc(method: LibraryMethodName): MethodDecorator {
   return ToolkitRpc(LibraryDescriptor, method);
 }
 
-/** Promise-based gRPC client of httprule.Library. */
+/** What a controller of httprule.Library implements; streamed sides are async iterables. */
+export interface LibraryHandlers {
+  getBook(request: Book, ...context: unknown[]): Promise<Book> | Book;
+  getFeaturedBook(request: Book, ...context: unknown[]): Promise<Book> | Book;
+  updateBook(request: UpdateBookRequest, ...context: unknown[]): Promise<UpdateBookResponse> | UpdateBookResponse;
+  listBooks(request: ListBooksRequest, ...context: unknown[]): Promise<ListBooksRequest> | ListBooksRequest;
+  cancelOperation(request: Operation, ...context: unknown[]): Promise<Operation> | Operation;
+  getOperation(request: Operation, ...context: unknown[]): Promise<Operation> | Operation;
+  getObject(request: StorageObject, ...context: unknown[]): Promise<StorageObject> | StorageObject;
+  tagBook(request: TagBookRequest, ...context: unknown[]): Promise<TagBookRequest> | TagBookRequest;
+  query(request: Proto3Message, ...context: unknown[]): Promise<Proto3Message> | Proto3Message;
+}
+
+/** gRPC client of httprule.Library: Promises for single responses, async iterables for streams. */
 export type LibraryGrpcClient = {
   getBook(request: Book, options?: CallOptions): Promise<Book>;
   getFeaturedBook(request: Book, options?: CallOptions): Promise<Book>;

@@ -26,6 +26,9 @@ export function createEverythingClientMock(): jest.Mocked<EverythingGrpcClient> 
     delete: jest.fn(),
     join: jest.fn(),
     proxy: jest.fn(),
+    watch: jest.fn<ReturnType<EverythingGrpcClient['watch']>, Parameters<EverythingGrpcClient['watch']>>(async function* () {}),
+    upload: jest.fn(),
+    converse: jest.fn<ReturnType<EverythingGrpcClient['converse']>, Parameters<EverythingGrpcClient['converse']>>(async function* () {}),
     relay: jest.fn(),
   };
 }

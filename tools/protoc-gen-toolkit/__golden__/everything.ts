@@ -6,7 +6,13 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import type { handleUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
+import type {
+  handleBidiStreamingCall,
+  handleClientStreamingCall,
+  handleServerStreamingCall,
+  handleUnaryCall,
+  UntypedServiceImplementation,
+} from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
 import { Collections, Enums, Nesting, NoRules, Numbers, Strings } from "./everything_rules";
@@ -211,6 +217,12 @@ export interface EverythingClient {
 
   proxy(request: Enums): Observable<Enums>;
 
+  watch(request: GetRequest): Observable<Strings>;
+
+  upload(request: Observable<Numbers>): Observable<NoRules>;
+
+  converse(request: Observable<JoinRequest>): Observable<JoinRequest>;
+
   relay(request: Collections): Observable<NoRules>;
 }
 
@@ -229,18 +241,24 @@ export interface EverythingController {
 
   proxy(request: Enums): Promise<Enums> | Observable<Enums> | Enums;
 
+  watch(request: GetRequest): Observable<Strings>;
+
+  upload(request: Observable<Numbers>): Promise<NoRules> | Observable<NoRules> | NoRules;
+
+  converse(request: Observable<JoinRequest>): Observable<JoinRequest>;
+
   relay(request: Collections): Promise<NoRules> | Observable<NoRules> | NoRules;
 }
 
 export function EverythingControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["create", "get", "patch", "put", "delete", "join", "proxy", "relay"];
+    const grpcMethods: string[] = ["create", "get", "patch", "put", "delete", "join", "proxy", "watch", "relay"];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("Everything", method)(constructor.prototype[method], method, descriptor);
       Object.defineProperty(constructor.prototype, method, descriptor);
     }
-    const grpcStreamMethods: string[] = [];
+    const grpcStreamMethods: string[] = ["upload", "converse"];
     for (const method of grpcStreamMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcStreamMethod("Everything", method)(constructor.prototype[method], method, descriptor);
@@ -316,6 +334,33 @@ export const EverythingService = {
     responseSerialize: (value: Enums): Buffer => Buffer.from(Enums.encode(value).finish()),
     responseDeserialize: (value: Buffer): Enums => Enums.decode(value),
   },
+  watch: {
+    path: "/everything.Everything/Watch" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: GetRequest): Buffer => Buffer.from(GetRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetRequest => GetRequest.decode(value),
+    responseSerialize: (value: Strings): Buffer => Buffer.from(Strings.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Strings => Strings.decode(value),
+  },
+  upload: {
+    path: "/everything.Everything/Upload" as const,
+    requestStream: true as const,
+    responseStream: false as const,
+    requestSerialize: (value: Numbers): Buffer => Buffer.from(Numbers.encode(value).finish()),
+    requestDeserialize: (value: Buffer): Numbers => Numbers.decode(value),
+    responseSerialize: (value: NoRules): Buffer => Buffer.from(NoRules.encode(value).finish()),
+    responseDeserialize: (value: Buffer): NoRules => NoRules.decode(value),
+  },
+  converse: {
+    path: "/everything.Everything/Converse" as const,
+    requestStream: true as const,
+    responseStream: true as const,
+    requestSerialize: (value: JoinRequest): Buffer => Buffer.from(JoinRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): JoinRequest => JoinRequest.decode(value),
+    responseSerialize: (value: JoinRequest): Buffer => Buffer.from(JoinRequest.encode(value).finish()),
+    responseDeserialize: (value: Buffer): JoinRequest => JoinRequest.decode(value),
+  },
   relay: {
     path: "/everything.Everything/Relay" as const,
     requestStream: false as const,
@@ -335,6 +380,9 @@ export interface EverythingServer extends UntypedServiceImplementation {
   delete: handleUnaryCall<GetRequest, NoRules>;
   join: handleUnaryCall<JoinRequest, NoRules>;
   proxy: handleUnaryCall<Enums, Enums>;
+  watch: handleServerStreamingCall<GetRequest, Strings>;
+  upload: handleClientStreamingCall<Numbers, NoRules>;
+  converse: handleBidiStreamingCall<JoinRequest, JoinRequest>;
   relay: handleUnaryCall<Collections, NoRules>;
 }
 

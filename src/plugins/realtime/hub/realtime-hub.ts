@@ -29,7 +29,11 @@ import {
   UpgradeDispatcher,
   UpgradeTarget,
 } from '../../../toolkit/transport/websocket';
+import { ChannelStream } from './channel-stream';
 import { CloseCode, HubConnection } from './hub-connection';
+
+/** Frames a `stream()` reader may fall behind before it is ended. */
+const DEFAULT_STREAM_LIMIT = 1000;
 
 /** Connection-management settings of one hub (the parsed `<PREFIX>_REALTIME_*` values). */
 export interface HubSettings {
@@ -58,6 +62,7 @@ export class RealtimeHub
   private readonly server: WebSocketServer;
   private readonly connections = new Set<HubConnection>();
   private readonly members = new Map<string, Set<HubConnection>>();
+  private readonly streams = new Map<string, Set<ChannelStream>>();
   private readonly routes: UpgradeTarget[] = [];
   private readonly allowedOrigins: OriginAllowList;
   private dispatcher: UpgradeDispatcher | undefined;
@@ -130,6 +135,9 @@ export class RealtimeHub
       connection.close(CloseCode.GOING_AWAY, 'server shutting down');
     }
     await Promise.all(closed);
+    for (const streams of [...this.streams.values()])
+      for (const stream of [...streams])
+        stream.fail(ToolkitError.unavailable('server shutting down'));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -170,15 +178,37 @@ export class RealtimeHub
     this.routes.push(target);
   }
 
+  stream(channel: string, options: { limit?: number; signal?: AbortSignal } = {}): ChannelStream {
+    if (channel.length === 0) throw new Error('realtime channel must not be empty');
+    const stream = new ChannelStream(
+      channel,
+      options.limit ?? DEFAULT_STREAM_LIMIT,
+      (left) => {
+        const streams = this.streams.get(left.channel);
+        streams?.delete(left);
+        if (streams?.size === 0) this.streams.delete(left.channel);
+      },
+      options.signal,
+    );
+    let streams = this.streams.get(channel);
+    if (!streams) {
+      streams = new Set();
+      this.streams.set(channel, streams);
+    }
+    streams.add(stream);
+    return stream;
+  }
+
   connectionCount(): number {
     return this.connections.size;
   }
 
   subscriberCount(channel: string): number {
-    return this.members.get(channel)?.size ?? 0;
+    return (this.members.get(channel)?.size ?? 0) + (this.streams.get(channel)?.size ?? 0);
   }
 
   private deliver(channel: string, frameJson: string): void {
+    for (const stream of this.streams.get(channel) ?? []) stream.deliver(frameJson);
     const members = this.members.get(channel);
     if (!members) return;
     for (const connection of members) connection.sendText(frameJson);

@@ -41,7 +41,14 @@ export function renderMocksFile(
       w.block(
         'return {',
         () => {
-          for (const method of service.methods) w.line(`${method.localName}: jest.fn(),`);
+          for (const method of service.methods)
+            // A streaming method's mock yields nothing until given an implementation, so code
+            // that iterates it ends instead of failing on `undefined`.
+            w.line(
+              method.serverStreaming
+                ? `${method.localName}: jest.fn<ReturnType<${client}['${method.localName}']>, Parameters<${client}['${method.localName}']>>(async function* () {}),`
+                : `${method.localName}: jest.fn(),`,
+            );
         },
         '};',
       );

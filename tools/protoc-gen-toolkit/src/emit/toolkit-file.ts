@@ -5,7 +5,7 @@ import { Code, Literal, quote, renderLiteral } from '../code/literal';
 import { pascalCase, toolkitModule, tsProtoModule, tsProtoName } from '../code/names';
 import { PLUGIN_KINDS } from '../service/plugin-kinds';
 import { openApiFileName, servesHttp } from '../openapi/openapi-document';
-import { HttpRuleModel, ServiceModel } from '../service/service-model';
+import { HttpRuleModel, MethodModel, ServiceModel } from '../service/service-model';
 import { EmitContext } from '../validation/emit-context';
 import { emitMessageValidator, validatorName } from '../validation/message-validator';
 import { allMessages, ValidatorIndex } from '../validation/validator-index';
@@ -152,12 +152,16 @@ function emitService(
   w.block(`export function ${name}Rpc(method: ${name}MethodName): MethodDecorator {`, () =>
     w.line(`return ${toolkitRpc}(${name}Descriptor, method);`),
   );
+  w.line();
+  emitHandlersInterface(w, imports, service);
 
   if (!hasGrpcServer(service)) return;
   w.line();
   const callOptions = imports.type(runtime.grpc, 'CallOptions');
   const clientOptions = imports.type(runtime.grpc, 'GrpcClientOptions');
-  w.line(`/** Promise-based gRPC client of ${service.fullName}. */`);
+  w.line(
+    `/** gRPC client of ${service.fullName}: Promises for single responses, async iterables for streams. */`,
+  );
   w.block(
     `export type ${name}GrpcClient = {`,
     () => {
@@ -170,9 +174,7 @@ function emitService(
           tsProtoModule(method.desc.output.file),
           tsProtoName(method.desc.output),
         );
-        w.line(
-          `${method.localName}(request: ${request}, options?: ${callOptions}): Promise<${response}>;`,
-        );
+        w.line(`${method.localName}(${clientSignature(method, request, response, callOptions)};`);
       }
     },
     '};',
@@ -188,6 +190,58 @@ function emitService(
     () =>
       w.line(`return ${createGrpcClient}<${name}GrpcClient>(${name}Descriptor, target, options);`),
   );
+}
+
+/**
+ * The controller's contract: one method per rpc, taking and returning async iterables for the
+ * streamed sides. `...context` stands for the parameters the runtime injects after the request
+ * (`@Caller()`, `@Call()`...), which a controller declares as it needs them.
+ */
+function emitHandlersInterface(
+  w: CodeWriter,
+  imports: ImportCollector,
+  service: ServiceModel,
+): void {
+  w.line(
+    `/** What a controller of ${service.fullName} implements; streamed sides are async iterables. */`,
+  );
+  w.block(
+    `export interface ${service.name}Handlers {`,
+    () => {
+      for (const method of service.methods) {
+        const request = imports.type(
+          tsProtoModule(method.desc.input.file),
+          tsProtoName(method.desc.input),
+        );
+        const response = imports.type(
+          tsProtoModule(method.desc.output.file),
+          tsProtoName(method.desc.output),
+        );
+        const input = method.clientStreaming
+          ? `requests: AsyncIterable<${request}>`
+          : `request: ${request}`;
+        const output = method.serverStreaming
+          ? `AsyncIterable<${response}>`
+          : `Promise<${response}> | ${response}`;
+        w.line(`${method.localName}(${input}, ...context: unknown[]): ${output};`);
+      }
+    },
+    '}',
+  );
+}
+
+/** A generated client method's parameters and result, by the rpc's shape. */
+function clientSignature(
+  method: MethodModel,
+  request: string,
+  response: string,
+  callOptions: string,
+): string {
+  const input = method.clientStreaming
+    ? `requests: AsyncIterable<${request}>`
+    : `request: ${request}`;
+  const output = method.serverStreaming ? `AsyncIterable<${response}>` : `Promise<${response}>`;
+  return `${input}, options?: ${callOptions}): ${output}`;
 }
 
 function httpRuleLiteral(rule: HttpRuleModel): Literal {

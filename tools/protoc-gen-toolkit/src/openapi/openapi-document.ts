@@ -175,10 +175,7 @@ function buildOperation(
     ? registry.fieldSchema(fieldOf(output, binding.responseBody))
     : registry.messageRef(output);
   const content = method.serverStreaming
-    ? {
-        'application/x-ndjson': { schema: success },
-        'text/event-stream': { schema: { type: 'string' } },
-      }
+    ? streamContent(success)
     : { 'application/json': { schema: success } };
   const errors: ErrorResponse[] = ['InvalidArgument'];
   const bearer = chain.some((name) => BEARER_MIDDLEWARES.includes(name));
@@ -187,15 +184,57 @@ function buildOperation(
     errors.push('PermissionDenied');
   if (chain.includes(RATE_LIMIT_MIDDLEWARE)) errors.push('TooManyRequests');
   errors.push('Internal', 'Unavailable', 'DeadlineExceeded');
-  const responses: Record<string, unknown> = {
-    '200': { description: `${output.name}`, content },
-  };
+  const responses: Record<string, unknown> = method.clientStreaming
+    ? { '101': webSocketResponse(method, input.name, output.name) }
+    : {
+        '200': {
+          description: method.serverStreaming ? `A stream of ${output.name}` : `${output.name}`,
+          content,
+        },
+      };
   for (const name of errors)
     responses[ERROR_RESPONSES[name][0]] = { $ref: `#/components/responses/${name}` };
   responses.default = { $ref: '#/components/responses/Error' };
   operation.responses = responses;
   if (bearer) operation.security = [{ bearer: [] }];
   return operation;
+}
+
+/**
+ * A server stream's 200: NDJSON lines `{"result": <message>}` (grpc-gateway's shape), or SSE
+ * (`Accept: text/event-stream`) events `data: <message>`; an error after the first message ends
+ * the stream as one `{"error": <ToolkitError>}` line or one `event: error` event.
+ */
+function streamContent(message: JsonSchema): Record<string, unknown> {
+  const error = { $ref: '#/components/schemas/ToolkitError' };
+  return {
+    'application/x-ndjson': {
+      schema: {
+        description: 'One JSON object per line: a message, or the error that ended the stream.',
+        oneOf: [
+          { type: 'object', required: ['result'], properties: { result: message } },
+          { type: 'object', required: ['error'], properties: { error } },
+        ],
+      },
+    },
+    'text/event-stream': {
+      schema: {
+        type: 'string',
+        description:
+          'Server-sent events: `data: <protojson message>` per message; an error ends the stream as `event: error` with the ToolkitError body as data.',
+      },
+    },
+  };
+}
+
+/** Client and bidi streams: a GET upgraded to a WebSocket, one protojson message per text frame. */
+function webSocketResponse(method: MethodModel, input: string, output: string): unknown {
+  const replies = method.serverStreaming ? `${output} frames` : `one ${output} frame`;
+  return {
+    description:
+      `Switching to a WebSocket: send one ${input} per text frame and an empty text frame to end the requests; ` +
+      `the server answers ${replies}, then closes 1000. An error is one {"error": <ToolkitError>} frame, then close 1011.`,
+  };
 }
 
 /** `/v1/{name=shelves/*}/books/{book.id}` → `/v1/{name}/books/{book.id}`. */

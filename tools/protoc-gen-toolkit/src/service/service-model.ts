@@ -203,17 +203,20 @@ function collectPlugins(
 function buildMethodModel(method: DescMethod): MethodModel {
   const file = method.parent.file.proto.name;
   const where = `method ${method.parent.name}.${method.name}`;
-  if (method.methodKind !== 'unary') {
-    throw new GeneratorError(
-      file,
-      where,
-      `${method.methodKind.replace('_', ' ')} methods are not supported by the toolkit transport`,
-    );
-  }
   const routeOption = methodRoute(method);
   const http = buildHttpRule(method, file, where);
   const target = routeOption?.route;
   const websocket = target?.case === 'websocket' && target.value;
+  const clientStreaming =
+    method.methodKind === 'client_streaming' || method.methodKind === 'bidi_streaming';
+  const serverStreaming =
+    method.methodKind === 'server_streaming' || method.methodKind === 'bidi_streaming';
+  checkStreamingRoute(
+    method,
+    { http, websocket, target: target?.case, caller: routeOption?.caller !== undefined },
+    file,
+    where,
+  );
   if (websocket && http?.method !== 'GET') {
     throw new GeneratorError(
       file,
@@ -249,8 +252,8 @@ function buildMethodModel(method: DescMethod): MethodModel {
     grpcPath: `/${method.parent.typeName}/${method.name}`,
     requestType: method.input.typeName,
     responseType: method.output.typeName,
-    clientStreaming: false,
-    serverStreaming: false,
+    clientStreaming,
+    serverStreaming,
     http,
     websocket,
     httpProxy:
@@ -263,6 +266,61 @@ function buildMethodModel(method: DescMethod): MethodModel {
     excludeGlobalMiddlewares: [...(routeOption?.excludeGlobalMiddlewares ?? [])],
     callerBinding: buildCallerBinding(method, routeOption?.caller, file, where),
   };
+}
+
+/**
+ * What a streaming rpc may declare. Server streams are served on their HTTP bindings as SSE or
+ * NDJSON, so a binding's response_body (one field of ONE response) has no meaning there. Client and
+ * bidi streams are served over HTTP as a WebSocket opened by a GET on one literal path: their
+ * request messages arrive as frames, so nothing can be bound from the path, a body or the query,
+ * and a caller binding (one field of one request) does not apply. The gateway proxies unary and
+ * server-streaming methods only.
+ */
+function checkStreamingRoute(
+  method: DescMethod,
+  route: { http?: HttpRuleModel; websocket: boolean; target?: string; caller: boolean },
+  file: string,
+  where: string,
+): void {
+  if (method.methodKind === 'unary') return;
+  const kind = method.methodKind.replace('_', ' ');
+  if (route.websocket)
+    throw new GeneratorError(
+      file,
+      where,
+      `(toolkit.route).websocket is for unary methods; a ${kind} method is served as a stream on its (google.api.http) binding by itself`,
+    );
+  const bindings = route.http ? [route.http, ...(route.http.additionalBindings ?? [])] : [];
+  if (method.methodKind === 'server_streaming') {
+    const withResponseBody = bindings.find((binding) => binding.responseBody !== undefined);
+    if (withResponseBody)
+      throw new GeneratorError(
+        file,
+        where,
+        `(google.api.http) response_body "${withResponseBody.responseBody}" is not supported on a server streaming method (each streamed message is sent whole)`,
+      );
+    return;
+  }
+  if (route.target === 'httpProxy' || route.target === 'websocketProxy')
+    throw new GeneratorError(
+      file,
+      where,
+      `(toolkit.route).${route.target === 'httpProxy' ? 'http_proxy' : 'websocket_proxy'} proxies unary and server streaming methods only, not a ${kind} method`,
+    );
+  if (route.caller)
+    throw new GeneratorError(
+      file,
+      where,
+      `(toolkit.route).caller binds one field of one request; a ${kind} method has a stream of them`,
+    );
+  for (const binding of bindings) {
+    if (binding.method !== 'GET' || binding.body !== undefined || binding.pathParams.length > 0)
+      throw new GeneratorError(
+        file,
+        where,
+        `a ${kind} method is served over HTTP as a WebSocket: its (google.api.http) binding must be a get on a path without variables and without a body ("${binding.method} ${binding.path}" is not)`,
+      );
+  }
 }
 
 const ROLE_NAME = /^[^\s,]+$/;
