@@ -1,5 +1,6 @@
 import { RealtimeConnection } from '../../plugins/realtime';
 import { GrpcStatus, ToolkitError } from '../../toolkit/errors';
+import { CallContext } from '../../toolkit/pipeline';
 import { WebSocketOpenHandler, WebSocketUpgrade } from '../../toolkit/transport';
 import { ChatSockets } from './chat-socket';
 import { ChatController } from './chat.controller';
@@ -30,12 +31,14 @@ describe('ChatController.joinRoom', () => {
     const { controller, chat } = setup();
     chat.assertMember.mockResolvedValue();
 
-    await expect(controller.joinRoom(REQUEST, undefined, CALLER)).resolves.toEqual({
+    const call = { deadline: Date.now() + 60_000 } as CallContext;
+
+    await expect(controller.joinRoom(REQUEST, undefined, CALLER, call)).resolves.toEqual({
       status: 'joined',
       connection_id: '',
     });
     expect(chat.assertActsFor).toHaveBeenCalledWith(CALLER, REQUEST.user_id);
-    expect(chat.assertMember).toHaveBeenCalledWith(REQUEST.room_id, REQUEST.user_id);
+    expect(chat.assertMember).toHaveBeenCalledWith(REQUEST.room_id, REQUEST.user_id, call);
   });
 
   it('on an upgrade hands the open connection to ChatSockets with the join request', async () => {

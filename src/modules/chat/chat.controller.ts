@@ -23,6 +23,7 @@ import {
   WebSocketUpgrade,
 } from '../../toolkit/transport';
 import { Caller } from '../../toolkit/auth/caller.decorator';
+import { Call, CallContext } from '../../toolkit/pipeline';
 import { CallerIdentity } from '../../toolkit/auth/caller-identity';
 import { ChatSockets } from './chat-socket';
 import { toTimestamp } from '../../toolkit/protojson';
@@ -32,7 +33,8 @@ import { ChatService } from './chat.service';
 /**
  * Transport only: each method serves its rpc on gRPC and its google.api.http route, receives the
  * validated request message and the verified caller (`@Caller()`, from the gateway's signed
- * caller token) and maps between messages and the service's domain.
+ * caller token) and maps between messages and the service's domain; the call goes along as the
+ * service's `RequestScope` (its deadline, its logger).
  */
 @ToolkitController(ChatServiceDescriptor)
 export class ChatController implements ChatServiceHandlers {
@@ -53,9 +55,10 @@ export class ChatController implements ChatServiceHandlers {
     @RequestMessage() request: JoinRoomRequest,
     @SocketUpgrade() upgrade?: WebSocketUpgrade,
     @Caller() caller?: CallerIdentity,
+    @Call() call?: CallContext,
   ): Promise<JoinRoomResponse> {
     this.chat.assertActsFor(caller, request.user_id);
-    await this.chat.assertMember(request.room_id, request.user_id);
+    await this.chat.assertMember(request.room_id, request.user_id, call);
     upgrade?.onOpen((connection) => this.sockets.open(connection, request));
     return { status: 'joined', connection_id: '' };
   }
@@ -64,14 +67,18 @@ export class ChatController implements ChatServiceHandlers {
   async sendMessage(
     @RequestMessage() request: SendMessageRequest,
     @Caller() caller?: CallerIdentity,
+    @Call() call?: CallContext,
   ): Promise<SendMessageResponse> {
     this.chat.assertActsFor(caller, request.user_id);
-    const stored = await this.chat.sendMessage({
-      roomId: request.room_id,
-      userId: request.user_id,
-      message: request.message,
-      messageType: request.message_type,
-    });
+    const stored = await this.chat.sendMessage(
+      {
+        roomId: request.room_id,
+        userId: request.user_id,
+        message: request.message,
+        messageType: request.message_type,
+      },
+      call,
+    );
     return { message_id: stored.id, timestamp: toTimestamp(stored.createdAt) };
   }
 
@@ -79,8 +86,10 @@ export class ChatController implements ChatServiceHandlers {
   async getMessageHistory(
     @RequestMessage() request: GetMessageHistoryRequest,
     @Caller() caller?: CallerIdentity,
+    @Call() call?: CallContext,
   ): Promise<GetMessageHistoryResponse> {
-    const page = await this.chat.history(request.room_id, request.limit, request.offset, caller);
+    const { room_id: roomId, limit, offset } = request;
+    const page = await this.chat.history(roomId, limit, offset, caller, call);
     return { messages: page.messages.map(toChatMessage), total: page.total };
   }
 
@@ -98,11 +107,15 @@ export class ChatController implements ChatServiceHandlers {
   }
 
   @ChatServiceRpc('CreateRoom')
-  async createRoom(@RequestMessage() request: CreateRoomRequest): Promise<CreateRoomResponse> {
+  async createRoom(
+    @RequestMessage() request: CreateRoomRequest,
+    @Call() call?: CallContext,
+  ): Promise<CreateRoomResponse> {
     const room = await this.chat.createRoom(
       request.name,
       request.creator_id,
       request.participant_ids,
+      call,
     );
     return { room_id: room.id, status: 'created' };
   }

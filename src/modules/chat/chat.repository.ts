@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Repository } from 'typeorm';
 import { InjectChatServicePgsql } from '../../gen/chatservice/chat-service.toolkit';
-import { PgsqlPlugin } from '../../plugins/pgsql';
+import { DeadlineBound, PgsqlPlugin } from '../../plugins/pgsql';
 import { MessageEntity } from './message.entity';
 import { RoomParticipantEntity } from './room-participant.entity';
 import { RoomEntity } from './room.entity';
@@ -23,7 +23,11 @@ export interface MessagePage {
   total: number;
 }
 
-/** PostgreSQL access for rooms and messages. Throws the driver's errors. */
+/**
+ * PostgreSQL access for rooms and messages. Throws the driver's errors. Reads and the room's
+ * transaction are retried within `bound`'s deadline; storing a message is not repeated (a lost
+ * connection may have stored it).
+ */
 @Injectable()
 export class ChatRepository {
   private readonly rooms: Repository<RoomEntity>;
@@ -39,6 +43,7 @@ export class ChatRepository {
     name: string,
     creatorId: string,
     participantIds: readonly string[],
+    bound?: DeadlineBound,
   ): Promise<RoomEntity> {
     return this.pgsql.transaction(async (manager) => {
       const room = await manager.getRepository(RoomEntity).save({ name, creatorId });
@@ -53,23 +58,27 @@ export class ChatRepository {
           .execute();
       }
       return room;
-    });
+    }, bound);
   }
 
-  async roomExists(roomId: string): Promise<boolean> {
-    return this.rooms.existsBy({ id: roomId });
+  roomExists(roomId: string, bound?: DeadlineBound): Promise<boolean> {
+    return this.pgsql.read(() => this.rooms.existsBy({ id: roomId }), bound);
   }
 
   /** One query: whether the room exists and whether `userId` created it or participates. */
-  async membership(roomId: string, userId: string): Promise<Membership> {
-    const rows = (await this.pgsql.dataSource.query(
-      `SELECT r.creator_id = $2
+  async membership(roomId: string, userId: string, bound?: DeadlineBound): Promise<Membership> {
+    const rows = await this.pgsql.read(
+      () =>
+        this.pgsql.dataSource.query(
+          `SELECT r.creator_id = $2
                 OR EXISTS (SELECT 1 FROM chat_room_participants p
                             WHERE p.room_id = r.id AND p.user_id = $2) AS member
          FROM chat_rooms r
         WHERE r.id = $1`,
-      [roomId, userId],
-    )) as { member: boolean }[];
+          [roomId, userId],
+        ) as Promise<{ member: boolean }[]>,
+      bound,
+    );
     if (rows.length === 0) return 'no-room';
     return rows[0].member ? 'member' : 'not-member';
   }
@@ -89,14 +98,23 @@ export class ChatRepository {
   }
 
   /** Newest first, in the order messages were stored. */
-  async history(roomId: string, limit: number, offset: number): Promise<MessagePage> {
-    const [messages, total] = await this.messages
-      .createQueryBuilder('message')
-      .where('message.room_id = :roomId', { roomId })
-      .orderBy('message.seq', 'DESC')
-      .take(limit)
-      .skip(offset)
-      .getManyAndCount();
+  async history(
+    roomId: string,
+    limit: number,
+    offset: number,
+    bound?: DeadlineBound,
+  ): Promise<MessagePage> {
+    const [messages, total] = await this.pgsql.read(
+      () =>
+        this.messages
+          .createQueryBuilder('message')
+          .where('message.room_id = :roomId', { roomId })
+          .orderBy('message.seq', 'DESC')
+          .take(limit)
+          .skip(offset)
+          .getManyAndCount(),
+      bound,
+    );
     return { messages, total };
   }
 }

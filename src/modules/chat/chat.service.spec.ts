@@ -54,15 +54,18 @@ beforeEach(() => {
 
 afterEach(() => jest.restoreAllMocks());
 
+/** The call a request runs in: its deadline must reach every database call. */
+const SCOPE = { deadline: Date.now() + 60_000 };
+
 describe('ChatService.assertMember', () => {
   it('lets members through, with ids looked up in lower case', async () => {
     const { service, repository } = setup();
     repository.membership.mockResolvedValue('member');
 
-    await expect(service.assertMember(ROOM.toUpperCase(), USER.toUpperCase())).resolves.toBe(
+    await expect(service.assertMember(ROOM.toUpperCase(), USER.toUpperCase(), SCOPE)).resolves.toBe(
       undefined,
     );
-    expect(repository.membership).toHaveBeenCalledWith(ROOM, USER);
+    expect(repository.membership).toHaveBeenCalledWith(ROOM, USER, SCOPE);
   });
 
   it('answers NOT_FOUND for an unknown room and PERMISSION_DENIED for a non-member', async () => {
@@ -171,12 +174,12 @@ describe('ChatService.history / createRoom', () => {
     repository.membership.mockResolvedValue('member');
     repository.history.mockResolvedValue({ messages: [], total: 0 });
 
-    await expect(service.history(ROOM.toUpperCase(), 10, 20, MEMBER)).resolves.toEqual({
+    await expect(service.history(ROOM.toUpperCase(), 10, 20, MEMBER, SCOPE)).resolves.toEqual({
       messages: [],
       total: 0,
     });
-    expect(repository.membership).toHaveBeenCalledWith(ROOM, USER);
-    expect(repository.history).toHaveBeenCalledWith(ROOM, 10, 20);
+    expect(repository.membership).toHaveBeenCalledWith(ROOM, USER, SCOPE);
+    expect(repository.history).toHaveBeenCalledWith(ROOM, 10, 20, SCOPE);
   });
 
   it('refuses the history to a non-member and to a call without a verified caller', async () => {
@@ -206,8 +209,8 @@ describe('ChatService.history / createRoom', () => {
       Object.assign(new RoomEntity(), { id: ROOM, name: 'r', creatorId: USER }),
     );
 
-    await service.createRoom('r', USER.toUpperCase(), [ROOM.toUpperCase()]);
+    await service.createRoom('r', USER.toUpperCase(), [ROOM.toUpperCase()], SCOPE);
 
-    expect(repository.createRoom).toHaveBeenCalledWith('r', USER, [ROOM]);
+    expect(repository.createRoom).toHaveBeenCalledWith('r', USER, [ROOM], SCOPE);
   });
 });

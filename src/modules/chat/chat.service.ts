@@ -15,6 +15,7 @@ import { ChatRepository, MessagePage, NewMessage } from './chat.repository';
 import { MessageEntity } from './message.entity';
 import { RoomEntity } from './room.entity';
 import { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
+import { RequestScope, scopeLogger } from '../../toolkit/runtime/request-scope';
 
 /**
  * chat-service's logic: rooms, who may join and post (the creator and the participants), messages
@@ -39,13 +40,15 @@ export class ChatService {
     name: string,
     creatorId: string,
     participantIds: readonly string[],
+    scope: RequestScope = {},
   ): Promise<RoomEntity> {
     const room = await this.repository.createRoom(
       name,
       normalizeId(creatorId),
       participantIds.map(normalizeId),
+      scope,
     );
-    this.logger.log(`room ${room.id} created by ${room.creatorId}`);
+    this.logOf(scope).log(`room ${room.id} created by ${room.creatorId}`);
     return room;
   }
 
@@ -65,10 +68,10 @@ export class ChatService {
    * Resolves when `userId` may join or post in `roomId`.
    * @throws ToolkitError NOT_FOUND for an unknown room, PERMISSION_DENIED for a non-member.
    */
-  async assertMember(roomId: string, userId: string): Promise<void> {
+  async assertMember(roomId: string, userId: string, scope: RequestScope = {}): Promise<void> {
     const room = normalizeId(roomId);
     const user = normalizeId(userId);
-    const membership = await this.repository.membership(room, user);
+    const membership = await this.repository.membership(room, user, scope);
     if (membership === 'no-room') throw roomNotFound(room);
     if (membership === 'not-member') {
       throw ToolkitError.permissionDenied(`user ${user} is not a member of room ${room}`);
@@ -80,13 +83,13 @@ export class ChatService {
    * when the fan-out is unavailable the call still succeeds (history has the message) and the
    * failure is logged, since failing it would make clients resend a message that was kept.
    */
-  async sendMessage(message: NewMessage): Promise<MessageEntity> {
+  async sendMessage(message: NewMessage, scope: RequestScope = {}): Promise<MessageEntity> {
     const normalized = {
       ...message,
       roomId: normalizeId(message.roomId),
       userId: normalizeId(message.userId),
     };
-    await this.assertMember(normalized.roomId, normalized.userId);
+    await this.assertMember(normalized.roomId, normalized.userId, scope);
     const stored = await this.repository.addMessage(normalized);
     try {
       await this.realtime.publish(roomChannel(stored.roomId), {
@@ -94,7 +97,7 @@ export class ChatService {
         payload: chatMessageJson(stored),
       });
     } catch (error) {
-      this.logger.warn(
+      this.logOf(scope).warn(
         `message ${stored.id} of room ${stored.roomId} stored but not broadcast: ${errorReason(error)}`,
       );
     }
@@ -131,15 +134,20 @@ export class ChatService {
     limit: number,
     offset: number,
     caller: CallerIdentity | undefined,
+    scope: RequestScope = {},
   ): Promise<MessagePage> {
     const verified = requireCaller(caller);
     const room = normalizeId(roomId);
     if (isAdmin(verified)) {
-      if (!(await this.repository.roomExists(room))) throw roomNotFound(room);
+      if (!(await this.repository.roomExists(room, scope))) throw roomNotFound(room);
     } else {
-      await this.assertMember(room, verified.subject);
+      await this.assertMember(room, verified.subject, scope);
     }
-    return this.repository.history(room, limit, offset);
+    return this.repository.history(room, limit, offset, scope);
+  }
+
+  private logOf(scope: RequestScope): ToolkitLogger {
+    return scopeLogger(scope, ChatService.name, this.logger);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { InjectNotificationServicePgsql } from '../../gen/notificationservice/notification-service.toolkit';
-import { PgsqlPlugin } from '../../plugins/pgsql';
+import { DeadlineBound, PgsqlPlugin } from '../../plugins/pgsql';
 import {
   NewNotification,
   NotificationChannel,
@@ -61,9 +61,26 @@ export class NotificationRepository {
   }
 
   /** Newest first; notifications created in one transaction keep their insertion order reversed. */
-  async history(userId: string, limit: number, offset: number): Promise<NotificationPage> {
+  async history(
+    userId: string,
+    limit: number,
+    offset: number,
+    bound?: DeadlineBound,
+  ): Promise<NotificationPage> {
+    const [rows, counted] = await this.pgsql.read(
+      () => this.historyOnce(userId, limit, offset),
+      bound,
+    );
+    return { notifications: rows.map(fromRow), total: counted[0].total };
+  }
+
+  private historyOnce(
+    userId: string,
+    limit: number,
+    offset: number,
+  ): Promise<[NotificationRow[], { total: number }[]]> {
     const manager = this.pgsql.dataSource.manager;
-    const [rows, counted] = await Promise.all([
+    return Promise.all([
       manager.query(
         `SELECT ${COLUMNS} FROM notifications WHERE user_id = $1
          ORDER BY created_at DESC, seq DESC LIMIT $2 OFFSET $3`,
@@ -73,7 +90,6 @@ export class NotificationRepository {
         userId,
       ]) as Promise<{ total: number }[]>,
     ]);
-    return { notifications: rows.map(fromRow), total: counted[0].total };
   }
 
   /**

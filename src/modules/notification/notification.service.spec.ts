@@ -132,9 +132,10 @@ describe('PreferencesService (cache-aside)', () => {
     const { preferences, cache, preferencesRepository } = setup();
     cache.del.mockRejectedValueOnce(new Error('Connection is closed.'));
 
-    await preferences.update(USER, DEFAULT_PREFERENCES);
+    const scope = { deadline: Date.now() + 60_000 };
+    await preferences.update(USER, DEFAULT_PREFERENCES, scope);
 
-    expect(preferencesRepository.save).toHaveBeenCalledWith(USER, DEFAULT_PREFERENCES);
+    expect(preferencesRepository.save).toHaveBeenCalledWith(USER, DEFAULT_PREFERENCES, scope);
     expect(cache.del).toHaveBeenCalledWith(preferencesCacheKey(USER));
   });
 });
@@ -157,10 +158,11 @@ describe('NotificationService.updatePreferences', () => {
       mutedTypes: ['sms', 'sms', 'order_completed'],
     });
 
-    expect(preferencesRepository.save).toHaveBeenCalledWith(USER, {
-      ...DEFAULT_PREFERENCES,
-      mutedTypes: ['sms', 'order_completed'],
-    });
+    expect(preferencesRepository.save).toHaveBeenCalledWith(
+      USER,
+      { ...DEFAULT_PREFERENCES, mutedTypes: ['sms', 'order_completed'] },
+      {},
+    );
   });
 
   it.each([

@@ -11,6 +11,7 @@ import {
 } from './notification.types';
 import { PreferencesService } from './preferences.service';
 import { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
+import { RequestScope, scopeLogger } from '../../toolkit/runtime/request-scope';
 
 /** Bounds of `muted_types` (the proto sets none; unbounded lists would be stored as given). */
 export const MAX_MUTED_TYPES = 50;
@@ -34,27 +35,30 @@ export class NotificationService {
   }
 
   /** Records the notification and has it delivered; answers before delivery (status `queued`). */
-  async send(notification: NewNotification): Promise<StoredNotification> {
-    const stored = await this.record(notification);
+  async send(notification: NewNotification, scope: RequestScope = {}): Promise<StoredNotification> {
+    const stored = await this.record(notification, undefined, scope);
     if (stored.status === 'queued') this.delivery.wake();
     return stored;
   }
 
   /**
    * Records the notification through `manager` (inside the caller's transaction) without waking
-   * delivery: call `deliverPending()` after the commit.
+   * delivery: call `deliverPending()` after the commit. `scope` is the call it serves, if any.
    */
   async record(
     notification: NewNotification,
     manager?: EntityManager,
+    scope: RequestScope = {},
   ): Promise<StoredNotification> {
     const userId = notification.userId.toLowerCase();
     // Read through the caller's transaction: asking the pool for a second connection while this
     // one is held starves the pool under a burst (every handler waiting for the one after it).
-    const preferences = await this.preferences.get(userId, manager);
+    const preferences = await this.preferences.get(userId, manager, scope);
     const status = isSuppressed(preferences, notification) ? 'suppressed' : 'queued';
     const stored = await this.notifications.insert({ ...notification, userId }, status, manager);
-    this.logger.log(`${notification.channel} notification ${stored.id} for ${userId}: ${status}`);
+    scopeLogger(scope, NotificationService.name, this.logger).log(
+      `${notification.channel} notification ${stored.id} for ${userId}: ${status}`,
+    );
     return stored;
   }
 
@@ -63,11 +67,20 @@ export class NotificationService {
     this.delivery.wake();
   }
 
-  history(userId: string, limit: number, offset: number): Promise<NotificationPage> {
-    return this.notifications.history(userId.toLowerCase(), limit, offset);
+  history(
+    userId: string,
+    limit: number,
+    offset: number,
+    scope: RequestScope = {},
+  ): Promise<NotificationPage> {
+    return this.notifications.history(userId.toLowerCase(), limit, offset, scope);
   }
 
-  async updatePreferences(userId: string, preferences: DeliveryPreferences): Promise<void> {
+  async updatePreferences(
+    userId: string,
+    preferences: DeliveryPreferences,
+    scope: RequestScope = {},
+  ): Promise<void> {
     const mutedTypes = [...new Set(preferences.mutedTypes)];
     const invalid = mutedTypes.findIndex(
       (type) => type.length === 0 || [...type].length > MAX_MUTED_TYPE_LENGTH,
@@ -81,7 +94,7 @@ export class NotificationService {
         `preferences.muted_types[${invalid}]`,
       );
     }
-    await this.preferences.update(userId.toLowerCase(), { ...preferences, mutedTypes });
+    await this.preferences.update(userId.toLowerCase(), { ...preferences, mutedTypes }, scope);
   }
 }
 

@@ -8,6 +8,7 @@ import { NotificationSettings } from './notification.settings';
 import { DEFAULT_PREFERENCES, DeliveryPreferences } from './notification.types';
 import { PreferencesRepository } from './preferences.repository';
 import { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
+import { RequestScope } from '../../toolkit/runtime/request-scope';
 
 /** Cache key of a user's preferences (under the cache plugin's key prefix). */
 export function preferencesCacheKey(userId: string): string {
@@ -33,10 +34,14 @@ export class PreferencesService {
   }
 
   /** With `manager`, a cache miss reads inside that transaction (on its connection). */
-  async get(userId: string, manager?: EntityManager): Promise<DeliveryPreferences> {
+  async get(
+    userId: string,
+    manager?: EntityManager,
+    scope: RequestScope = {},
+  ): Promise<DeliveryPreferences> {
     const cached = await this.cached(userId);
     if (cached) return cached;
-    const preferences = (await this.repository.find(userId, manager)) ?? DEFAULT_PREFERENCES;
+    const preferences = (await this.repository.find(userId, manager, scope)) ?? DEFAULT_PREFERENCES;
     try {
       await this.cache.set(
         preferencesCacheKey(userId),
@@ -50,8 +55,12 @@ export class PreferencesService {
   }
 
   /** Stores the preferences, then drops the cached copy so the next read sees them. */
-  async update(userId: string, preferences: DeliveryPreferences): Promise<void> {
-    await this.repository.save(userId, preferences);
+  async update(
+    userId: string,
+    preferences: DeliveryPreferences,
+    scope: RequestScope = {},
+  ): Promise<void> {
+    await this.repository.save(userId, preferences, scope);
     try {
       await this.cache.del(preferencesCacheKey(userId));
     } catch (error) {

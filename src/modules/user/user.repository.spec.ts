@@ -86,3 +86,19 @@ describe('UserRepository events (transactional outbox)', () => {
     );
   });
 });
+
+describe('UserRepository deadlines', () => {
+  it("hands the call's deadline to every transaction and read of the pgsql plugin", async () => {
+    const { users, pgsql } = setup({ raw: [ROW], affected: 1 });
+    pgsql.read.mockResolvedValue(null);
+    const bound = { deadline: Date.now() + 60_000 };
+
+    await users.create({ name: 'Ann', email: 'ann@example.com' }, bound);
+    await users.update(ROW.id, { name: 'B' }, bound);
+    await users.findById(ROW.id, bound);
+
+    expect(pgsql.transaction).toHaveBeenNthCalledWith(1, expect.any(Function), bound);
+    expect(pgsql.transaction).toHaveBeenNthCalledWith(2, expect.any(Function), bound);
+    expect(pgsql.read).toHaveBeenCalledWith(expect.any(Function), bound);
+  });
+});

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, Repository } from 'typeorm';
 import { InjectUserServicePgsql } from '../../gen/userservice/user-service.toolkit';
-import { PgsqlPlugin } from '../../plugins/pgsql';
+import { DeadlineBound, PgsqlPlugin } from '../../plugins/pgsql';
 import { InjectOutboxWriter, OutboxWriter } from '../../plugins/queue';
 import { UserEntity } from './user.entity';
 import { USER_CREATED, USER_UPDATED, userEvent } from './user.events';
@@ -39,7 +39,7 @@ export class UserRepository {
     this.users = pgsql.dataSource.getRepository(UserEntity);
   }
 
-  create(fields: { name: string; email: string }): Promise<UserEntity> {
+  create(fields: { name: string; email: string }, bound?: DeadlineBound): Promise<UserEntity> {
     return this.pgsql.transaction(async (manager) => {
       const inserted = await this.usersOf(manager)
         .createQueryBuilder()
@@ -50,25 +50,27 @@ export class UserRepository {
       const user = this.users.create(this.fromRaw(inserted.raw));
       await this.outbox.add(manager, USER_CREATED, userEvent(USER_CREATED, user));
       return user;
-    });
+    }, bound);
   }
 
-  findById(id: string): Promise<UserEntity | null> {
-    return this.pgsql.read(() => this.users.findOneBy({ id }));
+  findById(id: string, bound?: DeadlineBound): Promise<UserEntity | null> {
+    return this.pgsql.read(() => this.users.findOneBy({ id }), bound);
   }
 
   /** Case-insensitive, as the unique index on lower(email) that serves it. */
-  findByEmail(email: string): Promise<UserEntity | null> {
-    return this.pgsql.read(() =>
-      this.users
-        .createQueryBuilder('user')
-        .where('lower(user.email) = lower(:email)', { email })
-        .getOne(),
+  findByEmail(email: string, bound?: DeadlineBound): Promise<UserEntity | null> {
+    return this.pgsql.read(
+      () =>
+        this.users
+          .createQueryBuilder('user')
+          .where('lower(user.email) = lower(:email)', { email })
+          .getOne(),
+      bound,
     );
   }
 
   /** The updated user, or null when no user has this id (then no event is written). */
-  update(id: string, changes: UserChanges): Promise<UserEntity | null> {
+  update(id: string, changes: UserChanges, bound?: DeadlineBound): Promise<UserEntity | null> {
     return this.pgsql.transaction(async (manager) => {
       const result = await this.usersOf(manager)
         .createQueryBuilder()
@@ -81,18 +83,21 @@ export class UserRepository {
       const user = this.users.create(this.fromRaw(result.raw));
       await this.outbox.add(manager, USER_UPDATED, userEvent(USER_UPDATED, user));
       return user;
-    });
+    }, bound);
   }
 
   /** True when a user was deleted. */
-  async delete(id: string): Promise<boolean> {
-    const result = await this.pgsql.transaction((manager) => this.usersOf(manager).delete({ id }));
+  async delete(id: string, bound?: DeadlineBound): Promise<boolean> {
+    const result = await this.pgsql.transaction(
+      (manager) => this.usersOf(manager).delete({ id }),
+      bound,
+    );
     return (result.affected ?? 0) > 0;
   }
 
   /** Oldest first; `search` matches name or email, case-insensitively, as a plain substring. */
-  list(limit: number, offset: number, search?: string): Promise<UserPage> {
-    return this.pgsql.read(() => this.listOnce(limit, offset, search));
+  list(limit: number, offset: number, search?: string, bound?: DeadlineBound): Promise<UserPage> {
+    return this.pgsql.read(() => this.listOnce(limit, offset, search), bound);
   }
 
   private async listOnce(limit: number, offset: number, search?: string): Promise<UserPage> {

@@ -9,6 +9,9 @@ import { UserSettings } from './user.settings';
 
 const HOUR_MS = 3_600_000;
 
+/** The call a request runs in: its deadline must reach every database call. */
+const SCOPE = { deadline: Date.now() + 60_000 };
+
 function user(fields: Partial<UserEntity> = {}): UserEntity {
   return Object.assign(new UserEntity(), {
     id: 'test-user-id',
@@ -63,15 +66,18 @@ describe('UserService.createUser', () => {
       user({ ...fields, id: 'test-user-id' }),
     );
 
-    const created = await service.createUser('John Doe', 'john@example.com');
+    const created = await service.createUser('John Doe', 'john@example.com', SCOPE);
 
     expect(created).toMatchObject({
       id: 'test-user-id',
       name: 'John Doe',
       email: 'john@example.com',
     });
-    expect(repository.findByEmail).toHaveBeenCalledWith('john@example.com');
-    expect(repository.create).toHaveBeenCalledWith({ name: 'John Doe', email: 'john@example.com' });
+    expect(repository.findByEmail).toHaveBeenCalledWith('john@example.com', SCOPE);
+    expect(repository.create).toHaveBeenCalledWith(
+      { name: 'John Doe', email: 'john@example.com' },
+      SCOPE,
+    );
     expect(cache.set).toHaveBeenCalledWith('user:test-user-id', JSON.stringify(created), HOUR_MS);
   });
 
@@ -170,9 +176,9 @@ describe('UserService.getUser cache-aside', () => {
     repository.findById.mockResolvedValue(null);
     const id = 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11';
 
-    expect((await rejection(service.getUser(id))).code).toBe(GrpcStatus.NOT_FOUND);
+    expect((await rejection(service.getUser(id, SCOPE))).code).toBe(GrpcStatus.NOT_FOUND);
     expect(cache.get).toHaveBeenCalledWith(`user:${id.toLowerCase()}`);
-    expect(repository.findById).toHaveBeenCalledWith(id.toLowerCase());
+    expect(repository.findById).toHaveBeenCalledWith(id.toLowerCase(), SCOPE);
   });
 });
 
@@ -183,10 +189,16 @@ describe('UserService.updateUser / deleteUser', () => {
     repository.findByEmail.mockResolvedValue(null);
     repository.update.mockResolvedValue(user({ email: 'new@example.com' }));
 
-    const updated = await service.updateUser('test-user-id', { email: 'new@example.com' });
+    const updated = await service.updateUser('test-user-id', { email: 'new@example.com' }, SCOPE);
 
     expect(updated.email).toBe('new@example.com');
-    expect(repository.update).toHaveBeenCalledWith('test-user-id', { email: 'new@example.com' });
+    expect(repository.findById).toHaveBeenCalledWith('test-user-id', SCOPE);
+    expect(repository.findByEmail).toHaveBeenCalledWith('new@example.com', SCOPE);
+    expect(repository.update).toHaveBeenCalledWith(
+      'test-user-id',
+      { email: 'new@example.com' },
+      SCOPE,
+    );
     expect(cache.del).toHaveBeenCalledWith('user:test-user-id');
   });
 

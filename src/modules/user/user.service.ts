@@ -9,13 +9,16 @@ import { isUniqueViolation } from './user.errors';
 import { UserChanges, UserPage, UserRepository } from './user.repository';
 import { UserSettings } from './user.settings';
 import { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
+import { RequestScope, scopeLogger } from '../../toolkit/runtime/request-scope';
 
 /**
  * The user-service's logic: unique emails, not-found answers, cache-aside `user:<id>`.
  *
  * The cache is optional by nature: any Redis failure is a (throttled) warning and the call is
  * served from PostgreSQL. Deadlines, retries and what an unreachable backend answers are the
- * plugins' and the toolkit's business, not this service's.
+ * plugins' and the toolkit's business, not this service's; each method takes the `RequestScope` of
+ * the call it serves, so the call's deadline bounds its database work and its logs carry the
+ * request id.
  */
 @Injectable()
 export class UserService {
@@ -32,61 +35,74 @@ export class UserService {
     this.cacheWarnings = new ThrottledWarnings(this.logger);
   }
 
-  async createUser(name: string, email: string): Promise<UserEntity> {
-    if (await this.users.findByEmail(email)) throw emailTaken(email);
+  async createUser(name: string, email: string, scope: RequestScope = {}): Promise<UserEntity> {
+    if (await this.users.findByEmail(email, scope)) throw emailTaken(email);
     let user: UserEntity;
     try {
-      user = await this.users.create({ name, email });
+      user = await this.users.create({ name, email }, scope);
     } catch (error) {
       // Two creates with one email can both pass the check above; the constraint decides.
       if (isUniqueViolation(error)) throw emailTaken(email);
       throw error;
     }
     await this.cacheUser(user);
-    this.logger.log(`user ${user.id} created`);
+    this.logOf(scope).log(`user ${user.id} created`);
     return user;
   }
 
-  async getUser(userId: string): Promise<UserEntity> {
+  async getUser(userId: string, scope: RequestScope = {}): Promise<UserEntity> {
     const id = normalizeId(userId);
     const cached = await this.cachedUser(id);
     if (cached) return cached;
-    const user = await this.users.findById(id);
+    const user = await this.users.findById(id, scope);
     if (!user) throw userNotFound(id);
     await this.cacheUser(user);
     return user;
   }
 
-  async updateUser(userId: string, changes: UserChanges): Promise<UserEntity> {
+  async updateUser(
+    userId: string,
+    changes: UserChanges,
+    scope: RequestScope = {},
+  ): Promise<UserEntity> {
     const id = normalizeId(userId);
-    const current = await this.users.findById(id);
+    const current = await this.users.findById(id, scope);
     if (!current) throw userNotFound(id);
     if (changes.email !== undefined && changes.email !== current.email) {
-      const owner = await this.users.findByEmail(changes.email as string);
+      const owner = await this.users.findByEmail(changes.email as string, scope);
       if (owner && owner.id !== id) throw emailTaken(changes.email);
     }
     let updated: UserEntity | null;
     try {
-      updated = await this.users.update(id, changes);
+      updated = await this.users.update(id, changes, scope);
     } catch (error) {
       if (isUniqueViolation(error) && changes.email !== undefined) throw emailTaken(changes.email);
       throw error;
     }
     if (!updated) throw userNotFound(id);
     await this.forget(id);
-    this.logger.log(`user ${id} updated`);
+    this.logOf(scope).log(`user ${id} updated`);
     return updated;
   }
 
-  async deleteUser(userId: string): Promise<void> {
+  async deleteUser(userId: string, scope: RequestScope = {}): Promise<void> {
     const id = normalizeId(userId);
-    if (!(await this.users.delete(id))) throw userNotFound(id);
+    if (!(await this.users.delete(id, scope))) throw userNotFound(id);
     await this.forget(id);
-    this.logger.log(`user ${id} deleted`);
+    this.logOf(scope).log(`user ${id} deleted`);
   }
 
-  listUsers(limit: number, offset: number, search?: string): Promise<UserPage> {
-    return this.users.list(limit, offset, search);
+  listUsers(
+    limit: number,
+    offset: number,
+    search?: string,
+    scope: RequestScope = {},
+  ): Promise<UserPage> {
+    return this.users.list(limit, offset, search, scope);
+  }
+
+  private logOf(scope: RequestScope): ToolkitLogger {
+    return scopeLogger(scope, UserService.name, this.logger);
   }
 
   private async cachedUser(id: string): Promise<UserEntity | undefined> {

@@ -1,4 +1,5 @@
 export * from './request-context';
+export * from './request-scope';
 export * from './toolkit-metrics';
 export * from './runtime-config';
 export * from './toolkit-logger';
