@@ -23,7 +23,6 @@ import {
   WebSocketUpgrade,
 } from '../../toolkit/transport';
 import { Caller } from '../../toolkit/auth/caller.decorator';
-import { Call, CallContext } from '../../toolkit/pipeline';
 import { CallerIdentity } from '../../toolkit/auth/caller-identity';
 import { ChatSockets } from './chat-socket';
 import { toTimestamp } from '../../toolkit/protojson';
