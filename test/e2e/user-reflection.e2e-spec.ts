@@ -7,7 +7,12 @@ const run = promisify(execFile);
 const BUF = join(__dirname, '..', '..', 'node_modules', '.bin', 'buf');
 
 /** `buf curl` resolves request and response types through server reflection only. */
-async function bufCurl(target: string, method: string, body: object): Promise<unknown> {
+async function bufCurl(
+  target: string,
+  method: string,
+  body: object,
+  service = 'userservice.UserService',
+): Promise<unknown> {
   const { stdout } = await run(BUF, [
     'curl',
     '--protocol',
@@ -15,7 +20,7 @@ async function bufCurl(target: string, method: string, body: object): Promise<un
     '--http2-prior-knowledge',
     '-d',
     JSON.stringify(body),
-    `http://${target}/userservice.UserService/${method}`,
+    `http://${target}/${service}/${method}`,
   ]);
   return JSON.parse(stdout);
 }
@@ -44,6 +49,13 @@ describe('user-service through gRPC server reflection (buf curl)', () => {
     })) as { user: { name: string; email: string; createdAt: string } };
     expect(fetched.user).toMatchObject({ name: 'Reflected', email });
     expect(fetched.user.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+  });
+
+  it('checks grpc.health.v1 with no .proto on the client side', async () => {
+    const target = app.running.grpcTarget!;
+    expect(await bufCurl(target, 'Check', { service: '' }, 'grpc.health.v1.Health')).toEqual({
+      status: 'SERVING',
+    });
   });
 
   it('answers an invalid request with the validation error, not a reflection failure', async () => {

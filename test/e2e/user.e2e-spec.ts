@@ -327,6 +327,39 @@ describe('user-service HTTP specifics', () => {
   });
 });
 
+function healthClient(target: string): grpc.Client {
+  const definition = protoLoader.loadSync(HEALTH_PROTO_PATH, LOADER_OPTIONS);
+  const loaded = grpc.loadPackageDefinition(definition) as unknown as {
+    grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } };
+  };
+  return new loaded.grpc.health.v1.Health(target, grpc.credentials.createInsecure());
+}
+
+/** One grpc.health.v1 Watch stream: the statuses it received, and how it ended. */
+function watchHealth(client: grpc.Client, service: string) {
+  const statuses: string[] = [];
+  const waiters: Array<() => void> = [];
+  const stream = (
+    client as unknown as Record<string, (r: unknown) => grpc.ClientReadableStream<unknown>>
+  ).Watch.call(client, { service });
+  stream.on('data', (message: { status: string }) => {
+    statuses.push(message.status);
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  stream.on('error', () => undefined);
+  const ended = new Promise<number>((resolve) =>
+    stream.on('status', (status: grpc.StatusObject) => resolve(status.code)),
+  );
+  return {
+    statuses,
+    ended,
+    async received(count: number): Promise<string[]> {
+      while (statuses.length < count) await new Promise<void>((wake) => waiters.push(wake));
+      return statuses.slice(0, count);
+    },
+  };
+}
+
 describe('user-service gRPC health and reflection', () => {
   let app: UserApp;
 
@@ -337,28 +370,22 @@ describe('user-service gRPC health and reflection', () => {
   afterAll(() => app?.close());
 
   it('answers grpc.health.v1 SERVING for the server and for UserService', async () => {
-    const definition = protoLoader.loadSync(HEALTH_PROTO_PATH, LOADER_OPTIONS);
-    const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-      grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } };
-    };
-    const client = new loaded.grpc.health.v1.Health(
-      app.running.grpcTarget ?? '',
-      grpc.credentials.createInsecure(),
-    );
+    const client = healthClient(app.running.grpcTarget!);
     const check = (service: string) =>
-      new Promise<unknown>((resolve, reject) =>
+      new Promise<unknown>((resolve) =>
         (
           client as unknown as Record<
             string,
-            (r: unknown, cb: (e: Error | null, v: unknown) => void) => void
+            (r: unknown, cb: (e: grpc.ServiceError | null, v: unknown) => void) => void
           >
         ).Check.call(client, { service }, (error, value) =>
-          error ? reject(error) : resolve(value),
+          resolve(error ? { code: error.code } : value),
         ),
       );
     try {
       expect(await check('')).toEqual({ status: 'SERVING' });
       expect(await check('userservice.UserService')).toEqual({ status: 'SERVING' });
+      expect(await check('userservice.Other')).toEqual({ code: grpc.status.NOT_FOUND });
     } finally {
       client.close();
     }
@@ -393,7 +420,37 @@ describe('user-service gRPC health and reflection', () => {
         stream.on('error', reject);
         stream.write({ list_services: '' });
       });
-      expect(names).toContain('userservice.UserService');
+      expect(names).toEqual(
+        expect.arrayContaining(['userservice.UserService', 'grpc.health.v1.Health']),
+      );
+    } finally {
+      client.close();
+    }
+  });
+});
+
+describe('user-service grpc.health.v1 Watch', () => {
+  it('streams SERVING, then NOT_SERVING as soon as shutdown begins, and ends the stream in the drain', async () => {
+    const app = await startUserApp('user_grpc_watch');
+    const client = healthClient(app.running.grpcTarget!);
+    try {
+      const server = watchHealth(client, '');
+      const service = watchHealth(client, 'userservice.UserService');
+      const unknown = watchHealth(client, 'userservice.Other');
+      expect(await server.received(1)).toEqual(['SERVING']);
+      expect(await service.received(1)).toEqual(['SERVING']);
+      expect(await unknown.received(1)).toEqual(['SERVICE_UNKNOWN']);
+
+      const closing = app.close();
+      expect(await server.received(2)).toEqual(['SERVING', 'NOT_SERVING']);
+      expect(await service.received(2)).toEqual(['SERVING', 'NOT_SERVING']);
+      await closing;
+      // Ended by the server with OK, not cut when the grace period ran out.
+      expect(await server.ended).toBe(grpc.status.OK);
+      expect(await service.ended).toBe(grpc.status.OK);
+      expect(await unknown.ended).toBe(grpc.status.OK);
+      expect(server.statuses).toEqual(['SERVING', 'NOT_SERVING']);
+      expect(unknown.statuses).toEqual(['SERVICE_UNKNOWN']);
     } finally {
       client.close();
     }

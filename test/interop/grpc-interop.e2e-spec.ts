@@ -207,11 +207,10 @@ if (UNAVAILABLE !== undefined) {
       });
     });
 
-    it('answers unknown methods and services, and health Watch, with UNIMPLEMENTED', () => {
+    it('answers unknown methods and services with UNIMPLEMENTED', () => {
       const unimplemented = observed(report, 'unimplemented');
       expect(unimplemented.unknown_method.code).toBe('UNIMPLEMENTED');
       expect(unimplemented.unknown_service.code).toBe('UNIMPLEMENTED');
-      expect(unimplemented.health_watch.code).toBe('UNIMPLEMENTED');
     });
 
     it('rejects an undecodable and an oversized request without going down', () => {
@@ -296,11 +295,16 @@ if (UNAVAILABLE !== undefined) {
       );
     });
 
-    it('answers grpc.health.v1 Check for the server and the service', () => {
+    it('answers grpc.health.v1 Check and Watch for the server and the service', () => {
       const health = observed(report, 'health');
       expect(health.server).toMatchObject({ code: 'OK', response: { status: 'SERVING' } });
       expect(health.service).toMatchObject({ code: 'OK', response: { status: 'SERVING' } });
       expect(health.unknown.code).toBe('NOT_FOUND');
+      expect(health.watch_server).toMatchObject({ code: 'OK', response: { status: 'SERVING' } });
+      expect(health.watch_unknown).toMatchObject({
+        code: 'OK',
+        response: { status: 'SERVICE_UNKNOWN' },
+      });
     });
 
     it.each(['grpc.reflection.v1alpha', 'grpc.reflection.v1'])(

@@ -175,13 +175,31 @@ class Client:
             **options,
         )
 
-    def health(self, service, method="Check"):
+    def health(self, service):
         return self.unary(
-            f"/grpc.health.v1.Health/{method}",
+            "/grpc.health.v1.Health/Check",
             "grpc.health.v1.HealthCheckRequest",
             "grpc.health.v1.HealthCheckResponse",
             {"service": service},
         )
+
+    def health_watch_first(self, service):
+        """The first answer of a Watch stream (which stays open), then the stream is cancelled."""
+        call = self.channel.unary_stream(
+            "/grpc.health.v1.Health/Watch",
+            request_serializer=lambda message: message.SerializeToString(),
+            response_deserializer=self.messages["grpc.health.v1.HealthCheckResponse"].FromString,
+        )
+        request = json_format.ParseDict(
+            {"service": service}, self.messages["grpc.health.v1.HealthCheckRequest"]()
+        )
+        responses = call(request, timeout=10)
+        try:
+            return {"code": "OK", "response": to_json(next(responses))}
+        except grpc.RpcError as error:
+            return {"code": error.code().name, "details": error.details()}
+        finally:
+            responses.cancel()
 
     def reflection(self, package, requests):
         """ServerReflectionInfo: one request per entry, answers in order."""
@@ -309,7 +327,6 @@ def check_unimplemented(client):
             "/userservice.AdminService/ListUsers", "userservice.ListUsersRequest",
             "userservice.ListUsersResponse", {},
         ),
-        "health_watch": client.health("", method="Watch"),
     }
 
 
@@ -375,6 +392,8 @@ def check_health(client):
         "server": client.health(""),
         "service": client.health(USER_SERVICE),
         "unknown": client.health("nope.Nope"),
+        "watch_server": client.health_watch_first(""),
+        "watch_unknown": client.health_watch_first("nope.Nope"),
     }
 
 

@@ -19,7 +19,7 @@ import { installApiDocs } from './api-docs';
 import { installHttpEndpoints } from './http-endpoints';
 import { closeConnectionsWhile, trackHttpConnections } from './http-drain';
 import { fastifyErrorOptions } from './fastify-errors';
-import { HEALTH_PROTO_PATH, LOADER_OPTIONS, PROTO_ROOT } from './proto-paths';
+import { LOADER_OPTIONS, PROTO_ROOT } from './proto-paths';
 import { LoadedServiceConfig, loadServiceConfig } from './service-config';
 import { ToolkitCoreModule } from './toolkit-core.module';
 import { ToolkitGrpcServer } from './toolkit-grpc-server';
@@ -182,7 +182,7 @@ async function startService(
     grpcServer = new ToolkitGrpcServer(
       {
         url: `${grpcConfig.GRPC_SERVER_HOST}:${grpcPort}`,
-        protoPaths: [join(protoRoot, definition.descriptor.protoFile), HEALTH_PROTO_PATH],
+        protoPath: join(protoRoot, definition.descriptor.protoFile),
         loader: { ...LOADER_OPTIONS, includeDirs: [protoRoot, ...LOADER_OPTIONS.includeDirs] },
         descriptor: definition.descriptor,
         health,

@@ -1,55 +1,87 @@
-import {
-  GrpcObject,
-  loadPackageDefinition,
+import type {
+  handleServerStreamingCall,
   Server,
-  ServiceDefinition,
-  status,
+  ServerWritableStream,
+  UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import type { PackageDefinition } from '@grpc/proto-loader';
+import { HealthImplementation, ServingStatus } from 'grpc-health-check';
 import { HealthState } from './health';
 
-/** Full name of the gRPC health service. @publicApi */
-export const GRPC_HEALTH_SERVICE = 'grpc.health.v1.Health';
+/**
+ * How often the plugin checks re-run while the server is up, to keep Check answers and Watch
+ * streams current (Check answers from the last round instead of running the checks per call).
+ */
+const READINESS_POLL_MS = 1000;
+
+type WatchCall = ServerWritableStream<unknown, unknown>;
+type WatchHandler = handleServerStreamingCall<unknown, unknown>;
 
 /**
- * grpc.health.v1.Health/Check for `""` (the whole server) and the service's full name: SERVING
- * when every plugin check passes, NOT_SERVING otherwise or while shutting down; other names are
- * NOT_FOUND. Watch answers UNIMPLEMENTED (grpc-js's default for a missing method).
+ * grpc.health.v1.Health, served by grpc-health-check, for `""` (the whole server) and the
+ * service's full name: SERVING while the app is ready (every required plugin check passes; a
+ * failing optional plugin leaves it SERVING), NOT_SERVING otherwise and from the moment shutdown
+ * begins; other names are NOT_FOUND (Check) or SERVICE_UNKNOWN (Watch). Watch streams get each
+ * change as it is seen, and end when the server drains, so that an open Watch does not hold the
+ * drain until the grace period cuts it.
  * @internal
  */
-export function addGrpcHealthService(
-  server: Pick<Server, 'addService'>,
-  packageDefinition: PackageDefinition,
-  serviceFullName: string,
-  health: HealthState,
-): void {
-  const grpcObject = loadPackageDefinition(packageDefinition);
-  const healthService = lookup(grpcObject, GRPC_HEALTH_SERVICE);
-  server.addService(healthService, {
-    Check(
-      call: { request: { service?: string } },
-      callback: (
-        error: { code: number; details: string } | null,
-        response?: { status: string },
-      ) => void,
-    ) {
-      const requested = call.request.service ?? '';
-      if (requested !== '' && requested !== serviceFullName) {
-        callback({ code: status.NOT_FOUND, details: `unknown service ${requested}` });
-        return;
-      }
-      health.readiness().then(
-        (readiness) => callback(null, { status: readiness.ready ? 'SERVING' : 'NOT_SERVING' }),
-        () => callback(null, { status: 'NOT_SERVING' }),
-      );
-    },
-  });
-}
+export class GrpcHealthService {
+  private readonly implementation: HealthImplementation;
+  private readonly watches = new Set<WatchCall>();
+  private status: ServingStatus = 'NOT_SERVING';
+  private stopPolling?: () => void;
 
-function lookup(root: GrpcObject, fullName: string): ServiceDefinition {
-  let node: unknown = root;
-  for (const part of fullName.split('.')) node = (node as Record<string, unknown>)[part];
-  const service = (node as { service?: ServiceDefinition } | undefined)?.service;
-  if (!service) throw new Error(`${fullName} is not in the loaded protos`);
-  return service;
+  constructor(
+    private readonly serviceFullName: string,
+    private readonly health: HealthState,
+  ) {
+    this.implementation = new HealthImplementation({
+      '': this.status,
+      [serviceFullName]: this.status,
+    });
+  }
+
+  addToServer(server: Pick<Server, 'addService'>): void {
+    this.implementation.addToServer({
+      addService: (definition, handlers: UntypedServiceImplementation) =>
+        server.addService(definition, {
+          ...handlers,
+          watch: this.tracked(handlers.watch as WatchHandler),
+        }),
+    });
+  }
+
+  /** Resolves once the first verdict is published; every change follows until `close`. */
+  start(): Promise<void> {
+    return new Promise((resolve) => {
+      this.stopPolling = this.health.watchReadiness((ready) => {
+        this.publish(ready ? 'SERVING' : 'NOT_SERVING');
+        resolve();
+      }, READINESS_POLL_MS);
+    });
+  }
+
+  /** Stops polling, reports NOT_SERVING and ends every open Watch stream (status OK). */
+  close(): void {
+    this.stopPolling?.();
+    this.publish('NOT_SERVING');
+    for (const call of this.watches) call.end();
+    this.watches.clear();
+  }
+
+  /** grpc-health-check writes every setStatus to the watchers, repeated or not. */
+  private publish(status: ServingStatus): void {
+    if (status === this.status) return;
+    this.status = status;
+    this.implementation.setStatus('', status);
+    this.implementation.setStatus(this.serviceFullName, status);
+  }
+
+  private tracked(watch: WatchHandler): WatchHandler {
+    return (call) => {
+      this.watches.add(call);
+      call.on('cancelled', () => this.watches.delete(call));
+      watch(call);
+    };
+  }
 }

@@ -36,11 +36,14 @@ const CHECK_TIMEOUT_MS = 3000;
  */
 export class HealthState {
   private shuttingDown = false;
+  private readonly shutdownListeners = new Set<() => void>();
 
   constructor(private readonly plugins: PluginStatusRegistry) {}
 
   markShuttingDown(): void {
+    if (this.shuttingDown) return;
     this.shuttingDown = true;
+    for (const listener of [...this.shutdownListeners]) listener();
   }
 
   isShuttingDown(): boolean {
@@ -69,6 +72,43 @@ export class HealthState {
       }),
     );
     return summarize(plugins, this.shuttingDown);
+  }
+
+  /**
+   * Calls `listener` with the first readiness verdict, then with every change, until the returned
+   * function is called. Plugins raise no events, so their checks re-run every `intervalMs` (one
+   * round at a time); shutdown is reported at once and ends the polling, since the app never turns
+   * ready again.
+   */
+  watchReadiness(listener: (ready: boolean) => void, intervalMs: number): () => void {
+    let last: boolean | undefined;
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const report = (ready: boolean) => {
+      if (stopped || ready === last) return;
+      last = ready;
+      listener(ready);
+    };
+    const stop = () => {
+      stopped = true;
+      clearTimeout(timer);
+      this.shutdownListeners.delete(onShutdown);
+    };
+    const onShutdown = () => {
+      report(false);
+      stop();
+    };
+    const poll = () => {
+      void this.readiness().then(({ ready }) => {
+        if (stopped) return;
+        report(ready);
+        timer = setTimeout(poll, intervalMs).unref();
+      });
+    };
+    this.shutdownListeners.add(onShutdown);
+    if (this.shuttingDown) onShutdown();
+    else poll();
+    return stop;
   }
 }
 

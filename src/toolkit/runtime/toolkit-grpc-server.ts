@@ -14,8 +14,9 @@ import { ToolkitExceptionFilter } from '../errors';
 import { PipelineOptions } from '../pipeline/call-observer';
 import { grpcHandler } from '../pipeline/grpc-mount';
 import { MethodPlan } from '../pipeline/method-plan';
-import { addGrpcHealthService } from './grpc-health';
+import { GrpcHealthService } from './grpc-health';
 import { HealthState } from './health';
+import { HEALTH_PROTO_PATH } from './proto-paths';
 import { reflectionDefinition } from './reflection';
 import { withTolerantDeserializers } from './undecodable-request';
 
@@ -23,8 +24,8 @@ import { withTolerantDeserializers } from './undecodable-request';
 export interface ToolkitGrpcServerOptions {
   /** `host:port`; port 0 picks a free one. */
   url: string;
-  /** The service's proto file and the health proto. */
-  protoPaths: string[];
+  /** The service's proto file (the server adds the health proto). */
+  protoPath: string;
   loader: Parameters<typeof loadSync>[1];
   descriptor: ServiceDescriptor;
   health: HealthState;
@@ -39,6 +40,7 @@ export interface ToolkitGrpcServerOptions {
  */
 export class ToolkitGrpcServer {
   private readonly server: Server;
+  private readonly health: GrpcHealthService;
   private port?: number;
   private closing?: Promise<void>;
 
@@ -48,7 +50,10 @@ export class ToolkitGrpcServer {
     pipeline: PipelineOptions,
     filter: ToolkitExceptionFilter,
   ) {
-    const packageDefinition = loadSync(options.protoPaths, options.loader);
+    // The health proto is loaded with the service's so that reflection lists grpc.health.v1.Health.
+    // The vendored one, not grpc-health-check's: that one adds List, whose map field proto-loader
+    // describes with an entry name reflection clients reject (buf curl then finds no service).
+    const packageDefinition = loadSync([options.protoPath, HEALTH_PROTO_PATH], options.loader);
     const root = loadPackageDefinition(packageDefinition);
     this.server = new Server(options.serverOptions);
     const byService = new Map<string, MethodPlan[]>();
@@ -67,21 +72,25 @@ export class ToolkitGrpcServer {
     new ReflectionService(reflectionDefinition(packageDefinition, options.descriptor)).addToServer(
       this.server,
     );
-    addGrpcHealthService(
-      this.server,
-      packageDefinition,
-      options.descriptor.fullName,
-      options.health,
-    );
+    this.health = new GrpcHealthService(options.descriptor.fullName, options.health);
+    this.health.addToServer(this.server);
   }
 
-  /** Binds and starts serving; resolves with the bound port. */
+  /** Publishes the first health verdict, binds and starts serving; resolves with the bound port. */
   async listen(): Promise<number> {
-    this.port = await new Promise<number>((resolve, reject) => {
-      this.server.bindAsync(this.options.url, ServerCredentials.createInsecure(), (error, port) =>
-        error ? reject(error) : resolve(port),
-      );
-    });
+    await this.health.start();
+    try {
+      this.port = await new Promise<number>((resolve, reject) => {
+        this.server.bindAsync(
+          this.options.url,
+          ServerCredentials.createInsecure(),
+          (error, port) => (error ? reject(error) : resolve(port)),
+        );
+      });
+    } catch (error) {
+      this.health.close();
+      throw error;
+    }
     return this.port;
   }
 
@@ -90,10 +99,14 @@ export class ToolkitGrpcServer {
     return this.port;
   }
 
-  /** Stops accepting and drains the calls in flight (grpc-js tryShutdown); one drain for every caller. */
+  /**
+   * Stops accepting and drains the calls in flight (grpc-js tryShutdown); one drain for every
+   * caller. Health Watch streams never end by themselves, so they are ended here.
+   */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       this.server.tryShutdown(() => resolve());
+      this.health.close();
     });
     return this.closing;
   }
