@@ -11,7 +11,8 @@ import { bootStreamingApp, StreamingProbe } from '../support/streaming-app';
 // The four rpc shapes of test/proto/streaming/streaming.proto on a booted service: gRPC (the
 // generated client's async iterables), HTTP server streams as NDJSON and SSE with errors before
 // and after the first message, client and bidi streams over WebSocket, cancellation reaching the
-// handler, the deadline, and a paused reader against the server's buffering bound.
+// handler, the deadline, streams outliving the request timeout, and a paused reader against the
+// server's buffering bound.
 
 async function* notes(...texts: string[]): AsyncGenerator<Note> {
   for (const [index, text] of texts.entries()) yield { text, index };
@@ -28,6 +29,25 @@ async function openStream(url: string) {
     socket.once('error', reject);
   });
   return { socket, received, closed };
+}
+
+/** Held Count stream over gRPC: resolves with the error that ended it. */
+function heldGrpcStream(client: ReturnType<typeof createStreamingClient>, received: number[]) {
+  return (async () => {
+    try {
+      for await (const note of client.count({
+        to: 1,
+        fail_before: 0,
+        fail_after: 0,
+        text: '',
+        hold: true,
+      }))
+        received.push(note.index);
+    } catch (error) {
+      return error as ToolkitError;
+    }
+    return undefined;
+  })();
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -259,5 +279,52 @@ describe('streaming rpcs', () => {
       expect(socket.writableLength).toBeLessThanOrEqual(socket.writableHighWaterMark + message);
       request.destroy();
     });
+  });
+});
+
+describe('streams and the request timeout', () => {
+  const probe: StreamingProbe = { aborts: [] };
+  const apps: RunningService[] = [];
+  const clients: ReturnType<typeof createStreamingClient>[] = [];
+
+  async function boot(env: Record<string, string>) {
+    const running = await bootStreamingApp(probe, env);
+    apps.push(running);
+    const client = createStreamingClient(running.grpcTarget!, {
+      protoRoot: `${__dirname}/../proto`,
+    });
+    clients.push(client);
+    return { running, client };
+  }
+
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await Promise.all(apps.map((running) => running.close()));
+  });
+
+  it('a stream is not ended by the request timeout', async () => {
+    const { running, client } = await boot({ STREAMING_REQUEST_TIMEOUT: '200ms' });
+    const received: number[] = [];
+    const ended = heldGrpcStream(client, received);
+    const ndjson = await fetch(`${running.httpUrl}/v1/count/1?hold=true`);
+    const reader = ndjson.body!.getReader();
+    await reader.read();
+    const outcome = await Promise.race([ended, sleep(800).then(() => 'still open')]);
+    expect(outcome).toBe('still open');
+    expect(received).toEqual([1]);
+    await reader.cancel();
+  });
+
+  it('STREAM_TIMEOUT bounds streams with DEADLINE_EXCEEDED', async () => {
+    const { running, client } = await boot({ STREAMING_STREAM_TIMEOUT: '300ms' });
+    const received: number[] = [];
+    expect((await heldGrpcStream(client, received))?.code).toBe(GrpcCode.DEADLINE_EXCEEDED);
+    expect(received).toEqual([1]);
+    const lines = (await (await fetch(`${running.httpUrl}/v1/count/1?hold=true`)).text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines[1]).toMatchObject({ error: { code: 504 } });
+    expect(await client.echo({ text: 'unary', index: 1 })).toEqual({ text: 'unary', index: 1 });
   });
 });

@@ -108,6 +108,7 @@ async function startService(
     accessLog: used.has(BUILTIN_MIDDLEWARES.logging) ? pino : undefined,
     echoRequestId: used.has(BUILTIN_MIDDLEWARES.requestId),
     requestTimeoutMs: runtime.REQUEST_TIMEOUT,
+    streamTimeoutMs: runtime.STREAM_TIMEOUT,
     logger: pino,
   };
 

@@ -98,6 +98,7 @@ export class ToolkitCoreModule {
     const websocket: WebSocketPlumbing = options.websocket ?? {
       echoRequestId: false,
       requestTimeoutMs: config.runtime.REQUEST_TIMEOUT,
+      streamTimeoutMs: config.runtime.STREAM_TIMEOUT,
       logger: createPinoLogger({ level: config.runtime.LOG_LEVEL, name: config.runtime.APP_NAME }),
     };
     return {

@@ -5,6 +5,7 @@ import { getRequestIdentity } from '../auth/caller-identity';
 import { DependencyFailures, toToolkitError } from '../errors';
 import { CallOrigin, ServedCall } from '../pipeline/call-context';
 import { flatHeaders } from '../pipeline/http-mount';
+import { callTimeoutMs } from '../pipeline/call-observer';
 import { admitCall, executePlan, MethodPlan, PlanCall } from '../pipeline/method-plan';
 import { streamLogFields, observeStream, WebSocketStreamOutcome } from '../streaming';
 import { transcodeHttpRequest } from '../transport/transcode';
@@ -35,6 +36,8 @@ export interface WebSocketPlumbing {
   accessLog?: PinoLogger;
   echoRequestId: boolean;
   requestTimeoutMs: number;
+  /** Bound of a WebSocket stream when the client set no shorter `grpc-timeout`; 0: none. */
+  streamTimeoutMs: number;
   /** The app's logger, for `CallContext.log`. */
   logger: PinoLogger;
 }
@@ -161,7 +164,10 @@ export class WebSocketRoutes {
     const request = upgradeHttpRequest(session);
     const reply = new UpgradeReplyHeaders();
     const clientTimeout = parseGrpcTimeout(upgrade.headers['grpc-timeout']);
-    const timeoutMs = Math.min(this.plumbing.requestTimeoutMs, clientTimeout ?? Infinity);
+    const timeoutMs = Math.min(
+      callTimeoutMs(plan.method, this.plumbing),
+      clientTimeout ?? Infinity,
+    );
     const call = new ServedCall(
       requestId,
       'websocket',
