@@ -11,8 +11,8 @@ import { bootStreamingApp, StreamingProbe } from '../support/streaming-app';
 // The four rpc shapes of test/proto/streaming/streaming.proto on a booted service: gRPC (the
 // generated client's async iterables), HTTP server streams as NDJSON and SSE with errors before
 // and after the first message, client and bidi streams over WebSocket, cancellation reaching the
-// handler, the deadline, streams outliving the request timeout, and a paused reader against the
-// server's buffering bound.
+// handler, the deadline, streams outliving the request timeout, the shutdown ending open streams
+// with UNAVAILABLE, and a paused reader against the server's buffering bound.
 
 async function* notes(...texts: string[]): AsyncGenerator<Note> {
   for (const [index, text] of texts.entries()) yield { text, index };
@@ -327,4 +327,40 @@ describe('streams and the request timeout', () => {
     expect(lines[1]).toMatchObject({ error: { code: 504 } });
     expect(await client.echo({ text: 'unary', index: 1 })).toEqual({ text: 'unary', index: 1 });
   });
+});
+
+describe('shutdown with open streams', () => {
+  it('ends open HTTP, gRPC and WebSocket streams with UNAVAILABLE and closes promptly', async () => {
+    const probe: StreamingProbe = { aborts: [] };
+    const running = await bootStreamingApp(probe, { STREAMING_SHUTDOWN_GRACE_PERIOD: '20s' });
+    const client = createStreamingClient(running.grpcTarget!, {
+      protoRoot: `${__dirname}/../proto`,
+    });
+    try {
+      const received: number[] = [];
+      const grpcEnded = heldGrpcStream(client, received);
+      const ndjson = await fetch(`${running.httpUrl}/v1/count/1?hold=true`);
+      const ndjsonText = ndjson.text();
+      const sse = await fetch(`${running.httpUrl}/v1/count/1?hold=true`, {
+        headers: { accept: 'text/event-stream' },
+      });
+      const sseText = sse.text();
+      const socket = await openStream(`${running.httpUrl.replace(/^http/, 'ws')}/v1/converse`);
+      while (received.length === 0) await sleep(5);
+
+      await running.close();
+
+      expect((await grpcEnded)?.code).toBe(GrpcCode.UNAVAILABLE);
+      const lines = (await ndjsonText).trim().split('\n');
+      expect(JSON.parse(lines[lines.length - 1])).toMatchObject({
+        error: { code: 503, message: 'server shutting down' },
+      });
+      expect(await sseText).toContain('event: error\ndata: {"code":503');
+      expect(await socket.closed).toBe(1011);
+      expect(socket.received).toMatchObject([{ error: { code: 503 } }]);
+    } finally {
+      client.close();
+      await running.close();
+    }
+  }, 10_000);
 });

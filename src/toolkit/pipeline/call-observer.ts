@@ -1,6 +1,7 @@
 import type { Logger as PinoLogger } from 'pino';
 import type { MethodDescriptor } from '../descriptor';
 import type { ToolkitMetrics } from '../runtime/toolkit-metrics';
+import type { OpenStreams } from './open-streams';
 
 /** The per-call switches of an app's pipeline. @internal */
 export interface PipelineOptions {
@@ -12,6 +13,8 @@ export interface PipelineOptions {
   requestTimeoutMs: number;
   /** Bound of a streaming call when the client set no shorter deadline; 0: none. */
   streamTimeoutMs: number;
+  /** The app's open streams, ended at shutdown. */
+  streams: OpenStreams;
   /** The app's logger, for `CallContext.log`. */
   logger: PinoLogger;
 }

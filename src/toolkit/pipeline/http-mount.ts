@@ -79,6 +79,8 @@ function serveHttp(
   const succeed = (response: unknown) => {
     if (plan.method.serverStreaming && !finished) {
       streaming = true;
+      // Shutdown ends it with UNAVAILABLE, framed as its last item, as the deadline would.
+      const close = options.streams.open((error) => call.abort(error));
       void serveHttpServerStream({
         accept: request.headers.accept,
         reply,
@@ -90,6 +92,7 @@ function serveHttp(
         signal: call.signal,
         normalize: (error) => filter.normalize(error, call.log),
       }).then((outcome) => {
+        close();
         streaming = false;
         if (!outcome.started) return fail(outcome.error);
         finish();

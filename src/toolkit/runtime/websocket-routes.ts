@@ -7,6 +7,7 @@ import { CallOrigin, ServedCall } from '../pipeline/call-context';
 import { flatHeaders } from '../pipeline/http-mount';
 import { callTimeoutMs } from '../pipeline/call-observer';
 import { admitCall, executePlan, MethodPlan, PlanCall } from '../pipeline/method-plan';
+import { OpenStreams } from '../pipeline/open-streams';
 import { streamLogFields, observeStream, WebSocketStreamOutcome } from '../streaming';
 import { transcodeHttpRequest } from '../transport/transcode';
 import { WebSocketOpenHandler, WebSocketUpgrade } from '../transport/websocket-upgrade';
@@ -38,6 +39,8 @@ export interface WebSocketPlumbing {
   requestTimeoutMs: number;
   /** Bound of a WebSocket stream when the client set no shorter `grpc-timeout`; 0: none. */
   streamTimeoutMs: number;
+  /** The app's open streams, ended at shutdown. */
+  streams: OpenStreams;
   /** The app's logger, for `CallContext.log`. */
   logger: PinoLogger;
 }
@@ -193,6 +196,7 @@ export class WebSocketRoutes {
           plan,
           planned,
           timeoutMs,
+          streams: this.plumbing.streams,
           normalize: (thrown) => this.normalize(thrown, call),
         }).then((outcome) => this.observe(call, upgrade, 101, startedAt, outcome));
       },

@@ -3,6 +3,7 @@ import type { MethodDescriptor } from '../descriptor';
 import { ToolkitError } from '../errors';
 import { decodeJson, ProtoJsonError } from '../protojson';
 import type { ServedCall } from '../pipeline/call-context';
+import type { OpenStreams } from '../pipeline/open-streams';
 import { invokeHandler, MethodPlan, PlanCall } from '../pipeline/method-plan';
 import { serveWebSocketStream, WebSocketStreamOutcome } from '../streaming';
 import { encodeHttpResponse } from '../transport/transcode';
@@ -14,6 +15,7 @@ export interface StreamSocketCall {
   planned: PlanCall;
   /** The app's bound of the stream, for the DEADLINE_EXCEEDED message. */
   timeoutMs: number;
+  streams: OpenStreams;
   normalize(error: unknown, call: ServedCall): ToolkitError;
 }
 
@@ -21,7 +23,7 @@ export interface StreamSocketCall {
  * Serves an admitted streaming rpc on its open WebSocket: the handler gets the client's frames
  * as its request stream, each decoded and checked by the plan (a bad one ends the stream with
  * INVALID_ARGUMENT), and its answers go out one frame each (see `serveWebSocketStream`). The
- * client closing the socket and the deadline abort the call's signal.
+ * client closing the socket, the deadline and the app's shutdown abort the call's signal.
  * @internal
  */
 export async function serveStreamSocket(
@@ -34,6 +36,7 @@ export async function serveStreamSocket(
   socket.once('close', () => {
     if (!over) call.abort(ToolkitError.cancelled('the client closed the stream'));
   });
+  const closeStream = stream.streams.open((error) => call.abort(error));
   call.startDeadline(
     // The abort that follows ends the stream with the error frame.
     () => undefined,
@@ -58,6 +61,7 @@ export async function serveStreamSocket(
     });
   } finally {
     over = true;
+    closeStream();
     call.finish();
   }
 }
