@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { status as GrpcCode } from '@grpc/grpc-js';
+import WebSocket from 'ws';
 import { ToolkitError } from '../../src/toolkit/errors';
 import { RunningService } from '../../src/toolkit/runtime';
 import type { Note } from '../gen/streaming/streaming';
@@ -9,12 +10,47 @@ import { bootStreamingApp, StreamingProbe } from '../support/streaming-app';
 
 // The four rpc shapes of test/proto/streaming/streaming.proto on a booted service: gRPC (the
 // generated client's async iterables), HTTP server streams as NDJSON and SSE with errors before
-// and after the first message, cancellation reaching the handler, the deadline, and a paused
-// reader against the server's buffering bound.
+// and after the first message, client and bidi streams over WebSocket, cancellation reaching the
+// handler, the deadline, streams outliving the request timeout, the shutdown ending open streams
+// with UNAVAILABLE, and a paused reader against the server's buffering bound.
 
 async function* notes(...texts: string[]): AsyncGenerator<Note> {
   for (const [index, text] of texts.entries()) yield { text, index };
 }
+
+/** A WebSocket stream to `url`: what it received, and its close code once closed. */
+async function openStream(url: string) {
+  const socket = new WebSocket(url);
+  const received: unknown[] = [];
+  socket.on('message', (data: WebSocket.RawData) => received.push(JSON.parse(data.toString())));
+  const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  return { socket, received, closed };
+}
+
+/** Held Count stream over gRPC: resolves with the error that ended it. */
+function heldGrpcStream(client: ReturnType<typeof createStreamingClient>, received: number[]) {
+  return (async () => {
+    try {
+      for await (const note of client.count({
+        to: 1,
+        fail_before: 0,
+        fail_after: 0,
+        text: '',
+        hold: true,
+      }))
+        received.push(note.index);
+    } catch (error) {
+      return error as ToolkitError;
+    }
+    return undefined;
+  })();
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('streaming rpcs', () => {
   const probe: StreamingProbe = { aborts: [] };
@@ -118,6 +154,63 @@ describe('streaming rpcs', () => {
     });
   });
 
+  describe('WebSocket client and bidi streams', () => {
+    const url = (path: string) => `${running.httpUrl.replace(/^http/, 'ws')}${path}`;
+    const note = (text: string, index: number) => JSON.stringify({ text, index });
+
+    it('a client stream answers its one message after the empty half-close frame, then 1000', async () => {
+      const stream = await openStream(url('/v1/collect'));
+      stream.socket.send(note('a', 0));
+      stream.socket.send(note('b', 1));
+      stream.socket.send('');
+      expect(await stream.closed).toBe(1000);
+      expect(stream.received).toEqual([{ texts: ['a', 'b'], count: 2 }]);
+    });
+
+    it('a bidi stream answers each message, and the rest after the half-close', async () => {
+      const stream = await openStream(url('/v1/converse'));
+      stream.socket.send(note('x', 1));
+      stream.socket.send(note('y', 2));
+      stream.socket.send('');
+      expect(await stream.closed).toBe(1000);
+      expect(stream.received).toEqual([
+        { text: 'X', index: 1 },
+        { text: 'Y', index: 2 },
+      ]);
+    });
+
+    it('a bad message mid-stream ends it with an INVALID_ARGUMENT error frame and 1011', async () => {
+      for (const path of ['/v1/collect', '/v1/converse']) {
+        const stream = await openStream(url(path));
+        stream.socket.send(note('ok', 0));
+        // The bidi stream answers the good message before the bad one is sent.
+        if (path === '/v1/converse') while (stream.received.length === 0) await sleep(5);
+        stream.socket.send(note('x'.repeat(101), 1));
+        expect(await stream.closed).toBe(1011);
+        const failure = stream.received[stream.received.length - 1] as {
+          error: { code: number; details: { fieldViolations?: { field: string }[] }[] };
+        };
+        expect(failure.error.code).toBe(400);
+        expect(JSON.stringify(failure.error.details)).toContain('text');
+        if (path === '/v1/converse') expect(stream.received[0]).toEqual({ text: 'OK', index: 0 });
+      }
+      const garbage = await openStream(url('/v1/converse'));
+      garbage.socket.send('{not json');
+      expect(await garbage.closed).toBe(1011);
+      expect(garbage.received).toMatchObject([{ error: { code: 400 } }]);
+    });
+
+    it('the client closing the socket aborts the handler', async () => {
+      const stream = await openStream(url('/v1/converse'));
+      stream.socket.send(note('hi', 0));
+      while (stream.received.length === 0) await sleep(5);
+      const before = probe.aborts.length;
+      stream.socket.close();
+      while (probe.aborts.length === before) await sleep(5);
+      expect(probe.aborts[probe.aborts.length - 1].code).toBe(GrpcCode.CANCELLED);
+    });
+  });
+
   describe('HTTP server streams', () => {
     const url = (query: string) => `${running.httpUrl}/v1/count/3?${query}`;
 
@@ -187,4 +280,87 @@ describe('streaming rpcs', () => {
       request.destroy();
     });
   });
+});
+
+describe('streams and the request timeout', () => {
+  const probe: StreamingProbe = { aborts: [] };
+  const apps: RunningService[] = [];
+  const clients: ReturnType<typeof createStreamingClient>[] = [];
+
+  async function boot(env: Record<string, string>) {
+    const running = await bootStreamingApp(probe, env);
+    apps.push(running);
+    const client = createStreamingClient(running.grpcTarget!, {
+      protoRoot: `${__dirname}/../proto`,
+    });
+    clients.push(client);
+    return { running, client };
+  }
+
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await Promise.all(apps.map((running) => running.close()));
+  });
+
+  it('a stream is not ended by the request timeout', async () => {
+    const { running, client } = await boot({ STREAMING_REQUEST_TIMEOUT: '200ms' });
+    const received: number[] = [];
+    const ended = heldGrpcStream(client, received);
+    const ndjson = await fetch(`${running.httpUrl}/v1/count/1?hold=true`);
+    const reader = ndjson.body!.getReader();
+    await reader.read();
+    const outcome = await Promise.race([ended, sleep(800).then(() => 'still open')]);
+    expect(outcome).toBe('still open');
+    expect(received).toEqual([1]);
+    await reader.cancel();
+  });
+
+  it('STREAM_TIMEOUT bounds streams with DEADLINE_EXCEEDED', async () => {
+    const { running, client } = await boot({ STREAMING_STREAM_TIMEOUT: '300ms' });
+    const received: number[] = [];
+    expect((await heldGrpcStream(client, received))?.code).toBe(GrpcCode.DEADLINE_EXCEEDED);
+    expect(received).toEqual([1]);
+    const lines = (await (await fetch(`${running.httpUrl}/v1/count/1?hold=true`)).text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines[1]).toMatchObject({ error: { code: 504 } });
+    expect(await client.echo({ text: 'unary', index: 1 })).toEqual({ text: 'unary', index: 1 });
+  });
+});
+
+describe('shutdown with open streams', () => {
+  it('ends open HTTP, gRPC and WebSocket streams with UNAVAILABLE and closes promptly', async () => {
+    const probe: StreamingProbe = { aborts: [] };
+    const running = await bootStreamingApp(probe, { STREAMING_SHUTDOWN_GRACE_PERIOD: '20s' });
+    const client = createStreamingClient(running.grpcTarget!, {
+      protoRoot: `${__dirname}/../proto`,
+    });
+    try {
+      const received: number[] = [];
+      const grpcEnded = heldGrpcStream(client, received);
+      const ndjson = await fetch(`${running.httpUrl}/v1/count/1?hold=true`);
+      const ndjsonText = ndjson.text();
+      const sse = await fetch(`${running.httpUrl}/v1/count/1?hold=true`, {
+        headers: { accept: 'text/event-stream' },
+      });
+      const sseText = sse.text();
+      const socket = await openStream(`${running.httpUrl.replace(/^http/, 'ws')}/v1/converse`);
+      while (received.length === 0) await sleep(5);
+
+      await running.close();
+
+      expect((await grpcEnded)?.code).toBe(GrpcCode.UNAVAILABLE);
+      const lines = (await ndjsonText).trim().split('\n');
+      expect(JSON.parse(lines[lines.length - 1])).toMatchObject({
+        error: { code: 503, message: 'server shutting down' },
+      });
+      expect(await sseText).toContain('event: error\ndata: {"code":503');
+      expect(await socket.closed).toBe(1011);
+      expect(socket.received).toMatchObject([{ error: { code: 503 } }]);
+    } finally {
+      client.close();
+      await running.close();
+    }
+  }, 10_000);
 });

@@ -14,7 +14,7 @@ import {
 
 /** What the handlers saw, for assertions on cancellation. */
 export interface StreamingProbe {
-  /** Epoch ms at which a Count handler saw its signal abort, and the reason's code. */
+  /** Epoch ms at which a Count or Converse handler saw its signal abort, and the reason's code. */
   aborts: { at: number; code: number }[];
 }
 
@@ -54,7 +54,14 @@ function streamingController(probe: StreamingProbe) {
     }
 
     @StreamingRpc('Converse')
-    async *converse(@RequestMessage() requests: AsyncIterable<Note>): AsyncIterable<Note> {
+    async *converse(
+      @RequestMessage() requests: AsyncIterable<Note>,
+      @Call() call: CallContext,
+    ): AsyncIterable<Note> {
+      const { signal } = call;
+      signal.addEventListener('abort', () =>
+        probe.aborts.push({ at: Date.now(), code: (signal.reason as ToolkitError).code }),
+      );
       for await (const note of requests) yield { text: note.text.toUpperCase(), index: note.index };
     }
   }

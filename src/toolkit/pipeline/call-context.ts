@@ -57,6 +57,9 @@ export interface CallOrigin {
   childLogger(requestId: string, rpc: string): ToolkitLogger;
 }
 
+/** The longest delay `setTimeout` honours (longer ones fire at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * The toolkit's `CallContext`: plain fields, and an AbortController, a header map and a child
  * logger only for the calls that read them.
@@ -111,6 +114,8 @@ export class ServedCall implements CallContext {
    */
   startDeadline(onExpiry: (error: Error) => void, makeError: () => Error): void {
     const left = this.deadline - Date.now();
+    // No deadline (a stream without one), or one past what a timer can hold (it would fire now).
+    if (!(left <= MAX_TIMER_MS)) return;
     this.timer = setTimeout(
       () => {
         this.timer = undefined;

@@ -10,7 +10,7 @@ import { grpcCodeName, grpcErrorStatus, ToolkitError, ToolkitExceptionFilter } f
 import { acceptRequestId, REQUEST_ID_HEADER } from '../runtime/request-context';
 import { ToolkitLogger } from '../runtime/toolkit-logger';
 import { CallOrigin, ServedCall } from './call-context';
-import { durationMs, PipelineOptions, secondsSince } from './call-observer';
+import { callTimeoutMs, durationMs, PipelineOptions, secondsSince } from './call-observer';
 import { clientStreamHandler, StreamMount, writingStreamHandler } from './grpc-streams';
 import { executePlan, MethodPlan } from './method-plan';
 
@@ -72,7 +72,7 @@ export function grpcServedCall(
   const clientDeadline = grpcCall.getDeadline();
   const clientMs = clientDeadline instanceof Date ? clientDeadline.getTime() : clientDeadline;
   const now = Date.now();
-  const deadline = Math.min(now + options.requestTimeoutMs, clientMs);
+  const deadline = Math.min(now + callTimeoutMs(plan.method, options), clientMs);
   const call = new ServedCall(
     requestId,
     'grpc',

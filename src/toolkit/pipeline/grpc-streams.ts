@@ -60,9 +60,12 @@ export function clientStreamHandler(plan: MethodPlan, mount: StreamMount) {
     const { call, timeoutMs } = mount.servedCall(grpcCall);
     const counts: StreamCounts = { messagesIn: 0, messagesOut: 0 };
     let finished = false;
+    // Shutdown ends it with UNAVAILABLE, as it would a deadline.
+    const closeStream = mount.options.streams.open((error) => done(error));
     const done = (error: unknown, response?: unknown) => {
       if (finished) return;
       finished = true;
+      closeStream();
       call.finish();
       if (error !== undefined) {
         const failure = mount.filter.normalize(error, call.log);
@@ -131,9 +134,11 @@ export function writingStreamHandler(plan: MethodPlan, mount: StreamMount) {
       // The handler's `finally` blocks run; what it throws then has nobody to go to.
       pending?.return?.().catch(() => undefined);
     };
+    const closeStream = mount.options.streams.open((error) => done(error));
     const done = (error?: unknown) => {
       if (finished) return;
       finished = true;
+      closeStream();
       call.finish();
       if (error === undefined) {
         sendMetadataOnce();
@@ -157,6 +162,7 @@ export function writingStreamHandler(plan: MethodPlan, mount: StreamMount) {
       () => {
         if (finished) return;
         finished = true;
+        closeStream();
         stop();
         const code = GrpcStatusCode.CANCELLED;
         mount.observe(call, code, startedAt, counts);

@@ -11,7 +11,7 @@ import {
   transcodeHttpRequest,
 } from '../transport/transcode';
 import { CallOrigin, ServedCall } from './call-context';
-import { durationMs, PipelineOptions, secondsSince } from './call-observer';
+import { callTimeoutMs, durationMs, PipelineOptions, secondsSince } from './call-observer';
 import { executePlan, MethodPlan } from './method-plan';
 import { observeStream, serveHttpServerStream, streamLogFields } from '../streaming';
 
@@ -53,7 +53,7 @@ function serveHttp(
   const match = httpRouteMatch(request)!;
   const requestId = acceptRequestId(request.headers[REQUEST_ID_HEADER]);
   const clientTimeout = parseGrpcTimeout(request.headers['grpc-timeout']);
-  const timeoutMs = Math.min(options.requestTimeoutMs, clientTimeout ?? Infinity);
+  const timeoutMs = Math.min(callTimeoutMs(plan.method, options), clientTimeout ?? Infinity);
   const call = new ServedCall(
     requestId,
     'http',
@@ -79,6 +79,8 @@ function serveHttp(
   const succeed = (response: unknown) => {
     if (plan.method.serverStreaming && !finished) {
       streaming = true;
+      // Shutdown ends it with UNAVAILABLE, framed as its last item, as the deadline would.
+      const close = options.streams.open((error) => call.abort(error));
       void serveHttpServerStream({
         accept: request.headers.accept,
         reply,
@@ -90,6 +92,7 @@ function serveHttp(
         signal: call.signal,
         normalize: (error) => filter.normalize(error, call.log),
       }).then((outcome) => {
+        close();
         streaming = false;
         if (!outcome.started) return fail(outcome.error);
         finish();

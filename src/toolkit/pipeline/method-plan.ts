@@ -51,21 +51,31 @@ export interface PlanCall {
  * @internal
  */
 export function executePlan(plan: MethodPlan, planned: PlanCall): unknown {
-  const token = plan.callerToken(planned.call.origin.identityCarrier);
-  if (token !== undefined) return token.then(() => afterCallerToken(plan, planned));
-  return afterCallerToken(plan, planned);
+  const admitted = admitCall(plan, planned);
+  if (admitted !== undefined) return admitted.then(() => invokeHandler(plan, planned));
+  return invokeHandler(plan, planned);
 }
 
-function afterCallerToken(plan: MethodPlan, planned: PlanCall): unknown {
-  if (plan.guards.length === 0) return callHandler(plan, planned);
+/**
+ * The caller token and the middleware guards of one call, without the handler: what a
+ * WebSocket stream runs before its handshake. Undefined when done synchronously.
+ * @internal
+ */
+export function admitCall(plan: MethodPlan, planned: PlanCall): Promise<void> | undefined {
+  const token = plan.callerToken(planned.call.origin.identityCarrier);
+  if (token !== undefined) return token.then(() => runGuards(plan, planned));
+  return runGuards(plan, planned);
+}
+
+function runGuards(plan: MethodPlan, planned: PlanCall): Promise<void> | undefined {
+  if (plan.guards.length === 0) return undefined;
   const context = new ExecutionContextHost(planned.args, plan.controller, plan.handler);
   context.setType(planned.type);
-  const guarded = runGuardChain(plan.guards, context);
-  if (guarded !== undefined) return guarded.then(() => callHandler(plan, planned));
-  return callHandler(plan, planned);
+  return runGuardChain(plan.guards, context);
 }
 
-function callHandler(plan: MethodPlan, planned: PlanCall): unknown {
+/** The request message, its checks (unless a client stream's) and the handler. @internal */
+export function invokeHandler(plan: MethodPlan, planned: PlanCall): unknown {
   const message = planned.readMessage();
   const { call } = planned;
   // A client stream's messages are checked one by one as the handler pulls them.

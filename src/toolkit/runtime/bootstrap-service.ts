@@ -7,11 +7,12 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { internalAuthProblem } from '../auth/internal-auth.config';
 import { StartupError } from '../config';
-import { DependencyFailures, ToolkitExceptionFilter } from '../errors';
+import { DependencyFailures, ToolkitError, ToolkitExceptionFilter } from '../errors';
 import { BUILTIN_MIDDLEWARES, MiddlewareContext } from '../middlewares';
 import { PluginStatusRegistry, ShutdownSequence } from '../plugins';
 import { PipelineOptions } from '../pipeline/call-observer';
 import { mountHttpPlans } from '../pipeline/http-mount';
+import { OpenStreams } from '../pipeline/open-streams';
 import { PlanCompiler } from '../pipeline/plan-compiler';
 import { ServiceDefinition } from './define-service';
 import { HealthState } from './health';
@@ -108,6 +109,8 @@ async function startService(
     accessLog: used.has(BUILTIN_MIDDLEWARES.logging) ? pino : undefined,
     echoRequestId: used.has(BUILTIN_MIDDLEWARES.requestId),
     requestTimeoutMs: runtime.REQUEST_TIMEOUT,
+    streamTimeoutMs: runtime.STREAM_TIMEOUT,
+    streams: new OpenStreams(),
     logger: pino,
   };
 
@@ -232,6 +235,9 @@ async function startService(
         if (runtime.SHUTDOWN_DELAY > 0) {
           await sleep(Math.min(runtime.SHUTDOWN_DELAY, remainingMs()));
         }
+        // Streams would hold the drain until the grace period: end them now, so their clients
+        // reconnect elsewhere; unary calls in flight still finish.
+        plumbing.streams.endAll(ToolkitError.unavailable('server shutting down'));
         // Stop accepting and drain: HTTP (busy keep-alive sockets end after their answer, idle
         // ones between requests), gRPC, and the plugins' consumers, all at once.
         await Promise.all([httpDrain.drain(), grpcServer?.close(), shutdown.drain(remainingMs)]);

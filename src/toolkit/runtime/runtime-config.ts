@@ -37,7 +37,13 @@ export function runtimeConfigSection(defaults: { appName: string; httpPort: numb
       type: 'duration',
       default: '30s',
       description:
-        'Longest a call may run before DEADLINE_EXCEEDED (a shorter client deadline wins)',
+        'Longest a unary call may run before DEADLINE_EXCEEDED (a shorter client deadline wins)',
+    },
+    STREAM_TIMEOUT: {
+      type: 'duration',
+      default: '0s',
+      description:
+        'Longest a streaming call may run before DEADLINE_EXCEEDED; 0 = no bound but the client deadline',
     },
     SHUTDOWN_GRACE_PERIOD: {
       type: 'duration',

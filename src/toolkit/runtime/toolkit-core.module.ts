@@ -15,6 +15,7 @@ import { ToolkitLogger } from './toolkit-logger';
 import { createPinoLogger } from './toolkit-logger';
 import { ToolkitMetrics } from './toolkit-metrics';
 import { TOOLKIT_MIDDLEWARE_PROVIDERS } from './toolkit-middlewares';
+import { OpenStreams } from '../pipeline/open-streams';
 import { WEBSOCKET_PLUMBING, WebSocketPlumbing, WebSocketRoutes } from './websocket-routes';
 import {
   DEPLOYMENT_MODE,
@@ -98,6 +99,8 @@ export class ToolkitCoreModule {
     const websocket: WebSocketPlumbing = options.websocket ?? {
       echoRequestId: false,
       requestTimeoutMs: config.runtime.REQUEST_TIMEOUT,
+      streamTimeoutMs: config.runtime.STREAM_TIMEOUT,
+      streams: new OpenStreams(),
       logger: createPinoLogger({ level: config.runtime.LOG_LEVEL, name: config.runtime.APP_NAME }),
     };
     return {

@@ -5,7 +5,10 @@ import { getRequestIdentity } from '../auth/caller-identity';
 import { DependencyFailures, toToolkitError } from '../errors';
 import { CallOrigin, ServedCall } from '../pipeline/call-context';
 import { flatHeaders } from '../pipeline/http-mount';
-import { executePlan, MethodPlan } from '../pipeline/method-plan';
+import { callTimeoutMs } from '../pipeline/call-observer';
+import { admitCall, executePlan, MethodPlan, PlanCall } from '../pipeline/method-plan';
+import { OpenStreams } from '../pipeline/open-streams';
+import { streamLogFields, observeStream, WebSocketStreamOutcome } from '../streaming';
 import { transcodeHttpRequest } from '../transport/transcode';
 import { WebSocketOpenHandler, WebSocketUpgrade } from '../transport/websocket-upgrade';
 import {
@@ -16,10 +19,11 @@ import {
   UpgradeRequest,
 } from '../transport/websocket';
 import { ServiceDefinition } from './define-service';
-import { acceptRequestId, REQUEST_ID_HEADER } from './request-context';
+import { acceptRequestId, parseGrpcTimeout, REQUEST_ID_HEADER } from './request-context';
 import { SERVICE_DEFINITION } from './tokens';
 import { ToolkitLogger } from './toolkit-logger';
 import { ToolkitMetrics } from './toolkit-metrics';
+import { serveStreamSocket } from './websocket-stream-socket';
 import {
   UpgradeHttpRequest,
   UpgradeReplyHeaders,
@@ -33,6 +37,10 @@ export interface WebSocketPlumbing {
   accessLog?: PinoLogger;
   echoRequestId: boolean;
   requestTimeoutMs: number;
+  /** Bound of a WebSocket stream when the client set no shorter `grpc-timeout`; 0: none. */
+  streamTimeoutMs: number;
+  /** The app's open streams, ended at shutdown. */
+  streams: OpenStreams;
   /** The app's logger, for `CallContext.log`. */
   logger: PinoLogger;
 }
@@ -47,6 +55,11 @@ export const WEBSOCKET_PLUMBING = Symbol('toolkit:websocket-plumbing');
  * caller token and the middleware chain, transcoding from path and query and validation, the
  * handler; then the access log and metrics. Anything thrown refuses the upgrade with the toolkit
  * error body.
+ *
+ * Client- and bidi-streaming rpcs with a GET binding are served the same way, as a stream: the
+ * caller token and the middlewares run once before the handshake, the handler once the socket
+ * is open, with the client's frames as its request stream (see `serveStreamSocket`); one access
+ * line per stream, when it ends.
  * @internal
  */
 @Injectable()
@@ -67,6 +80,15 @@ export class WebSocketRoutes {
   install(plans: readonly MethodPlan[]): void {
     for (const plan of plans) {
       const { method } = plan;
+      if (method.clientStreaming && method.http?.method === 'GET') {
+        const { path } = method.http;
+        const where = `${this.definition.name}: streaming method ${method.name} (WebSocket on GET ${path})`;
+        this.realtime(where).registerUpgradeRoute(path, (upgrade) =>
+          this.decideStream(plan, upgrade),
+        );
+        this.logger.log(`${method.name}: WebSocket streams on GET ${path}`);
+        continue;
+      }
       if (!method.websocket) continue;
       const where = `${this.definition.name}: websocket method ${method.name}`;
       if (method.http?.method !== 'GET')
@@ -118,17 +140,7 @@ export class WebSocketRoutes {
         upgrade: session,
       });
     } catch (thrown) {
-      const { error, unexpected } = toToolkitError(thrown, this.failures);
-      if (unexpected) {
-        this.logger.error(
-          `upgrade ${plan.method.name} (${requestId}) failed: ${String(thrown)}`,
-          thrown instanceof Error ? thrown.stack : undefined,
-        );
-      }
-      const refusal = upgradeRefusal(error, reply.values);
-      if (this.plumbing.echoRequestId) refusal.headers[REQUEST_ID_HEADER] = requestId;
-      this.observe(call, upgrade, refusal.status, startedAt);
-      return { accept: false, ...refusal };
+      return this.refuse(call, upgrade, reply, thrown, startedAt);
     }
     this.observe(call, upgrade, 101, startedAt);
     return {
@@ -140,12 +152,89 @@ export class WebSocketRoutes {
     };
   }
 
+  private async decideStream(plan: MethodPlan, upgrade: UpgradeRequest): Promise<UpgradeDecision> {
+    const startedAt = process.hrtime.bigint();
+    const requestId = acceptRequestId(upgrade.headers[REQUEST_ID_HEADER]);
+    const session: WebSocketUpgrade = {
+      request: upgrade,
+      requestId,
+      onOpen: () => {
+        throw new Error(
+          `${plan.method.name} is a streaming rpc: its handler runs on the open socket`,
+        );
+      },
+    };
+    const request = upgradeHttpRequest(session);
+    const reply = new UpgradeReplyHeaders();
+    const clientTimeout = parseGrpcTimeout(upgrade.headers['grpc-timeout']);
+    const timeoutMs = Math.min(
+      callTimeoutMs(plan.method, this.plumbing),
+      clientTimeout ?? Infinity,
+    );
+    const call = new ServedCall(
+      requestId,
+      'websocket',
+      plan.method.name,
+      Date.now() + timeoutMs,
+      new UpgradeOrigin(request, this.plumbing.logger),
+    );
+    const planned: PlanCall = {
+      call,
+      type: 'http',
+      args: [request, reply, call],
+      readMessage: () => undefined,
+    };
+    try {
+      await admitCall(plan, planned);
+    } catch (thrown) {
+      return this.refuse(call, upgrade, reply, thrown, startedAt);
+    }
+    return {
+      accept: true,
+      onSocket: (socket) => {
+        void serveStreamSocket(socket, {
+          plan,
+          planned,
+          timeoutMs,
+          streams: this.plumbing.streams,
+          normalize: (thrown) => this.normalize(thrown, call),
+        }).then((outcome) => this.observe(call, upgrade, 101, startedAt, outcome));
+      },
+    };
+  }
+
+  private refuse(
+    call: ServedCall,
+    upgrade: UpgradeRequest,
+    reply: UpgradeReplyHeaders,
+    thrown: unknown,
+    startedAt: bigint,
+  ): UpgradeDecision {
+    const refusal = upgradeRefusal(this.normalize(thrown, call), reply.values);
+    if (this.plumbing.echoRequestId) refusal.headers[REQUEST_ID_HEADER] = call.requestId;
+    this.observe(call, upgrade, refusal.status, startedAt);
+    return { accept: false, ...refusal };
+  }
+
+  private normalize(thrown: unknown, call: ServedCall) {
+    const { error, unexpected } = toToolkitError(thrown, this.failures);
+    if (unexpected) {
+      this.logger.error(
+        `WebSocket ${call.rpc} (${call.requestId}) failed: ${String(thrown)}`,
+        thrown instanceof Error ? thrown.stack : undefined,
+      );
+    }
+    return error;
+  }
+
   private observe(
     call: ServedCall,
     upgrade: UpgradeRequest,
     status: number,
     startedAt: bigint,
+    stream?: WebSocketStreamOutcome,
   ): void {
+    if (stream) observeStream(this.plumbing, 'websocket', call.rpc, stream.messagesIn, stream);
     const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
     this.plumbing.metrics?.observe({
       transport: 'http',
@@ -163,8 +252,9 @@ export class WebSocketRoutes {
         rpc: call.rpc,
         status,
         duration_ms: Math.round(seconds * 1e6) / 1e3,
+        ...(stream && streamLogFields(stream.messagesIn, stream)),
       },
-      status === 101 ? 'upgrade accepted' : 'upgrade refused',
+      stream ? 'stream completed' : status === 101 ? 'upgrade accepted' : 'upgrade refused',
     );
   }
 }

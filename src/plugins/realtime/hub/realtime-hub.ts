@@ -61,6 +61,8 @@ export class RealtimeHub
 {
   private readonly server: WebSocketServer;
   private readonly connections = new Set<HubConnection>();
+  /** Sockets handed over whole (`onSocket`): their owner closes them, the hub at its shutdown. */
+  private readonly sockets = new Set<WebSocket>();
   private readonly members = new Map<string, Set<HubConnection>>();
   private readonly streams = new Map<string, Set<ChannelStream>>();
   private readonly routes: UpgradeTarget[] = [];
@@ -134,7 +136,11 @@ export class RealtimeHub
     for (const connection of this.connections) {
       connection.close(CloseCode.GOING_AWAY, 'server shutting down');
     }
-    await Promise.all(closed);
+    const socketsClosed = [...this.sockets].map(
+      (socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
+    );
+    for (const socket of this.sockets) socket.close(CloseCode.GOING_AWAY, 'server shutting down');
+    await Promise.all([...closed, ...socketsClosed]);
     for (const streams of [...this.streams.values()])
       for (const stream of [...streams])
         stream.fail(ToolkitError.unavailable('server shutting down'));
@@ -242,8 +248,9 @@ export class RealtimeHub
       rejectUpgradeWithError(socket, ToolkitError.unavailable('server shutting down'));
       return;
     }
+    const onSocket = decision.onSocket;
     this.server.handleUpgrade(request.raw, socket, head, (socket) =>
-      this.adopt(socket, request, decision),
+      onSocket ? this.handOver(socket, onSocket) : this.adopt(socket, request, decision),
     );
   }
 
@@ -254,10 +261,17 @@ export class RealtimeHub
     if (origin !== undefined && !this.allowedOrigins.allows(origin)) {
       return ToolkitError.permissionDenied(`origin ${origin} is not allowed`);
     }
-    if (this.connections.size >= this.settings.maxConnections) {
+    if (this.connections.size + this.sockets.size >= this.settings.maxConnections) {
       return ToolkitError.unavailable('connection limit reached');
     }
     return undefined;
+  }
+
+  private handOver(socket: WebSocket, onSocket: (socket: WebSocket) => void): void {
+    socket.on('error', (error) => this.logger.debug(`stream socket: ${error.message}`));
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    onSocket(socket);
   }
 
   private adopt(socket: WebSocket, request: UpgradeRequest, acceptance: UpgradeAcceptance): void {

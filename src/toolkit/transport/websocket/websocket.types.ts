@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type WebSocket from 'ws';
 
 /**
  * Every WebSocket frame, both directions, is one JSON text message `{"type": ..., "payload": ...}`.
@@ -88,6 +89,13 @@ export interface UpgradeAcceptance {
    * with 1011.
    */
   onConnection?: (connection: RealtimeConnection) => void | Promise<void>;
+  /**
+   * Takes the open WebSocket itself instead of a `RealtimeConnection` (no frame envelope, no
+   * channels): how the toolkit serves client- and bidi-streaming rpcs. Set at most one of
+   * `onConnection` and `onSocket`; the socket is the caller's to close, the host closes it only
+   * at its own shutdown.
+   */
+  onSocket?: (socket: WebSocket) => void;
 }
 
 /** @publicApi */
