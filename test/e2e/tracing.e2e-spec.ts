@@ -102,7 +102,8 @@ describe('tracing: one trace from POST /api/v1/users to the welcome notification
     expect(created.status).toBe(200);
     userId = String(((await created.json()) as { user_id: string }).user_id);
     // The trace is complete once the consumer's span (ended on ack, after the delivery was
-    // recorded) has been exported.
+    // recorded) has been exported. The wait is generous: on a loaded machine the relay, the broker
+    // and the exporter's batching add up, and nothing here measures speed.
     trace = await eventually(
       async () => {
         const spans = receiver.spans.filter((span) => span.traceId === traceId);
@@ -110,8 +111,6 @@ describe('tracing: one trace from POST /api/v1/users to the welcome notification
           (span) => span.kind === SPAN_KIND.consumer && span.name === 'user.created process',
         );
         return consumed ? spans : undefined;
-        // Generous: on a loaded machine the relay, the broker and the span exporter's batching all
-        // add up; nothing here measures speed.
       },
       'the consumer span of user.created',
       60_000,
