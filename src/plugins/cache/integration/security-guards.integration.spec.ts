@@ -1,62 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { Metadata } from '@grpc/grpc-js';
-import { ExecutionContext } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import Redis from 'ioredis';
-import { JWTPayload, SignJWT } from 'jose';
 import { RedisCachePlugin } from '../cache.plugin';
-import { ToolkitError } from '../../../toolkit/errors/toolkit-error';
 import { GrpcStatus } from '../../../toolkit/errors/grpc-status';
 import { AdminOnlyGuard } from '../../../toolkit/auth/admin-only.guard';
 import { AuthGuard } from '../../../toolkit/auth/auth.guard';
 import { CallerAuthenticator, watchToken } from '../../../toolkit/auth/caller-authenticator';
 import { getCallerIdentity } from '../../../toolkit/auth/caller-identity';
-import { JwtVerifier } from '../../../toolkit/auth/jwt-verifier';
 import { TokenRevocationService } from '../../../toolkit/auth/token-revocation.service';
 import { RateLimitGuard } from '../../../toolkit/rate-limit/rate-limit.guard';
 import { RateLimiter } from '../../../toolkit/rate-limit/rate-limiter';
 import { ValidateTokenGuard } from '../../../toolkit/auth/validate-token.guard';
+import {
+  httpGuardContext,
+  nowSeconds,
+  refusal,
+  rpcGuardContext,
+  signTestToken,
+  testJwtVerifier,
+} from '../../../../test/support/guard-test-kit';
 
-const SECRET = new TextEncoder().encode('a-test-secret-that-is-long-enough-for-hs256');
-const now = () => Math.floor(Date.now() / 1000);
-
-function sign(payload: JWTPayload): Promise<string> {
-  return new SignJWT({ exp: now() + 300, jti: randomUUID(), ...payload })
-    .setProtectedHeader({ alg: 'HS256' })
-    .sign(SECRET);
-}
-
-function httpContext(authorization?: string): ExecutionContext {
-  const request = { headers: authorization === undefined ? {} : { authorization }, ip: '10.0.0.1' };
-  const context = new ExecutionContextHost([request, {}]);
-  context.setType('http');
-  return context;
-}
-
-function rpcContext(authorization?: string): ExecutionContext {
-  const metadata = new Metadata();
-  if (authorization !== undefined) metadata.set('authorization', authorization);
-  const context = new ExecutionContextHost([{}, metadata, {}]);
-  context.setType('rpc');
-  return context;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<ToolkitError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ToolkitError);
-    return error as ToolkitError;
-  }
-  throw new Error('the call was let through');
-}
-
-const verifier = new JwtVerifier({
-  key: () => SECRET,
-  algorithms: ['HS256'],
-  clockToleranceSeconds: 0,
-  rolesClaim: 'roles',
-});
+const verifier = testJwtVerifier();
 
 describe('revocation on every authenticated guard, and TokenRevocationService, over the cache plugin (real Redis)', () => {
   const keyPrefix = `test:security-guards:${randomUUID()}:`;
@@ -85,8 +49,8 @@ describe('revocation on every authenticated guard, and TokenRevocationService, o
   });
 
   async function revokedToken(): Promise<string> {
-    const token = await sign({ sub: 'u', roles: ['admin'] });
-    const context = httpContext(`Bearer ${token}`);
+    const token = await signTestToken({ sub: 'u', roles: ['admin'] });
+    const context = httpGuardContext(`Bearer ${token}`);
     await guards.auth().canActivate(context);
     await revocations.revoke(getCallerIdentity(context)!);
     return token;
@@ -94,7 +58,9 @@ describe('revocation on every authenticated guard, and TokenRevocationService, o
 
   it('lets a valid, unrevoked token through every guard', async () => {
     for (const make of Object.values(guards)) {
-      const context = httpContext(`Bearer ${await sign({ sub: 'u', roles: ['admin'] })}`);
+      const context = httpGuardContext(
+        `Bearer ${await signTestToken({ sub: 'u', roles: ['admin'] })}`,
+      );
       await expect(make().canActivate(context)).resolves.toBe(true);
     }
   });
@@ -102,7 +68,10 @@ describe('revocation on every authenticated guard, and TokenRevocationService, o
   it('refuses a revoked token with 401 on auth, validate_token and admin_only, both transports', async () => {
     const token = await revokedToken();
     for (const [name, make] of Object.entries(guards)) {
-      for (const context of [httpContext(`Bearer ${token}`), rpcContext(`Bearer ${token}`)]) {
+      for (const context of [
+        httpGuardContext(`Bearer ${token}`),
+        rpcGuardContext(`Bearer ${token}`),
+      ]) {
         const error = await refusal(make().canActivate(context));
         expect({ name, code: error.code, message: error.message }).toEqual({
           name,
@@ -129,7 +98,9 @@ describe('revocation on every authenticated guard, and TokenRevocationService, o
       new ValidateTokenGuard(shared),
       new AdminOnlyGuard(shared),
     ];
-    const context = httpContext(`Bearer ${await sign({ sub: 'u', roles: ['admin'] })}`);
+    const context = httpGuardContext(
+      `Bearer ${await signTestToken({ sub: 'u', roles: ['admin'] })}`,
+    );
     (context.switchToHttp().getResponse() as { headers?: () => void }).headers = () => undefined;
     const stream = (redis as unknown as { stream: { write: (chunk: unknown) => boolean } }).stream;
     const sent: string[] = [];
@@ -150,8 +121,10 @@ describe('revocation on every authenticated guard, and TokenRevocationService, o
   });
 
   it('watchToken: the deadline of an admitted token, and a recheck that sees a later revocation', async () => {
-    const exp = now() + 120;
-    const request = { headers: { authorization: `Bearer ${await sign({ sub: 'w', exp })}` } };
+    const exp = nowSeconds() + 120;
+    const request = {
+      headers: { authorization: `Bearer ${await signTestToken({ sub: 'w', exp })}` },
+    };
     const context = new ExecutionContextHost([request, {}]);
     context.setType('http');
     expect(await watchToken(request)).toBeUndefined();
@@ -165,7 +138,7 @@ describe('revocation on every authenticated guard, and TokenRevocationService, o
 
   it('keeps the deny-list entry exactly until the token can no longer be accepted', async () => {
     const jti = randomUUID();
-    const exp = now() + 120;
+    const exp = nowSeconds() + 120;
     await revocations.revoke({ subject: 'u', roles: [], tokenId: jti, expiresAt: exp });
     const ttl = await redis.pttl(`auth:revoked:${jti}`);
     expect(ttl).toBeGreaterThan(140_000);
@@ -174,18 +147,25 @@ describe('revocation on every authenticated guard, and TokenRevocationService, o
 
   it('does not store already expired tokens', async () => {
     const jti = randomUUID();
-    await revocations.revoke({ subject: 'u', roles: [], tokenId: jti, expiresAt: now() - 3600 });
+    await revocations.revoke({
+      subject: 'u',
+      roles: [],
+      tokenId: jti,
+      expiresAt: nowSeconds() - 3600,
+    });
     expect(await redis.exists(`auth:revoked:${jti}`)).toBe(0);
   });
 
   it('refuses a token without jti on every guard (it could never be revoked)', async () => {
     const error = await refusal(
-      revocations.revoke({ subject: 'u', roles: [], expiresAt: now() + 60 }),
+      revocations.revoke({ subject: 'u', roles: [], expiresAt: nowSeconds() + 60 }),
     );
     expect(error.code).toBe(GrpcStatus.FAILED_PRECONDITION);
     for (const make of Object.values(guards)) {
       const refused = await refusal(
-        make().canActivate(httpContext(`Bearer ${await sign({ sub: 'u', jti: undefined })}`)),
+        make().canActivate(
+          httpGuardContext(`Bearer ${await signTestToken({ sub: 'u', jti: undefined })}`),
+        ),
       );
       expect(refused.code).toBe(GrpcStatus.UNAUTHENTICATED);
       expect(refused.message).toBe('token has no jti claim');
@@ -193,7 +173,7 @@ describe('revocation on every authenticated guard, and TokenRevocationService, o
   });
 
   it('still refuses a missing token with 401', async () => {
-    expect((await refusal(guards.auth().canActivate(httpContext()))).code).toBe(
+    expect((await refusal(guards.auth().canActivate(httpGuardContext()))).code).toBe(
       GrpcStatus.UNAUTHENTICATED,
     );
   });
@@ -210,7 +190,9 @@ describe('revocation on every authenticated guard, and TokenRevocationService, o
       new CallerAuthenticator(verifier, new TokenRevocationService(new RedisCachePlugin(dead), 0)),
     );
     const error = await refusal(
-      offline.canActivate(httpContext(`Bearer ${await sign({ sub: 'u', jti: 'x' })}`)),
+      offline.canActivate(
+        httpGuardContext(`Bearer ${await signTestToken({ sub: 'u', jti: 'x' })}`),
+      ),
     );
     expect(error.code).toBe(GrpcStatus.UNAVAILABLE);
     expect(error.message).toBe('token revocation list unavailable');
