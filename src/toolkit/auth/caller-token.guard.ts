@@ -48,6 +48,11 @@ export class CallerTokenGuard implements CanActivate {
       }
       return undefined;
     }
+    const known = this.tokens.verifiedBefore(token);
+    if (known !== undefined) {
+      attachCallerIdentity(carrier, known);
+      return undefined;
+    }
     return this.tokens.verify(token).then(
       (identity) => attachCallerIdentity(carrier, identity),
       (error: unknown) => {

@@ -56,6 +56,21 @@ describe('CallerTokens', () => {
       .sign(new TextEncoder().encode(SECRET));
     await expect(chat.verify(longLived)).rejects.toThrow('caller token lifetime too long');
   });
+
+  it('accepts a verified token again without waiting, until its lifetime is over', async () => {
+    const backend = new CallerTokens(SECRET, 'chat-service');
+    const token = await gateway.sign({ subject: 'u-2', roles: ['user'] }, 'chat-service');
+    expect(backend.verifiedBefore(token)).toBeUndefined();
+    await backend.verify(token);
+    expect(backend.verifiedBefore(token)).toMatchObject({ subject: 'u-2', roles: ['user'] });
+    const now = Date.now();
+    const later = jest.spyOn(Date, 'now').mockReturnValue(now + 70_000);
+    try {
+      expect(backend.verifiedBefore(token)).toBeUndefined();
+    } finally {
+      later.mockRestore();
+    }
+  });
 });
 
 describe('CallerTokenGuard', () => {

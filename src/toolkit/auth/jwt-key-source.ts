@@ -32,6 +32,11 @@ export interface JwtVerifierOptions {
   rolesClaim: string;
   /** Longest a token is accepted after its `iat`; undefined: only `exp` bounds it. */
   maxLifetimeSeconds?: number;
+  /**
+   * Set when `key` never changes after start-up (a secret, a PEM key, a key-set file): a token's
+   * verdict then depends on the clock only, so a verified token is remembered until it expires.
+   */
+  keyIsFixed?: boolean;
 }
 
 /**
@@ -76,6 +81,8 @@ export function resolveJwtVerifierOptions(
     clockToleranceSeconds: Math.floor(config.JWT_CLOCK_TOLERANCE / 1000),
     rolesClaim: config.JWT_ROLES_CLAIM,
     maxLifetimeSeconds: maxLifetime(config.JWT_MAX_LIFETIME, name('JWT_MAX_LIFETIME')),
+    // Every source above is read once, here.
+    keyIsFixed: true,
   };
 }
 

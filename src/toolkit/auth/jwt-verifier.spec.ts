@@ -335,3 +335,28 @@ describe('resolveJwtVerifierOptions', () => {
     );
   });
 });
+
+describe('JwtVerifier remembering verified tokens', () => {
+  it('accepts a known token again until its exp, then refuses it as expired', async () => {
+    const remembering = verifier({ GW_AUTH_JWT_SECRET: SECRET });
+    const exp = now() + 30;
+    const token = await hs256(claims({ exp }));
+    await expect(remembering.verify(token)).resolves.toMatchObject({ subject: 'user-1' });
+    await expect(remembering.verify(token)).resolves.toMatchObject({ expiresAt: exp });
+    // Fakes Date for jose too (its clock is `new Date()`).
+    jest.useFakeTimers({ now: (exp + 120) * 1000, doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      expect(await rejection(remembering.verify(token))).toBe('token expired');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('remembers a refusal never: a tampered copy of a known token is refused', async () => {
+    const remembering = verifier({ GW_AUTH_JWT_SECRET: SECRET });
+    const token = await hs256();
+    await remembering.verify(token);
+    const tampered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
+    expect(await rejection(remembering.verify(tampered))).toBe('token signature invalid');
+  });
+});

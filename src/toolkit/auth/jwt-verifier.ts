@@ -3,6 +3,9 @@ import { CallerIdentity } from './caller-identity';
 import { InvalidTokenError } from './invalid-token.error';
 import { JwtVerifierOptions } from './jwt-key-source';
 
+/** Bound of the remembered tokens. */
+const MAX_REMEMBERED = 10_000;
+
 /**
  * Verifies compact JWS bearer tokens with jose: signature with the configured key, algorithm
  * pinned, `exp`, `sub` and `jti` required (a token without `jti` could never be revoked), `exp`,
@@ -11,10 +14,32 @@ import { JwtVerifierOptions } from './jwt-key-source';
  * @publicApi
  */
 export class JwtVerifier {
+  /**
+   * Tokens verified with a fixed key, until the second jwtVerify would refuse them: a client
+   * sends the same bearer token on every request, and its signature check is the costly part.
+   * Emptied when full; revocation is checked per call elsewhere, after this.
+   */
+  private readonly verified = new Map<string, { identity: CallerIdentity; validUntil: number }>();
+
   constructor(private readonly options: JwtVerifierOptions) {}
 
   /** The caller the token proves; throws `InvalidTokenError` with a client-safe reason otherwise. */
   async verify(token: string): Promise<CallerIdentity> {
+    if (!this.options.keyIsFixed) return (await this.verifyToken(token)).identity;
+    const known = this.verified.get(token);
+    if (known !== undefined) {
+      if (Math.floor(Date.now() / 1000) < known.validUntil) return known.identity;
+      this.verified.delete(token);
+    }
+    const fresh = await this.verifyToken(token);
+    if (this.verified.size >= MAX_REMEMBERED) this.verified.clear();
+    this.verified.set(token, fresh);
+    return fresh.identity;
+  }
+
+  private async verifyToken(
+    token: string,
+  ): Promise<{ identity: CallerIdentity; validUntil: number }> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.options.key, {
@@ -31,7 +56,16 @@ export class JwtVerifier {
     } catch (error) {
       throw new InvalidTokenError(rejectionReason(error));
     }
-    return this.identityOf(payload);
+    return { identity: this.identityOf(payload), validUntil: this.validUntil(payload) };
+  }
+
+  /** The first second (epoch) in which jose would refuse `payload`: exp passed or iat too old. */
+  private validUntil(payload: JWTPayload): number {
+    const { clockToleranceSeconds: tolerance, maxLifetimeSeconds } = this.options;
+    const expired = payload.exp! + tolerance;
+    return maxLifetimeSeconds === undefined || payload.iat === undefined
+      ? expired
+      : Math.min(expired, payload.iat + maxLifetimeSeconds + tolerance + 1);
   }
 
   private identityOf(payload: JWTPayload): CallerIdentity {
