@@ -8,6 +8,7 @@ import { MethodDescriptor, ProxyTarget, ServiceDescriptor } from '../descriptor'
 import { grpcCodeName, GrpcStatus, ToolkitError } from '../errors';
 import { CallOptions, createGrpcClient, GrpcClientOf } from '../grpc';
 import type { BackendCallMetrics } from '../metrics';
+import { secondsSince } from '../pipeline/call-observer';
 import { ResolverEndpoints, RoundRobin } from './resolver-endpoints';
 
 /** How a gateway reaches its backends. @publicApi */
@@ -165,8 +166,7 @@ export class BackendPool {
       code = error instanceof ToolkitError ? grpcCodeName(error.code) : 'UNKNOWN';
       throw error;
     } finally {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.observe(target.service, target.method, code, seconds);
+      metrics.observe(target.service, target.method, code, secondsSince(started));
     }
   }
 

@@ -5,7 +5,7 @@ import { getRequestIdentity } from '../auth/caller-identity';
 import { DependencyFailures, toToolkitError } from '../errors';
 import { CallOrigin, ServedCall } from '../pipeline/call-context';
 import { flatHeaders } from '../pipeline/http-mount';
-import { callTimeoutMs } from '../pipeline/call-observer';
+import { callTimeoutMs, durationMs, secondsSince } from '../pipeline/call-observer';
 import { admitCall, executePlan, MethodPlan, PlanCall } from '../pipeline/method-plan';
 import { OpenStreams } from '../pipeline/open-streams';
 import { streamLogFields, observeStream, WebSocketStreamOutcome } from '../streaming';
@@ -235,7 +235,7 @@ export class WebSocketRoutes {
     stream?: WebSocketStreamOutcome,
   ): void {
     if (stream) observeStream(this.plumbing, 'websocket', call.rpc, stream.messagesIn, stream);
-    const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+    const seconds = secondsSince(startedAt);
     this.plumbing.metrics?.observe({
       transport: 'http',
       rpc: call.rpc,
@@ -251,7 +251,7 @@ export class WebSocketRoutes {
         route: upgrade.route,
         rpc: call.rpc,
         status,
-        duration_ms: Math.round(seconds * 1e6) / 1e3,
+        duration_ms: durationMs(seconds),
         ...(stream && streamLogFields(stream.messagesIn, stream)),
       },
       stream ? 'stream completed' : status === 101 ? 'upgrade accepted' : 'upgrade refused',
