@@ -86,6 +86,20 @@ describe('tracing: one trace from POST /api/v1/users to the welcome notification
       OTEL_BSP_SCHEDULE_DELAY: '200',
     });
     await waitForOutput(main, 'api-gateway listening', 120_000);
+    // The services start in one process but notification-service declares and binds its queues
+    // in the background once the broker connection is up. An event published to the exchange
+    // before its queue is bound is unroutable and the broker drops it, so the request waits
+    // for the readiness that reports every consumer set up, as Kubernetes would. Readiness
+    // probes are not traced, so this adds no span.
+    await eventually(
+      async () =>
+        (await fetch(`http://127.0.0.1:${ports.notificationHttp}/_healthz/readiness`)).status ===
+        200
+          ? true
+          : undefined,
+      'notification-service readiness',
+      60_000,
+    );
 
     const created = await fetch(`${gatewayUrl}/api/v1/users`, {
       method: 'POST',
