@@ -18,7 +18,7 @@ import {
   waitFor,
 } from '../support/rabbit';
 import { closedPort } from '../support/redis';
-import { quietLogger } from '../support/quiet-logger';
+import { quietLogger, recordingLogger } from '../support/quiet-logger';
 
 interface Received {
   payload: unknown;
@@ -195,6 +195,36 @@ describe('queue plugin (RabbitMQ)', () => {
     expect(dead[0].properties.headers).toMatchObject({ 'x-death-reason': 'invalid JSON' });
   });
 
+  it('warns when an event reaches no queue (no subscriber bound yet): the broker drops it, loudly', async () => {
+    const { logger, lines } = recordingLogger();
+    const app = await bootPluginApp({
+      serviceName: uniqueName('publisher'),
+      envPrefix: 'SPEC',
+      env: rabbitEnv('SPEC', exchange),
+      plugins: { queue: [queuePluginKind.module, undefined] },
+      logger,
+    });
+    apps.push(app);
+    await waitFor(() => isReady(app), 'the queue plugin to connect');
+    const queue = app.get<QueuePlugin>(getQueueToken('queue'));
+    // Nobody subscribes to this routing key: the publish is confirmed all the same.
+    await expect(
+      queue.publish('order.nobody-listens', { n: 1 }, { messageId: 'lonely-1' }),
+    ).resolves.toBeUndefined();
+    const unroutable = () =>
+      lines.find((line) => line.level === 40 && line.msg.includes('order.nobody-listens'));
+    await waitFor(() => unroutable() !== undefined, 'the unroutable warning');
+    const warning = unroutable();
+    expect(warning?.msg).toContain('message lonely-1');
+    expect(warning?.msg).toContain(`exchange "${exchange}"`);
+    // A routed event raises no such warning.
+    const { queue: subscribed, events } = await bootService(uniqueName('svc'));
+    await subscribed.publish(EVENT, { n: 2 });
+    await queue.publish(EVENT, { n: 3 });
+    await waitFor(() => events.received.length === 2, 'both deliveries');
+    expect(lines.filter((line) => line.msg.includes('reached no queue'))).toHaveLength(1);
+  });
+
   it('starts without a broker, reports not ready, and fails publishes after the timeout', async () => {
     const port = await closedPort();
     const started = Date.now();
@@ -314,6 +344,33 @@ describe('queue plugin (embedded in-process broker)', () => {
       }
     } finally {
       await publisher.close();
+    }
+  });
+
+  it('warns when an event reaches no queue, as with RabbitMQ', async () => {
+    const { logger, lines } = recordingLogger();
+    const app = await bootPluginApp({
+      serviceName: uniqueName('publisher'),
+      envPrefix: 'SPEC',
+      env: { SPEC_QUEUE_EXCHANGE: uniqueName('embedded-e2e') },
+      plugins: { queue: [queuePluginKind.module, undefined] },
+      logger,
+    });
+    try {
+      await app.get<QueuePlugin>(getQueueToken()).publish(
+        'order.nobody-listens',
+        {},
+        {
+          messageId: 'lonely-2',
+        },
+      );
+      expect(lines.filter((line) => line.level === 40).map((line) => line.msg)).toEqual([
+        expect.stringMatching(
+          /^event order\.nobody-listens \(message lonely-2\) reached no queue: none is bound to it on the embedded broker/,
+        ),
+      ]);
+    } finally {
+      await app.close();
     }
   });
 

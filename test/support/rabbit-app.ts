@@ -2,6 +2,7 @@ import { DynamicModule, Global, INestApplicationContext, Module, Provider } from
 import { Test } from '@nestjs/testing';
 import { ConfigLoader } from '../../src/toolkit/config';
 import { PluginContext, PluginStatusRegistry } from '../../src/toolkit/plugins';
+import type { ToolkitLogger } from '../../src/toolkit/runtime/toolkit-logger';
 import { quietLogger } from './quiet-logger';
 
 @Global()
@@ -16,6 +17,8 @@ export interface PluginAppSpec {
   /** prefix → [plugin module builder, options the service passes for it]. */
   plugins: Record<string, [(context: PluginContext) => DynamicModule, unknown]>;
   providers?: Provider[];
+  /** The app's logger (default: silent unless TEST_LOGS=true). */
+  logger?: ToolkitLogger;
 }
 
 /**
@@ -33,7 +36,7 @@ export async function bootPluginApp(spec: PluginAppSpec): Promise<INestApplicati
       production: false,
       allowEmbedded: true,
       options,
-      logger: quietLogger(),
+      logger: spec.logger ?? quietLogger(),
     }),
   );
   config.assertValid();

@@ -5,6 +5,16 @@ import { registeredCounter } from '../../toolkit/metrics';
 export type DeadLetterReason = 'invalid_json' | 'unprocessable' | 'retries_exhausted';
 
 /**
+ * The warning for an event that reached no queue. Pub/sub semantics: the exchange keeps nothing
+ * for a subscriber that has not bound its queue yet (a consumer deployed after its publisher,
+ * or still connecting), so the loss is made loud instead of silent.
+ * @internal
+ */
+export function unroutableWarning(routingKey: string, messageId: string, broker: string): string {
+  return `event ${routingKey} (message ${messageId}) reached no queue: none is bound to it on ${broker}, so it was dropped; start its subscribers before its publishers`;
+}
+
+/**
  * What happened to the deliveries a service consumed, by routing key: handled (acked), sent to
  * the retry queue, dead-lettered (with the reason). The same counters for RabbitMQ and the
  * embedded broker.
@@ -14,6 +24,7 @@ export class QueueEventMetrics {
   private readonly consumedTotal: Counter<'routing_key'>;
   private readonly retriedTotal: Counter<'routing_key'>;
   private readonly deadLetteredTotal: Counter<'routing_key' | 'reason'>;
+  private readonly unroutableTotal: Counter<'routing_key'>;
 
   constructor(registry: Registry) {
     this.consumedTotal = registeredCounter(registry, {
@@ -31,6 +42,11 @@ export class QueueEventMetrics {
       help: 'Events moved to their dead-letter queue, by routing key and reason',
       labelNames: ['routing_key', 'reason'],
     });
+    this.unroutableTotal = registeredCounter(registry, {
+      name: 'toolkit_queue_events_unroutable_total',
+      help: 'Events this service published that no queue was bound to, so the broker dropped them, by routing key',
+      labelNames: ['routing_key'],
+    });
   }
 
   consumed(routingKey: string): void {
@@ -43,5 +59,9 @@ export class QueueEventMetrics {
 
   deadLettered(routingKey: string, reason: DeadLetterReason): void {
     this.deadLetteredTotal.inc({ routing_key: routingKey, reason });
+  }
+
+  unroutable(routingKey: string): void {
+    this.unroutableTotal.inc({ routing_key: routingKey });
   }
 }

@@ -53,13 +53,16 @@ interface BrokerQueue {
 export class EmbeddedBroker {
   private readonly queues = new Map<string, BrokerQueue>();
 
-  /** Copies `message` into every queue bound to its event. */
-  publish(message: EmbeddedMessage): void {
+  /** Copies `message` into every queue bound to its event; how many queues took it. */
+  publish(message: EmbeddedMessage): number {
+    let routed = 0;
     for (const queue of this.queues.values()) {
       if (queue.event !== message.event) continue;
       queue.messages.push({ ...message });
+      routed += 1;
       this.pump(queue);
     }
+    return routed;
   }
 
   /** Declares `name` (bound to `event`) if needed and adds a consumer; replicas take turns. */

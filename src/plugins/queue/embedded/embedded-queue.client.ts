@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LoggerService } from '@nestjs/common';
-import type { QueueEventMetrics } from '../queue.metrics';
+import { QueueEventMetrics, unroutableWarning } from '../queue.metrics';
 import { QueueHandler, QueuePlugin, QueuePublishOptions } from '../queue.types';
 import { RetryPolicy, subscriptionQueues } from '../retry-policy';
 import { EmbeddedBroker, EmbeddedMessage, EmbeddedSubscription } from './embedded-broker';
@@ -26,12 +26,17 @@ export class EmbeddedQueueClient implements QueuePlugin {
   ) {}
 
   async publish(event: string, payload: object, options: QueuePublishOptions = {}): Promise<void> {
-    this.broker.publish({
-      messageId: options.messageId ?? randomUUID(),
+    const messageId = options.messageId ?? randomUUID();
+    const routed = this.broker.publish({
+      messageId,
       event,
       body: JSON.stringify(payload),
       retries: 0,
     });
+    if (routed === 0) {
+      this.logger.warn(unroutableWarning(event, messageId, 'the embedded broker'));
+      this.metrics?.unroutable(event);
+    }
   }
 
   async subscribe(service: string, event: string, handler: QueueHandler): Promise<void> {

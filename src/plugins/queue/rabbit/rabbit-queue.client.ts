@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { LoggerService } from '@nestjs/common';
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
-import { ConfirmChannel } from 'amqplib';
+import { ConfirmChannel, Message } from 'amqplib';
 import { QueueHandler, QueuePlugin, QueuePublishOptions } from '../queue.types';
 import { BrokerUnavailableError } from '../queue.errors';
-import type { QueueEventMetrics } from '../queue.metrics';
+import { QueueEventMetrics, unroutableWarning } from '../queue.metrics';
 import { RetryPolicy, subscriptionQueues } from '../retry-policy';
 import { DeliveryTarget, handleDelivery } from './delivery';
 
@@ -71,7 +71,10 @@ export class RabbitQueueClient implements QueuePlugin {
 
   /** Starts connecting in the background; idempotent, never waits for the broker. */
   start(): Promise<void> {
-    this.started ??= this.amqp.init().then(() => this.watchConnection());
+    this.started ??= this.amqp.init().then(() => {
+      this.watchConnection();
+      return this.reportReturnedEvents();
+    });
     return this.started;
   }
 
@@ -89,6 +92,8 @@ export class RabbitQueueClient implements QueuePlugin {
         messageId: options.messageId ?? randomUUID(),
         type: event,
         persistent: true,
+        // The broker returns an event no queue is bound to (see `reportReturnedEvents`).
+        mandatory: true,
         timestamp: Math.floor(Date.now() / 1000),
         headers: options.headers,
         timeout: this.settings.publishTimeoutMs,
@@ -176,6 +181,24 @@ export class RabbitQueueClient implements QueuePlugin {
     consumer.consumerTag = consumerTag;
     this.consumers.add(consumer);
     channel.once('close', () => this.consumers.delete(consumer));
+  }
+
+  /**
+   * A mandatory publish that matched no binding comes back as basic.return (before its confirm,
+   * so the publish itself succeeds). The listener goes on every channel the manager opens, since
+   * a reconnect replaces the channel.
+   */
+  private reportReturnedEvents(): Promise<void> {
+    return this.amqp.managedChannel.addSetup((channel: ConfirmChannel) => {
+      channel.on('return', (message: Message) => {
+        const routingKey = message.fields.routingKey;
+        const messageId = String(message.properties.messageId ?? 'without id');
+        this.logger.warn(
+          unroutableWarning(routingKey, messageId, `exchange "${this.settings.exchange}"`),
+        );
+        this.settings.metrics?.unroutable(routingKey);
+      });
+    });
   }
 
   /**
