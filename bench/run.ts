@@ -35,8 +35,9 @@ import { CallerTokenSigning, LoadJob } from './load/jobs';
 
 /**
  * `npm run bench`: the project against hand-written baselines, interleaved, in one run.
- * `npm run bench -- --profile`: user-service alone under --cpu-prof during cached GET and gRPC
- * load, then a summary of where its CPU goes by toolkit layer. See bench/README.md.
+ * `npm run bench -- --profile`: user-service under --cpu-prof during cached GET and gRPC load,
+ * chat-service and the plain stream baseline during `stream-push`, then a summary of where
+ * their CPU goes by toolkit layer. See bench/README.md.
  */
 
 const BUILD_ROOT = join(__dirname, '..');
@@ -127,6 +128,32 @@ function userServiceEnv(
     USER_SERVICE_CACHE_KEY_PREFIX: `${namespace.redisPrefix}project:`,
     USER_SERVICE_QUEUE_HOST: '127.0.0.1',
     USER_SERVICE_QUEUE_EXCHANGE: namespace.exchange,
+  };
+}
+
+function chatServiceEnv(
+  namespace: { database: string; redisPrefix: string },
+  httpPort: number,
+  grpcPort: number,
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    SERVICES: 'chat-service',
+    CHAT_SERVICE_SERVER_HOST: '127.0.0.1',
+    CHAT_SERVICE_SERVER_PORT: String(httpPort),
+    CHAT_SERVICE_GRPC_SERVER_HOST: '127.0.0.1',
+    CHAT_SERVICE_GRPC_SERVER_PORT: String(grpcPort),
+    CHAT_SERVICE_LOG_LEVEL: 'info',
+    CHAT_SERVICE_ENABLE_METRICS: 'true',
+    CHAT_SERVICE_INTERNAL_AUTH_SECRET: INTERNAL_SECRET,
+    CHAT_SERVICE_PGSQL_HOST: '127.0.0.1',
+    CHAT_SERVICE_PGSQL_USERNAME: 'postgres',
+    CHAT_SERVICE_PGSQL_DATABASE: namespace.database,
+    CHAT_SERVICE_CACHE_HOST: '127.0.0.1',
+    CHAT_SERVICE_CACHE_KEY_PREFIX: `${namespace.redisPrefix}chat:`,
+    CHAT_SERVICE_REALTIME_HOST: '127.0.0.1',
+    CHAT_SERVICE_REALTIME_CHANNEL_PREFIX: `${namespace.redisPrefix}chat-realtime:`,
   };
 }
 
@@ -593,25 +620,7 @@ async function main(): Promise<void> {
         const server = await start(
           'project chat-service',
           MAIN,
-          {
-            ...process.env,
-            NODE_ENV: 'production',
-            SERVICES: 'chat-service',
-            CHAT_SERVICE_SERVER_HOST: '127.0.0.1',
-            CHAT_SERVICE_SERVER_PORT: String(chatHttp),
-            CHAT_SERVICE_GRPC_SERVER_HOST: '127.0.0.1',
-            CHAT_SERVICE_GRPC_SERVER_PORT: String(chatGrpc),
-            CHAT_SERVICE_LOG_LEVEL: 'info',
-            CHAT_SERVICE_ENABLE_METRICS: 'true',
-            CHAT_SERVICE_INTERNAL_AUTH_SECRET: INTERNAL_SECRET,
-            CHAT_SERVICE_PGSQL_HOST: '127.0.0.1',
-            CHAT_SERVICE_PGSQL_USERNAME: 'postgres',
-            CHAT_SERVICE_PGSQL_DATABASE: namespace.database,
-            CHAT_SERVICE_CACHE_HOST: '127.0.0.1',
-            CHAT_SERVICE_CACHE_KEY_PREFIX: `${namespace.redisPrefix}chat:`,
-            CHAT_SERVICE_REALTIME_HOST: '127.0.0.1',
-            CHAT_SERVICE_REALTIME_CHANNEL_PREFIX: `${namespace.redisPrefix}chat-realtime:`,
-          },
+          chatServiceEnv(namespace, chatHttp, chatGrpc),
           { httpUrl: `http://127.0.0.1:${chatHttp}/_healthz/readiness` },
         );
         chat = { server, url: `http://127.0.0.1:${chatHttp}`, grpcPort: chatGrpc };
@@ -839,12 +848,27 @@ function observabilityGoal(facts: ProcessFacts[], metricsOn: boolean): GoalCheck
   };
 }
 
-/** user-service under --cpu-prof, one fresh process per phase (cached GET, then gRPC GetUser). */
+/** Node flags writing a .cpuprofile into `directory` at exit (sampled every 250 µs). */
+function cpuProfArgs(directory: string): string[] {
+  mkdirSync(directory, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${directory}`, '--cpu-prof-interval=250'];
+}
+
+/**
+ * Fresh processes under --cpu-prof, one phase at a time, each phase only if its scenario is in
+ * BENCH_SCENARIOS (default all): user-service during cached GET (`get`) and gRPC GetUser
+ * (`grpc`) load; chat-service and the plain grpc-js stream baseline during `stream-push`.
+ */
 async function profile(): Promise<void> {
   const profileDirectory = join(RESULTS, 'profiles');
   rmSync(profileDirectory, { recursive: true, force: true });
-  const phases: { name: string; job: (ports: Ports, ids: string[]) => LoadJob }[] = [
+  const phases: {
+    key: ScenarioKey;
+    name: string;
+    job: (ports: Ports, ids: string[]) => LoadJob;
+  }[] = [
     {
+      key: 'get',
       name: 'cached-get-http',
       job: (ports, ids) => ({
         kind: 'http-get',
@@ -857,6 +881,7 @@ async function profile(): Promise<void> {
       }),
     },
     {
+      key: 'grpc',
       name: 'getuser-grpc',
       job: (ports, ids) => ({
         kind: 'grpc-get',
@@ -870,18 +895,16 @@ async function profile(): Promise<void> {
     },
   ];
   const logDirectory = mkdtempSync(join(tmpdir(), 'bench-logs-'));
-  for (const phase of phases) {
+  for (const phase of phases.filter((candidate) => SETTINGS.scenarios.includes(candidate.key))) {
     const namespace = await createNamespace();
     let server: ServerProcess | undefined;
     try {
       const ports: Ports = { userHttp: await freePort(), userGrpc: await freePort() };
-      const phaseDirectory = join(profileDirectory, phase.name);
-      mkdirSync(phaseDirectory, { recursive: true });
       server = await startServer({
         name: `user-service-${phase.name}`,
         script: MAIN,
         env: userServiceEnv(namespace, ports),
-        nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${phaseDirectory}`, '--cpu-prof-interval=250'],
+        nodeArgs: cpuProfArgs(join(profileDirectory, phase.name)),
         readiness: { httpUrl: `http://127.0.0.1:${ports.userHttp}/_healthz/readiness` },
         logDirectory,
       });
@@ -894,10 +917,67 @@ async function profile(): Promise<void> {
       for (const problem of await dropNamespace(namespace)) log(problem);
     }
   }
+  if (SETTINGS.scenarios.includes('stream-push'))
+    await profileStreamPush(profileDirectory, logDirectory);
   rmSync(logDirectory, { recursive: true, force: true });
   const summary = summarizeProfiles(profileDirectory, BUILD_ROOT);
   writeFileSync(join(RESULTS, 'profile-summary.md'), `${summary}\n`);
   process.stdout.write(`${summary}\n`);
+}
+
+/**
+ * chat-service (`stream-push-project`) and the plain grpc-js stream baseline
+ * (`stream-push-baseline`), both under --cpu-prof, fed the `stream-push` load one after the
+ * other for BENCH_PROFILE_DURATION s each: the two profiles split the same fan-out work
+ * (deliveries/s are logged, so shares can be turned into CPU per delivery).
+ */
+async function profileStreamPush(profileDirectory: string, logDirectory: string): Promise<void> {
+  const namespace = await createNamespace();
+  const servers: ServerProcess[] = [];
+  const start = async (
+    name: string,
+    script: string,
+    env: NodeJS.ProcessEnv,
+    readiness: Readiness,
+  ): Promise<ServerProcess> => {
+    const phase = script === MAIN ? 'stream-push-project' : 'stream-push-baseline';
+    const server = await startServer({
+      name,
+      script,
+      env,
+      readiness,
+      logDirectory,
+      nodeArgs: cpuProfArgs(join(profileDirectory, phase)),
+    });
+    servers.push(server);
+    return server;
+  };
+  try {
+    const chatHttp = await freePort();
+    const chatGrpc = await freePort();
+    const server = await start(
+      'chat-service-stream-push',
+      MAIN,
+      chatServiceEnv(namespace, chatHttp, chatGrpc),
+      { httpUrl: `http://127.0.0.1:${chatHttp}/_healthz/readiness` },
+    );
+    const chat = { server, url: `http://127.0.0.1:${chatHttp}`, grpcPort: chatGrpc };
+    const [scenario] = await streamScenarios(['stream-push'], chat, '', namespace, start);
+    if (!scenario.project) throw new Error(`stream-push cannot be profiled: ${scenario.skipped}`);
+    for (const contender of [scenario.project, ...scenario.baselines]) {
+      const { result } = await runLoad({
+        ...contender.job(SETTINGS.streamWindow, 2),
+        durationSeconds: SETTINGS.profileSeconds,
+      });
+      log(
+        `profiled stream-push ${contender.label}: ${result.deliveriesPerSecond?.toFixed(0)} delivered/s, errors ${result.errors}`,
+      );
+    }
+    for (const running of servers) await stopServer(running, 30_000);
+  } finally {
+    for (const running of servers) await stopServer(running);
+    for (const problem of await dropNamespace(namespace)) log(problem);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -214,3 +214,49 @@ describe('ChatService.history / createRoom', () => {
     expect(repository.createRoom).toHaveBeenCalledWith('r', USER, [ROOM], SCOPE);
   });
 });
+
+describe('ChatService.streamMessages', () => {
+  const payload = {
+    message_id: 'f3a1c2d4-0000-4000-8000-000000000001',
+    room_id: ROOM,
+    user_id: USER,
+    message: 'hi',
+    message_type: 'text',
+    timestamp: '2025-01-02T03:04:05.678Z',
+  };
+
+  it('hands every subscriber of the instance the same frozen message, skipping other frames', async () => {
+    const { service, repository, realtime } = setup();
+    repository.membership.mockResolvedValue('member');
+    // The hub shares one frame object between all streams of the channel.
+    const frames = [
+      { type: 'presence', payload: {} },
+      { type: 'message', payload },
+    ];
+    realtime.stream.mockImplementation(async function* () {
+      yield* frames;
+    });
+    const firstOf = async () => {
+      for await (const message of service.streamMessages(ROOM, USER, new AbortController().signal))
+        return message;
+      return undefined;
+    };
+    const [a, b] = await Promise.all([firstOf(), firstOf()]);
+    expect(a).toEqual({
+      ...payload,
+      timestamp: { seconds: '1735787045', nanos: 678_000_000 },
+    });
+    expect(b).toBe(a);
+    expect(Object.isFrozen(a) && Object.isFrozen(a?.timestamp)).toBe(true);
+    expect(realtime.stream).toHaveBeenCalledWith(`room:${ROOM}`, expect.anything());
+  });
+
+  it('checks membership before it subscribes', async () => {
+    const { service, repository, realtime } = setup();
+    repository.membership.mockResolvedValue('not-member');
+    const iterator = service.streamMessages(ROOM, USER, new AbortController().signal);
+    const error = await rejection(iterator.next());
+    expect(error.code).toBe(GrpcStatus.PERMISSION_DENIED);
+    expect(realtime.stream).not.toHaveBeenCalled();
+  });
+});

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectChatServiceRealtime } from '../../gen/chatservice/chat-service.toolkit';
-import { RealtimePlugin } from '../../plugins/realtime';
+import { RealtimeFrame, RealtimePlugin } from '../../plugins/realtime';
 import { ADMIN_ROLE } from '../../toolkit/auth/admin-only.guard';
 import { CallerIdentity } from '../../toolkit/auth/caller-identity';
 import { errorReason, ToolkitError } from '../../toolkit/errors';
@@ -8,9 +8,7 @@ import { ChatFrameType, roomChannel } from './chat.channels';
 import { chatMessageJson } from './chat.message-mapper';
 import type { ChatMessage } from '../../gen/chatservice/chat-service';
 import { decodeJson } from '../../toolkit/protojson';
-
-/** Messages a StreamMessages subscriber may fall behind before its stream is ended. */
-const STREAM_BACKLOG = 1000;
+import { deepFreeze } from '../../toolkit/runtime/frozen-values';
 import { ChatRepository, MessagePage, NewMessage } from './chat.repository';
 import { MessageEntity } from './message.entity';
 import { RoomEntity } from './room.entity';
@@ -24,9 +22,17 @@ import { RequestScope, scopeLogger } from '../../toolkit/runtime/request-scope';
  * Ids are UUIDs, valid in either case; they are lower-cased on the way in so that one room is one
  * channel and one presence key whichever spelling a client used.
  */
+/** Messages a StreamMessages subscriber may fall behind before its stream is ended. */
+const STREAM_BACKLOG = 1000;
+
 @Injectable()
 export class ChatService {
   private readonly logger: ToolkitLogger;
+  /**
+   * The message of each `message` frame, decoded once for all of the room's streams on this
+   * instance (they share the frame object) and frozen, so the gRPC server encodes it once too.
+   */
+  private readonly streamedMessages = new WeakMap<object, ChatMessage>();
 
   constructor(
     private readonly repository: ChatRepository,
@@ -120,8 +126,19 @@ export class ChatService {
     const frames = this.realtime.stream(roomChannel(room), { limit: STREAM_BACKLOG, signal });
     for await (const frame of frames) {
       if (frame.type !== ChatFrameType.MESSAGE) continue;
-      yield decodeJson('chatservice.ChatMessage', frame.payload) as unknown as ChatMessage;
+      yield this.streamedMessage(frame);
     }
+  }
+
+  private streamedMessage(frame: Readonly<RealtimeFrame>): ChatMessage {
+    let message = this.streamedMessages.get(frame);
+    if (message === undefined) {
+      message = deepFreeze(
+        decodeJson('chatservice.ChatMessage', frame.payload) as unknown as ChatMessage,
+      );
+      this.streamedMessages.set(frame, message);
+    }
+    return message;
   }
 
   /**

@@ -40,12 +40,13 @@ export interface RealtimePlugin extends UpgradeHost {
    * The frames published to `channel` from now on (by any instance, in publish order), as an
    * async iterable: for server-streaming rpcs. At most `options.limit` (default 1000) frames wait
    * unread; a reader further behind gets RESOURCE_EXHAUSTED. `return()` or aborting
-   * `options.signal` (which the stream then throws) leaves the channel.
+   * `options.signal` (which the stream then throws) leaves the channel. Every stream of the
+   * channel on this instance gets the same frame object, deeply frozen (`deepFreeze`).
    */
   stream(
     channel: string,
     options?: { limit?: number; signal?: AbortSignal },
-  ): AsyncIterable<RealtimeFrame>;
+  ): AsyncIterable<Readonly<RealtimeFrame>>;
   /** Open connections on this instance. */
   connectionCount(): number;
   /** Connections and streams subscribed to `channel` on this instance. */

@@ -15,4 +15,5 @@ export * from './config-help';
 export * from './plugin-kinds';
 export * from './bootstrap-service';
 export { ServiceConfigService } from './service-config-service';
+export { deepFreeze } from './frozen-values';
 export { UPGRADE_ACCESS_TOKEN_PARAM } from './upgrade-http-request';

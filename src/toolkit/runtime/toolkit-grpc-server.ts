@@ -18,6 +18,7 @@ import { GrpcHealthService } from './grpc-health';
 import { HealthState } from './health';
 import { HEALTH_PROTO_PATH } from './proto-paths';
 import { reflectionDefinition } from './reflection';
+import { withSharedStreamEncoding } from './shared-stream-encoding';
 import { withTolerantDeserializers } from './undecodable-request';
 
 /** Where and what the app's gRPC server serves. @internal */
@@ -34,7 +35,8 @@ export interface ToolkitGrpcServerOptions {
 
 /**
  * The app's own grpc-js server: one handler per method plan (all four shapes), deserializers that
- * hand undecodable requests to the plan (INVALID_ARGUMENT, not grpc-js's INTERNAL), server
+ * hand undecodable requests to the plan (INVALID_ARGUMENT, not grpc-js's INTERNAL), server-stream
+ * responses that are deeply frozen encoded once for all the calls they are written to, server
  * reflection and grpc.health.v1 on the same port, a graceful drain and a forced shutdown.
  * @internal
  */
@@ -67,7 +69,10 @@ export class ToolkitGrpcServer {
       for (const plan of servicePlans) {
         implementation[plan.method.name] = grpcHandler(plan, pipeline, filter);
       }
-      this.server.addService(withTolerantDeserializers(definition), implementation);
+      this.server.addService(
+        withSharedStreamEncoding(withTolerantDeserializers(definition)),
+        implementation,
+      );
     }
     new ReflectionService(reflectionDefinition(packageDefinition, options.descriptor)).addToServer(
       this.server,

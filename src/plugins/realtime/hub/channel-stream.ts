@@ -2,16 +2,20 @@ import { ToolkitError } from '../../../toolkit/errors';
 import type { RealtimeFrame } from '../realtime.types';
 
 /**
- * One `RealtimePlugin.stream()` subscription: the frames the hub delivers to its channel, queued
- * until the reader pulls them. The queue is bounded: a reader more than `limit` frames behind
+ * One `RealtimePlugin.stream()` subscription: the frames the hub delivers to its channel (parsed
+ * and frozen once per frame, shared by every stream of the channel), queued until the reader
+ * pulls them. The queue is bounded: a reader more than `limit` frames behind
  * ends with RESOURCE_EXHAUSTED instead of making the instance buffer without bound (it would
  * otherwise hold every frame of a busy room for a client that stopped reading). Closing (the
  * reader's `return()`, its abort signal) leaves the channel.
  */
-export class ChannelStream implements AsyncIterable<RealtimeFrame> {
-  private readonly queue: string[] = [];
+export class ChannelStream implements AsyncIterable<Readonly<RealtimeFrame>> {
+  private readonly queue: Readonly<RealtimeFrame>[] = [];
   private waiting:
-    | { resolve: (result: IteratorResult<RealtimeFrame>) => void; reject: (error: unknown) => void }
+    | {
+        resolve: (result: IteratorResult<Readonly<RealtimeFrame>>) => void;
+        reject: (error: unknown) => void;
+      }
     | undefined;
   private failure: unknown;
   private closed = false;
@@ -25,13 +29,13 @@ export class ChannelStream implements AsyncIterable<RealtimeFrame> {
     signal?.addEventListener('abort', () => this.fail(signal.reason), { once: true });
   }
 
-  /** A frame fanned out to the channel, as the bus carried it. */
-  deliver(frameJson: string): void {
+  /** A frame fanned out to the channel. */
+  deliver(frame: Readonly<RealtimeFrame>): void {
     if (this.closed) return;
     if (this.waiting) {
       const waiting = this.waiting;
       this.waiting = undefined;
-      waiting.resolve({ value: JSON.parse(frameJson) as RealtimeFrame, done: false });
+      waiting.resolve({ value: frame, done: false });
       return;
     }
     if (this.queue.length >= this.limit) {
@@ -42,7 +46,7 @@ export class ChannelStream implements AsyncIterable<RealtimeFrame> {
       );
       return;
     }
-    this.queue.push(frameJson);
+    this.queue.push(frame);
   }
 
   /** Ends the stream: its next read throws `error`; it leaves the channel. */
@@ -58,12 +62,11 @@ export class ChannelStream implements AsyncIterable<RealtimeFrame> {
     }
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<RealtimeFrame> {
+  [Symbol.asyncIterator](): AsyncIterator<Readonly<RealtimeFrame>> {
     return {
       next: () => {
         const frame = this.queue.shift();
-        if (frame !== undefined)
-          return Promise.resolve({ value: JSON.parse(frame) as RealtimeFrame, done: false });
+        if (frame !== undefined) return Promise.resolve({ value: frame, done: false });
         if (this.failure !== undefined) return Promise.reject(this.failure);
         return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
       },

@@ -13,6 +13,7 @@ import { ToolkitError } from '../../../toolkit/errors';
 import type { WebSocketMetrics } from '../../../toolkit/metrics';
 import { OriginAllowList, originAllowList } from '../../../toolkit/transport/origin-allow-list';
 import { PluginStatusRegistry } from '../../../toolkit/plugins';
+import { deepFreeze } from '../../../toolkit/runtime/frozen-values';
 import { FanoutBus } from '../fanout/fanout-bus';
 import {
   RealtimeConnection,
@@ -214,10 +215,28 @@ export class RealtimeHub
   }
 
   private deliver(channel: string, frameJson: string): void {
-    for (const stream of this.streams.get(channel) ?? []) stream.deliver(frameJson);
+    const streams = this.streams.get(channel);
+    if (streams) {
+      // Parsed once for every stream of the channel, not once per stream; frozen because they
+      // all share it.
+      const frame = this.parseFrame(channel, frameJson);
+      if (frame) for (const stream of streams) stream.deliver(frame);
+    }
     const members = this.members.get(channel);
     if (!members) return;
     for (const connection of members) connection.sendText(frameJson);
+  }
+
+  /** The frame as `stream()` readers get it; undefined (logged) for text that is not JSON. */
+  private parseFrame(channel: string, frameJson: string): Readonly<RealtimeFrame> | undefined {
+    try {
+      return deepFreeze(JSON.parse(frameJson) as RealtimeFrame);
+    } catch (error) {
+      this.logger.warn(
+        `frame on ${channel} is not JSON, not streamed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return undefined;
+    }
   }
 
   private async serve(

@@ -1,0 +1,35 @@
+import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
+import { isDeeplyFrozen } from './frozen-values';
+
+/**
+ * A server stream often writes one message object to many calls (a fan-out: every subscriber of
+ * a room gets the same message), and grpc-js encodes each write on its own. For the
+ * server-streaming methods of `definition`, a deeply frozen response (`deepFreeze`) is encoded
+ * once and its bytes reused for every later write of the same object; grpc-js only copies them
+ * into each call's frame. Frozen for good means the bytes cannot go stale. Anything else is
+ * encoded per write, as before. The cache is per method and weak: it lives as long as the
+ * message objects do.
+ * @internal
+ */
+export function withSharedStreamEncoding(definition: ServiceDefinition): ServiceDefinition {
+  const shared: Record<string, MethodDefinition<unknown, unknown>> = {};
+  for (const [name, method] of Object.entries(definition)) {
+    shared[name] = method.responseStream
+      ? { ...method, responseSerialize: encodeOnce(method) }
+      : method;
+  }
+  return shared as ServiceDefinition;
+}
+
+function encodeOnce(method: MethodDefinition<unknown, unknown>): (value: unknown) => Buffer {
+  const { responseSerialize } = method;
+  const encoded = new WeakMap<object, Buffer>();
+  return (value) => {
+    if (typeof value !== 'object' || value === null) return responseSerialize(value);
+    const known = encoded.get(value);
+    if (known !== undefined) return known;
+    const bytes = responseSerialize(value);
+    if (isDeeplyFrozen(value)) encoded.set(value, bytes);
+    return bytes;
+  };
+}
