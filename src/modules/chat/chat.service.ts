@@ -15,6 +15,9 @@ import { RoomEntity } from './room.entity';
 import { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
 import { RequestScope, scopeLogger } from '../../toolkit/runtime/request-scope';
 
+/** Messages a StreamMessages subscriber may fall behind before its stream is ended. */
+const STREAM_BACKLOG = 1000;
+
 /**
  * chat-service's logic: rooms, who may join and post (the creator and the participants), messages
  * stored then fanned out to the room's channel on every instance.
@@ -22,9 +25,6 @@ import { RequestScope, scopeLogger } from '../../toolkit/runtime/request-scope';
  * Ids are UUIDs, valid in either case; they are lower-cased on the way in so that one room is one
  * channel and one presence key whichever spelling a client used.
  */
-/** Messages a StreamMessages subscriber may fall behind before its stream is ended. */
-const STREAM_BACKLOG = 1000;
-
 @Injectable()
 export class ChatService {
   private readonly logger: ToolkitLogger;
