@@ -7,11 +7,16 @@ import { ServiceDefinition } from './toolkit/runtime';
 /**
  * Every service this process can run, in start order. Each service module adds its
  * `defineService(...)` here; `SERVICES` picks among them by name.
+ *
+ * Subscribers start before publishers: the embedded broker (fresh on every start) only keeps an
+ * event for queues already bound, so notification-service subscribes before user-service's
+ * outbox relays the rows an earlier run left pending. The gateway, which only calls the others,
+ * comes last.
  * @publicApi
  */
 export const SERVICE_DEFINITIONS: readonly ServiceDefinition[] = [
-  userServiceDefinition,
   notificationServiceDefinition,
   chatServiceDefinition,
+  userServiceDefinition,
   apiGatewayDefinition,
 ];
