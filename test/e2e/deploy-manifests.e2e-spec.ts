@@ -219,8 +219,8 @@ describe('deploy/k8s manifests', () => {
     expect(backends.length).toBeGreaterThan(0);
     // gRPC through each backend's headless Service: the name resolves to every ready pod, so
     // the gateway balances over replicas and skips a dead one.
-    expect(env.API_GATEWAY_RESOLVER_ENDPOINTS.split(',')).toEqual(
-      backends.map((name) => `${name}=${servicePort(`${name}-grpc`, 'grpc')}`),
+    expect(env.API_GATEWAY_RESOLVER_ENDPOINTS.split(',').sort()).toEqual(
+      backends.map((name) => `${name}=${servicePort(`${name}-grpc`, 'grpc')}`).sort(),
     );
     for (const name of backends) {
       const headless = find(manifests, 'Service', `${name}-grpc`) as unknown as {
