@@ -50,10 +50,14 @@ export class UserService {
     return user;
   }
 
-  async getUser(userId: string, scope: RequestScope = {}): Promise<UserEntity> {
+  getUser(userId: string, scope: RequestScope = {}): Promise<UserEntity> {
     const id = normalizeId(userId);
-    const cached = await this.cachedUser(id);
-    if (cached) return cached;
+    // Chained, not awaited: a cache hit is the hot path of every read, and each async layer on it
+    // costs promises and microtasks.
+    return this.cachedUser(id).then((cached) => cached ?? this.loadUser(id, scope));
+  }
+
+  private async loadUser(id: string, scope: RequestScope): Promise<UserEntity> {
     const user = await this.users.findById(id, scope);
     if (!user) throw userNotFound(id);
     await this.cacheUser(user);
@@ -105,22 +109,23 @@ export class UserService {
     return scopeLogger(scope, UserService.name, this.logger);
   }
 
-  private async cachedUser(id: string): Promise<UserEntity | undefined> {
-    if (!this.settings.ENABLE_USER_CACHE) return undefined;
-    let raw: string | null;
-    try {
-      raw = await this.cache.get(cacheKey(id));
-    } catch (error) {
-      this.cacheWarnings.warn(
-        'cache-read',
-        `cache read of user ${id} failed, serving from PostgreSQL: ${errorReason(error)}`,
-      );
-      return undefined;
-    }
-    if (raw === null) return undefined;
-    const user = parseCachedUser(raw);
-    if (!user) this.logger.warn(`cached user ${id} is unreadable; serving from PostgreSQL`);
-    return user;
+  private cachedUser(id: string): Promise<UserEntity | undefined> {
+    if (!this.settings.ENABLE_USER_CACHE) return Promise.resolve(undefined);
+    return this.cache.get(cacheKey(id)).then(
+      (raw) => {
+        if (raw === null) return undefined;
+        const user = parseCachedUser(raw);
+        if (!user) this.logger.warn(`cached user ${id} is unreadable; serving from PostgreSQL`);
+        return user;
+      },
+      (error: unknown) => {
+        this.cacheWarnings.warn(
+          'cache-read',
+          `cache read of user ${id} failed, serving from PostgreSQL: ${errorReason(error)}`,
+        );
+        return undefined;
+      },
+    );
   }
 
   private async cacheUser(user: UserEntity): Promise<void> {

@@ -83,6 +83,33 @@ describe('encodeJson', () => {
     expect(json.created_at).toBe(expected);
   });
 
+  it('writes the same date and time as toISOString across the Timestamp range', () => {
+    const created = (seconds: number, nanos: number) =>
+      (
+        encodeJson(KITCHEN, { created_at: { seconds: String(seconds), nanos } }) as {
+          created_at: string;
+        }
+      ).created_at;
+    const edges = [
+      -62135596800, // 0001-01-01
+      -62135596800 + 59 * 86400, // 0001-03-01
+      -2208988800, // 1900-01-01, not a leap year
+      -1,
+      0,
+      951782400, // 2000-02-29
+      951868799, // 2000-02-29T23:59:59
+      4107542399, // 2100-02-28T23:59:59, 2100 not a leap year
+      253402300799,
+    ];
+    // A fixed stride through the whole range, so that every month and leap rule is visited.
+    const stride = Array.from({ length: 20000 }, (_, index) => -62135596800 + index * 15778463);
+    for (const seconds of [...edges, ...stride]) {
+      if (seconds > 253402300799) continue;
+      expect(created(seconds, 0)).toBe(new Date(seconds * 1000).toISOString().replace('.000', ''));
+      expect(created(seconds, 250000000)).toBe(new Date(seconds * 1000 + 250).toISOString());
+    }
+  });
+
   it('writes the Timestamp range edges and durations', () => {
     const first = encodeJson(KITCHEN, { created_at: { seconds: '-62135596800', nanos: 0 } });
     expect(first).toMatchObject({ created_at: '0001-01-01T00:00:00Z' });

@@ -90,11 +90,44 @@ export function formatTimestamp(value: unknown, path: string): string {
     nanos > 999999999
   )
     throw new Error(`cannot encode ${path}: timestamp ${seconds}s ${nanos}ns is out of range`);
-  if (nanos === 0) return `${new Date(seconds * 1000).toISOString().slice(0, 19)}Z`;
-  // Whole milliseconds (every Timestamp made from a Date): toISOString already writes `.sss`.
-  if (nanos % 1000000 === 0) return new Date(seconds * 1000 + nanos / 1000000).toISOString();
-  const iso = new Date(seconds * 1000).toISOString();
-  return `${iso.slice(0, 19)}${fractionDigits(nanos)}Z`;
+  return `${utcDateTime(seconds)}${fractionDigits(nanos)}Z`;
+}
+
+const SECONDS_PER_DAY = 86400;
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS` of epoch seconds in the Timestamp range, as `toISOString` writes it, by
+ * arithmetic: `toISOString` is a slow builtin, and every Timestamp of every response goes through
+ * here. The date is counted in 400-year Gregorian eras from a year that starts on March 1, so
+ * that the leap day is the last day of its year (the usual days-to-civil-date algorithm).
+ */
+function utcDateTime(epochSeconds: number): string {
+  const days = Math.floor(epochSeconds / SECONDS_PER_DAY);
+  const secondOfDay = epochSeconds - days * SECONDS_PER_DAY;
+  const shifted = days + 719468; // days since 0000-03-01
+  const era = Math.floor(shifted / 146097);
+  const dayOfEra = shifted - era * 146097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36524) -
+      Math.floor(dayOfEra / 146096)) /
+      365,
+  );
+  const dayOfYear =
+    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(secondOfDay / 3600);
+  const minute = Math.floor((secondOfDay - hour * 3600) / 60);
+  const second = secondOfDay - hour * 3600 - minute * 60;
+  return `${String(year).padStart(4, '0')}-${twoDigits(month)}-${twoDigits(day)}T${twoDigits(hour)}:${twoDigits(minute)}:${twoDigits(second)}`;
+}
+
+function twoDigits(value: number): string {
+  return value < 10 ? `0${value}` : String(value);
 }
 
 /** Reads a protojson Duration such as `1.5s` or `-0.000000001s`. @internal */
