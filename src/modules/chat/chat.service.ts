@@ -7,6 +7,7 @@ import { errorReason, ToolkitError } from '../../toolkit/errors';
 import { ChatFrameType, roomChannel } from './chat.channels';
 import { chatMessageJson } from './chat.message-mapper';
 import type { ChatMessage } from '../../gen/chatservice/chat-service';
+import { DescriptorRegistry } from '../../toolkit/descriptor';
 import { decodeJson } from '../../toolkit/protojson';
 
 /** Messages a StreamMessages subscriber may fall behind before its stream is ended. */
@@ -32,6 +33,7 @@ export class ChatService {
     private readonly repository: ChatRepository,
     @InjectChatServiceRealtime() private readonly realtime: RealtimePlugin,
     logger: ToolkitLogger,
+    private readonly types: DescriptorRegistry,
   ) {
     this.logger = logger.forContext(ChatService.name);
   }
@@ -94,7 +96,7 @@ export class ChatService {
     try {
       await this.realtime.publish(roomChannel(stored.roomId), {
         type: ChatFrameType.MESSAGE,
-        payload: chatMessageJson(stored),
+        payload: chatMessageJson(this.types, stored),
       });
     } catch (error) {
       this.logOf(scope).warn(
@@ -120,7 +122,11 @@ export class ChatService {
     const frames = this.realtime.stream(roomChannel(room), { limit: STREAM_BACKLOG, signal });
     for await (const frame of frames) {
       if (frame.type !== ChatFrameType.MESSAGE) continue;
-      yield decodeJson('chatservice.ChatMessage', frame.payload) as unknown as ChatMessage;
+      yield decodeJson(
+        this.types,
+        'chatservice.ChatMessage',
+        frame.payload,
+      ) as unknown as ChatMessage;
     }
   }
 

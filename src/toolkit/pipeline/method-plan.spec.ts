@@ -8,6 +8,7 @@ import { RequestMessage } from '../transport/request-message.decorator';
 import { CallOrigin, ServedCall } from './call-context';
 import { Call, compileArguments } from './handler-arguments';
 import { executePlan, MethodPlan } from './method-plan';
+import { DescriptorRegistry } from '../descriptor';
 
 const method: MethodDescriptor = {
   name: 'Get',
@@ -56,6 +57,7 @@ function plan(guards: CanActivate[], callerToken: MethodPlan['callerToken'] = ()
   const result: MethodPlan = {
     service: { fullName: 'planspec.Svc' } as ServiceDescriptor,
     method,
+    types: new DescriptorRegistry([]),
     bindings: [],
     controller: Controller,
     handler: instance.get as (...args: unknown[]) => unknown,

@@ -2,6 +2,7 @@ import { CanActivate, Inject, Injectable, Type } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import { CallerTokenGuard } from '../auth/caller-token.guard';
 import { StartupError } from '../config/startup-error';
+import { DescriptorRegistry } from '../descriptor/registry';
 import { TOOLKIT_ROUTE } from '../constants';
 import type { ServiceMiddlewares } from '../middlewares/middleware.registry';
 import { SERVICE_MIDDLEWARES } from '../middlewares/route-middlewares.guard';
@@ -15,7 +16,7 @@ type Handler = (...args: unknown[]) => unknown;
 /**
  * Compiles one `MethodPlan` per `ToolkitRpc` method of the app's controllers, once Nest's DI is
  * built (after `app.init()`): guard instances resolved once, argument builders from the param
- * decorators, request checks from the descriptors.
+ * decorators, request checks from the app's descriptor registry.
  * @internal
  */
 @Injectable()
@@ -26,6 +27,7 @@ export class PlanCompiler {
     private readonly moduleRef: ModuleRef,
     private readonly callerTokens: CallerTokenGuard,
     @Inject(SERVICE_MIDDLEWARES) private readonly middlewares: ServiceMiddlewares,
+    private readonly types: DescriptorRegistry,
   ) {}
 
   /** @throws StartupError for a handler parameter the toolkit does not supply, or a method served twice. */
@@ -72,12 +74,13 @@ export class PlanCompiler {
     return {
       service: route.service,
       method: route.method,
+      types: this.types,
       bindings: route.bindings,
       controller,
       handler,
       callerToken: (carrier) => callerTokens.check(carrier),
       guards,
-      check: compileMessageCheck(route.method),
+      check: compileMessageCheck(this.types, route.method),
       invoke: (inputs) => handler.apply(instance, build(inputs)),
     };
   }
