@@ -3,12 +3,11 @@ import { Caller } from '../auth/caller.decorator';
 import { attachCallerIdentity, getRequestIdentity } from '../auth/caller-identity';
 import { StartupError } from '../config/startup-error';
 import { GrpcStatus, ToolkitError } from '../errors';
-import { MethodDescriptor, ServiceDescriptor } from '../descriptor';
+import { DescriptorRegistry, MethodDescriptor, ServiceDescriptor } from '../descriptor';
 import { RequestMessage } from '../transport/request-message.decorator';
 import { CallOrigin, ServedCall } from './call-context';
 import { Call, compileArguments } from './handler-arguments';
 import { executePlan, MethodPlan } from './method-plan';
-import { DescriptorRegistry } from '../descriptor';
 
 const method: MethodDescriptor = {
   name: 'Get',

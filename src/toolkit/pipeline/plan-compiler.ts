@@ -6,6 +6,7 @@ import { DescriptorRegistry } from '../descriptor/registry';
 import { TOOLKIT_ROUTE } from '../constants';
 import type { ServiceMiddlewares } from '../middlewares/middleware.registry';
 import { SERVICE_MIDDLEWARES } from '../middlewares/route-middlewares.guard';
+import { isKnownMessage } from '../protojson/well-known-descriptors';
 import type { RouteMetadata } from '../transport/route-metadata';
 import { compileArguments } from './handler-arguments';
 import { compileMessageCheck } from './message-checks';
@@ -30,7 +31,10 @@ export class PlanCompiler {
     private readonly types: DescriptorRegistry,
   ) {}
 
-  /** @throws StartupError for a handler parameter the toolkit does not supply, or a method served twice. */
+  /**
+   * @throws StartupError for a handler parameter the toolkit does not supply, a method served
+   * twice, or a request or response type the app's descriptor registry does not know.
+   */
   compile(): MethodPlan[] {
     const plans: MethodPlan[] = [];
     const seen = new Map<string, string>();
@@ -65,6 +69,15 @@ export class PlanCompiler {
     handler: Handler,
     route: RouteMetadata,
   ): MethodPlan {
+    // Resolved now, so a type the app's registry does not know fails the start-up, not a request.
+    for (const type of [route.method.requestType, route.method.responseType]) {
+      if (!isKnownMessage(this.types, type)) {
+        throw new StartupError(
+          `${route.method.grpcPath} (${controller.name}.${name}) uses message type ${type}, ` +
+            `which is in no descriptor set of ${route.service.fullName}`,
+        );
+      }
+    }
     const build = compileArguments(controller, name);
     const guards: CanActivate[] = (this.middlewares.byMethod.get(route.method.name) ?? []).flatMap(
       (definition) =>
