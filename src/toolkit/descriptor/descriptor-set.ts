@@ -11,7 +11,7 @@ export interface DescriptorSet {
   readonly file: string;
   readonly messages: readonly MessageDescriptor[];
   readonly enums: readonly EnumDescriptor[];
-  /** Sets of the imported files that have messages (transitively complete through them). */
+  /** Sets of the imported files that have messages; each lists its own imports in turn. */
   readonly dependencies: readonly DescriptorSet[];
 }
 
