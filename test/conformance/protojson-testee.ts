@@ -7,7 +7,8 @@
  * own binary codec for TestAllTypesProto3 is not used: it recurses forever encoding a Struct and
  * does not let the last oneof member win, which would hide the JSON codec's results.
  */
-import '../gen/google/protobuf/test_messages_proto3.toolkit';
+import { TestMessagesProto3Types } from '../gen/google/protobuf/test_messages_proto3.toolkit';
+import { DescriptorRegistry } from '../../src/toolkit/descriptor';
 import {
   ConformanceRequest,
   ConformanceResponse,
@@ -18,6 +19,8 @@ import { decodeJson, encodeJson } from '../../src/toolkit/protojson';
 import { decodeBinary, encodeBinary } from '../../src/toolkit/protojson/binary';
 
 const MESSAGE = 'protobuf_test_messages.proto3.TestAllTypesProto3';
+
+const types = new DescriptorRegistry([TestMessagesProto3Types]);
 
 function respond(request: ConformanceRequest): ConformanceResponse {
   // The protocol lets a testee skip what it does not implement: proto2 and editions messages,
@@ -30,11 +33,11 @@ function respond(request: ConformanceRequest): ConformanceResponse {
   let message: Record<string, unknown>;
   try {
     if (request.protobuf_payload !== undefined) {
-      message = decodeBinary(MESSAGE, request.protobuf_payload);
+      message = decodeBinary(types, MESSAGE, request.protobuf_payload);
     } else if (request.json_payload !== undefined) {
       // protojson's DiscardUnknown covers both unknown keys and unknown enum names.
       const ignore = request.test_category === TestCategory.JSON_IGNORE_UNKNOWN_PARSING_TEST;
-      message = decodeJson(MESSAGE, JSON.parse(request.json_payload), {
+      message = decodeJson(types, MESSAGE, JSON.parse(request.json_payload), {
         ignoreUnknownFields: ignore,
         ignoreUnknownEnumNames: ignore,
       });
@@ -47,10 +50,13 @@ function respond(request: ConformanceRequest): ConformanceResponse {
   try {
     if (output === WireFormat.JSON) {
       // protojson's defaults (jsonName keys, no unpopulated fields), not the HTTP runtime's.
-      const json = encodeJson(MESSAGE, message, { useProtoNames: false, emitUnpopulated: false });
+      const json = encodeJson(types, MESSAGE, message, {
+        useProtoNames: false,
+        emitUnpopulated: false,
+      });
       return { json_payload: JSON.stringify(json) };
     }
-    return { protobuf_payload: encodeBinary(MESSAGE, message) };
+    return { protobuf_payload: encodeBinary(types, MESSAGE, message) };
   } catch (error) {
     return { serialize_error: describe(error) };
   }

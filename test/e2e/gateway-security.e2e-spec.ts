@@ -4,7 +4,11 @@ import { Caller } from '../../src/toolkit/auth/caller.decorator';
 import { CallerIdentity } from '../../src/toolkit/auth/caller-identity';
 import { tokenRevocationProvider } from '../../src/toolkit/auth/security.middlewares';
 import { TokenRevocationService } from '../../src/toolkit/auth/token-revocation.service';
-import { MethodDescriptor, registerTypes, ServiceDescriptor } from '../../src/toolkit/descriptor';
+import {
+  defineDescriptorSet,
+  MethodDescriptor,
+  ServiceDescriptor,
+} from '../../src/toolkit/descriptor';
 import { defineService, RunningService } from '../../src/toolkit/runtime';
 import { bootstrapService } from '../support/bootstrap';
 import { ToolkitController, ToolkitRpc } from '../../src/toolkit/transport';
@@ -19,13 +23,18 @@ const text = (name: string, number: number, cardinality: 'singular' | 'repeated'
   type: { kind: 'scalar' as const, scalar: 'string' as const },
   optional: false,
 });
-registerTypes([
-  { fullName: 'securityfixture.Empty', fields: [] },
-  {
-    fullName: 'securityfixture.CallerReply',
-    fields: [text('subject', 1), text('roles', 2, 'repeated'), text('status', 3)],
-  },
-]);
+const SECURED_TYPES = defineDescriptorSet({
+  file: 'securityfixture/secured.proto',
+  messages: [
+    { fullName: 'securityfixture.Empty', fields: [] },
+    {
+      fullName: 'securityfixture.CallerReply',
+      fields: [text('subject', 1), text('roles', 2, 'repeated'), text('status', 3)],
+    },
+  ],
+  enums: [],
+  dependencies: [],
+});
 
 function method(
   name: string,
@@ -50,6 +59,7 @@ function method(
 }
 
 const SecuredDescriptor: ServiceDescriptor = {
+  types: SECURED_TYPES,
   name: 'SecuredService',
   package: 'securityfixture',
   fullName: 'securityfixture.SecuredService',

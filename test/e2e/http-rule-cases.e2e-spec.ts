@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import '../gen/httprule/query.toolkit';
-import { HttpRule } from '../../src/toolkit/descriptor';
+import { QueryTypes } from '../gen/httprule/query.toolkit';
+import { DescriptorRegistry, HttpRule } from '../../src/toolkit/descriptor';
 import { applyQueryParameters, decodeJson, encodeJson } from '../../src/toolkit/protojson';
 import { RunningService } from '../../src/toolkit/runtime';
 import {
@@ -119,21 +119,27 @@ describe('google.api.http case table: routing', () => {
   });
 });
 
+/** The query proto's types and those of every http.proto example service. */
+const types = new DescriptorRegistry([
+  QueryTypes,
+  ...Object.values(HTTP_RULE_SERVICES).map((service) => service.types),
+]);
+
 const normalized = (type: string, message: Json) =>
-  encodeJson(type, decodeJson(type, message)) as Json;
+  encodeJson(types, type, decodeJson(types, type, message)) as Json;
 
 describe('google.api.http case table: query parameters', () => {
   it.each(CASES.query.map((c) => [label(c.source, JSON.stringify(c.query)), c] as const))(
     '%s',
     (_name, c) => {
-      const target = decodeJson(c.message, {});
-      const act = () => applyQueryParameters(c.message, target, c.query, c.excluded);
+      const target = decodeJson(types, c.message, {});
+      const act = () => applyQueryParameters(types, c.message, target, c.query, c.excluded);
       if (c.error !== undefined) {
         expect(act).toThrow(c.error);
         return;
       }
       act();
-      expect(encodeJson(c.message, target)).toEqual(normalized(c.message, c.expect!));
+      expect(encodeJson(types, c.message, target)).toEqual(normalized(c.message, c.expect!));
     },
   );
 
@@ -209,8 +215,10 @@ describe('google.api.http case table: the examples of http.proto, on HTTP and gR
       { protoRoot: HTTP_RULE_PROTO_ROOT },
     );
     try {
-      const overGrpc = await client[method.localName](decodeJson(method.requestType, c.grpc));
-      expect(encodeJson(method.responseType, overGrpc)).toEqual(overHttp);
+      const overGrpc = await client[method.localName](
+        decodeJson(types, method.requestType, c.grpc),
+      );
+      expect(encodeJson(types, method.responseType, overGrpc)).toEqual(overHttp);
     } finally {
       client.close();
     }

@@ -1,7 +1,10 @@
 import { encodeJson } from '../../src/toolkit/protojson';
 import { PROBE_PATHS, RunningService } from '../../src/toolkit/runtime';
+import { DescriptorRegistry } from '../../src/toolkit/descriptor';
 import { createLibraryClient, LibraryDescriptor } from '../gen/httprule/library.toolkit';
 import { bootHttpRuleApp, HTTP_RULE_PROTO_ROOT } from '../support/http-rule-app';
+
+const types = new DescriptorRegistry([LibraryDescriptor.types]);
 
 /**
  * Every google.api.http form of test/proto/httprule/library.proto, served by the test app on
@@ -192,7 +195,7 @@ describe('google.api.http forms on HTTP and gRPC (httprule.Library)', () => {
       const call = (client as unknown as Record<string, (r: Json) => Promise<Json>>)[
         method.localName
       ].bind(client);
-      const overGrpc = encodeJson(method.responseType, await call(c.received)) as Json;
+      const overGrpc = encodeJson(types, method.responseType, await call(c.received)) as Json;
       expect(overGrpc).toMatchObject(c.received);
       if (c.responseBody) expect(overGrpc[c.responseBody]).toEqual(body);
       else expect(overGrpc).toEqual(body);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import '../gen/conformance/pgv_harness_extended.toolkit';
-import { getMessageDescriptor } from '../../src/toolkit/descriptor';
+import { PgvHarnessExtendedTypes } from '../gen/conformance/pgv_harness_extended.toolkit';
+import { DescriptorRegistry } from '../../src/toolkit/descriptor';
 import {
   HarnessCaseValue,
   PGV_HARNESS_EXTENDED_MESSAGES,
@@ -9,6 +9,8 @@ import {
   toHarnessValue,
 } from '../support/pgv-harness';
 import { conformanceDataFile } from '../support/conformance-data';
+
+const types = new DescriptorRegistry([PgvHarnessExtendedTypes]);
 
 /**
  * Runs every case of shared/conformance/pgv-cases-extended.json (protoc-gen-validate's harness
@@ -74,7 +76,7 @@ if (cases === undefined) {
         throw new Error(
           `case "${testCase.id}": no message of pgv_harness_extended.proto has ${testCase.type} rules ${JSON.stringify(testCase.rules)}`,
         );
-      const { validate } = getMessageDescriptor(harness.message);
+      const { validate } = types.message(harness.message);
       if (!validate) throw new Error(`${harness.message} has no generated validate function`);
       const violations = validate({ val: toHarnessValue(testCase) });
       expect({ valid: violations.length === 0, violations }).toEqual({

@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import '../gen/conformance/pgv_harness.toolkit';
-import { getMessageDescriptor } from '../../src/toolkit/descriptor';
+import { PgvHarnessTypes } from '../gen/conformance/pgv_harness.toolkit';
+import { DescriptorRegistry } from '../../src/toolkit/descriptor';
 import { PGV_HARNESS_MESSAGES, PgvHarnessMessage } from '../support/pgv-harness';
 import { conformanceDataFile } from '../support/conformance-data';
+
+const types = new DescriptorRegistry([PgvHarnessTypes]);
 
 /**
  * Runs every case of shared/conformance/pgv-cases.json (extracted from protoc-gen-validate's and
@@ -66,7 +68,7 @@ if (cases === undefined) {
         throw new Error(
           `case "${testCase.id}": no message of pgv_harness.proto has ${testCase.type} rules ${JSON.stringify(testCase.rules)}`,
         );
-      const { validate } = getMessageDescriptor(harness.message);
+      const { validate } = types.message(harness.message);
       if (!validate) throw new Error(`${harness.message} has no generated validate function`);
       const violations = validate({ val: testCase.value });
       expect({ valid: violations.length === 0, violations }).toEqual({

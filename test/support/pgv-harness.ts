@@ -4,7 +4,7 @@
  * so a conformance test can pick the message for a case by comparing rules.
  */
 export interface PgvHarnessMessage {
-  /** Full proto name; its validator is `getMessageDescriptor(message).validate`. */
+  /** Full proto name; its validator is `registry.message(message).validate`. */
   message: string;
   /** Field type as the cases spell it: `string`, `sint64`, `enum`, `repeated<enum>`, `map<K,V>`. */
   type: string;

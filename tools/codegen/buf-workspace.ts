@@ -16,6 +16,8 @@ export interface BufPlugin {
   /** Output directory, relative to the run's output root. */
   out: string;
   options: readonly string[];
+  /** buf's invocation strategy: `directory` (buf's default, one run per directory) or `all`. */
+  strategy?: 'directory' | 'all';
 }
 
 /** A temporary buf workspace: `proto` plus staged google protos, plus any extra module roots. */
@@ -65,6 +67,7 @@ export function createBufWorkspace(
           local: plugin.executable,
           out: path.join(outRoot, plugin.out),
           opt: [...plugin.options],
+          ...(plugin.strategy ? { strategy: plugin.strategy } : {}),
         })),
       };
       const templateFile = path.join(dir, 'buf.gen.json');

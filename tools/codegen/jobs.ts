@@ -22,11 +22,16 @@ const tsProto = (out: string): BufPlugin => ({
   options: TS_PROTO_OPTIONS,
 });
 
-/** Our plugin; `srcRoot` is the path from the output root to the repository's `src`. */
+/**
+ * Our plugin; `srcRoot` is the path from the output root to the repository's `src`. One run over
+ * all files, so that a file knows which of its imports get a toolkit file of their own (their
+ * descriptor sets are imported) even when they sit in another directory.
+ */
 const toolkit = (out: string, srcRoot: string): BufPlugin => ({
   executable: repoPath('tools', 'protoc-gen-toolkit', 'bin', 'protoc-gen-toolkit'),
   out,
   options: ['target=ts', `src_root=${srcRoot}`],
+  strategy: 'all',
 });
 
 const protobufEs = (out: string): BufPlugin => ({

@@ -43,4 +43,25 @@ describe('protoc-gen-toolkit golden output (testdata/everything*.proto)', () => 
     // One per pattern rule (a string and a bytes one), none inside a validator function.
     expect(source.match(/compilePattern\(/g)).toHaveLength(2);
   });
+
+  it('exports a frozen descriptor set per file, importing the sets of its imports, and registers nothing', () => {
+    const source = fs.readFileSync(path.join(outDir, 'everything.toolkit.ts'), 'utf8');
+    expect(source).toContain('export const EverythingTypes: DescriptorSet = defineDescriptorSet({');
+    expect(source).toContain("import { EverythingRulesTypes } from './everything_rules.toolkit';");
+    expect(source).toContain('dependencies: [EverythingRulesTypes],');
+    expect(source).toContain('types: EverythingTypes,');
+    for (const file of ['everything.toolkit.ts', 'everything_rules.toolkit.ts']) {
+      const generated = fs.readFileSync(path.join(outDir, file), 'utf8');
+      // Nothing runs at import but pure definitions: no registration call at module level.
+      expect(generated).not.toMatch(/^registerTypes\(|^import '/m);
+      expect(generated).not.toContain('getMessageDescriptor');
+    }
+  });
+
+  it("reaches a nested message of an imported file through that file's set, once at load", () => {
+    const source = fs.readFileSync(path.join(outDir, 'everything.toolkit.ts'), 'utf8');
+    expect(source).toContain(
+      'const validateStrings_of_EverythingRulesTypes = validatorOf(EverythingRulesTypes, "everything.Strings");',
+    );
+  });
 });

@@ -1,6 +1,10 @@
-import './__golden__/everything_rules.toolkit';
-import { getMessageDescriptor } from '../../src/toolkit/descriptor';
+import { EverythingTypes } from './__golden__/everything.toolkit';
+import { DescriptorRegistry } from '../../src/toolkit/descriptor';
 import type { FieldViolation } from '../../src/toolkit/descriptor';
+
+/** everything.proto's types with those of everything_rules.proto, which it imports. */
+const types = new DescriptorRegistry([EverythingTypes]);
+const getMessageDescriptor = (fullName: string) => types.message(fullName);
 
 /** Boundaries of every supported rule, run against the committed golden validators. */
 function validate(type: string, message: Record<string, unknown>): FieldViolation[] {
@@ -333,5 +337,15 @@ describe('generated validators (everything_rules.proto)', () => {
       getMessageDescriptor('everything.Strings').fields.find((field) => field.name === 'maybe')
         ?.optional,
     ).toBe(true);
+  });
+
+  it("validates a nested message of an imported file with that file's validator", () => {
+    const bad = { const_val: 'nope' };
+    expect(validate('RulesHolder', { strings: bad, many: [bad] })).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'strings.const_val', rule: 'string.const' }),
+        expect.objectContaining({ field: 'many[0].const_val', rule: 'string.const' }),
+      ]),
+    );
   });
 });

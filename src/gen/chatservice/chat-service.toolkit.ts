@@ -3,8 +3,8 @@
 import { InjectCache } from '../../plugins/cache';
 import { InjectPgsql } from '../../plugins/pgsql';
 import { InjectRealtime } from '../../plugins/realtime';
-import { registerTypes } from '../../toolkit/descriptor';
-import type { FieldViolation, PluginDescriptor, ServiceDescriptor } from '../../toolkit/descriptor';
+import { defineDescriptorSet } from '../../toolkit/descriptor';
+import type { DescriptorSet, FieldViolation, PluginDescriptor, ServiceDescriptor } from '../../toolkit/descriptor';
 import { createGrpcClient } from '../../toolkit/grpc';
 import type { CallOptions, GrpcClientOf, GrpcClientOptions } from '../../toolkit/grpc';
 import { ToolkitRpc } from '../../toolkit/transport';
@@ -128,371 +128,377 @@ function validateCreateRoomRequest(message: Record<string, unknown>, path = ''):
   return violations;
 }
 
-registerTypes([
-  {
-    fullName: "chatservice.JoinRoomRequest",
-    fields: [
-      {
-        name: "room_id",
-        jsonName: "roomId",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+/** The message and enum types of chatservice/chat-service.proto, with the sets of the files it imports. */
+export const ChatServiceTypes: DescriptorSet = defineDescriptorSet({
+  file: "chatservice/chat-service.proto",
+  messages: [
+    {
+      fullName: "chatservice.JoinRoomRequest",
+      fields: [
+        {
+          name: "room_id",
+          jsonName: "roomId",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "user_id",
-        jsonName: "userId",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "user_id",
+          jsonName: "userId",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-    validate: validateJoinRoomRequest,
-  },
-  {
-    fullName: "chatservice.JoinRoomResponse",
-    fields: [
-      {
-        name: "status",
-        jsonName: "status",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+      validate: validateJoinRoomRequest,
+    },
+    {
+      fullName: "chatservice.JoinRoomResponse",
+      fields: [
+        {
+          name: "status",
+          jsonName: "status",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "connection_id",
-        jsonName: "connectionId",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "connection_id",
+          jsonName: "connectionId",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-  },
-  {
-    fullName: "chatservice.SendMessageRequest",
-    fields: [
-      {
-        name: "room_id",
-        jsonName: "roomId",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+    },
+    {
+      fullName: "chatservice.SendMessageRequest",
+      fields: [
+        {
+          name: "room_id",
+          jsonName: "roomId",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "user_id",
-        jsonName: "userId",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "user_id",
+          jsonName: "userId",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "message",
-        jsonName: "message",
-        number: 3,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "message",
+          jsonName: "message",
+          number: 3,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "message_type",
-        jsonName: "messageType",
-        number: 4,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "message_type",
+          jsonName: "messageType",
+          number: 4,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-    validate: validateSendMessageRequest,
-  },
-  {
-    fullName: "chatservice.SendMessageResponse",
-    fields: [
-      {
-        name: "message_id",
-        jsonName: "messageId",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+      validate: validateSendMessageRequest,
+    },
+    {
+      fullName: "chatservice.SendMessageResponse",
+      fields: [
+        {
+          name: "message_id",
+          jsonName: "messageId",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "timestamp",
-        jsonName: "timestamp",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "message",
-          messageType: "google.protobuf.Timestamp",
+        {
+          name: "timestamp",
+          jsonName: "timestamp",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "message",
+            messageType: "google.protobuf.Timestamp",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-  },
-  {
-    fullName: "chatservice.GetMessageHistoryRequest",
-    fields: [
-      {
-        name: "room_id",
-        jsonName: "roomId",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+    },
+    {
+      fullName: "chatservice.GetMessageHistoryRequest",
+      fields: [
+        {
+          name: "room_id",
+          jsonName: "roomId",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "limit",
-        jsonName: "limit",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "int32",
+        {
+          name: "limit",
+          jsonName: "limit",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "int32",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "offset",
-        jsonName: "offset",
-        number: 3,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "int32",
+        {
+          name: "offset",
+          jsonName: "offset",
+          number: 3,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "int32",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-    validate: validateGetMessageHistoryRequest,
-  },
-  {
-    fullName: "chatservice.GetMessageHistoryResponse",
-    fields: [
-      {
-        name: "messages",
-        jsonName: "messages",
-        number: 1,
-        cardinality: "repeated",
-        type: {
-          kind: "message",
-          messageType: "chatservice.ChatMessage",
+      ],
+      validate: validateGetMessageHistoryRequest,
+    },
+    {
+      fullName: "chatservice.GetMessageHistoryResponse",
+      fields: [
+        {
+          name: "messages",
+          jsonName: "messages",
+          number: 1,
+          cardinality: "repeated",
+          type: {
+            kind: "message",
+            messageType: "chatservice.ChatMessage",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "total",
-        jsonName: "total",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "int32",
+        {
+          name: "total",
+          jsonName: "total",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "int32",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-  },
-  {
-    fullName: "chatservice.StreamMessagesRequest",
-    fields: [
-      {
-        name: "room_id",
-        jsonName: "roomId",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+    },
+    {
+      fullName: "chatservice.StreamMessagesRequest",
+      fields: [
+        {
+          name: "room_id",
+          jsonName: "roomId",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "user_id",
-        jsonName: "userId",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "user_id",
+          jsonName: "userId",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-    validate: validateStreamMessagesRequest,
-  },
-  {
-    fullName: "chatservice.CreateRoomRequest",
-    fields: [
-      {
-        name: "name",
-        jsonName: "name",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+      validate: validateStreamMessagesRequest,
+    },
+    {
+      fullName: "chatservice.CreateRoomRequest",
+      fields: [
+        {
+          name: "name",
+          jsonName: "name",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "creator_id",
-        jsonName: "creatorId",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "creator_id",
+          jsonName: "creatorId",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "participant_ids",
-        jsonName: "participantIds",
-        number: 3,
-        cardinality: "repeated",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "participant_ids",
+          jsonName: "participantIds",
+          number: 3,
+          cardinality: "repeated",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-    validate: validateCreateRoomRequest,
-  },
-  {
-    fullName: "chatservice.CreateRoomResponse",
-    fields: [
-      {
-        name: "room_id",
-        jsonName: "roomId",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+      validate: validateCreateRoomRequest,
+    },
+    {
+      fullName: "chatservice.CreateRoomResponse",
+      fields: [
+        {
+          name: "room_id",
+          jsonName: "roomId",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "status",
-        jsonName: "status",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "status",
+          jsonName: "status",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-  },
-  {
-    fullName: "chatservice.ChatMessage",
-    fields: [
-      {
-        name: "message_id",
-        jsonName: "messageId",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+    },
+    {
+      fullName: "chatservice.ChatMessage",
+      fields: [
+        {
+          name: "message_id",
+          jsonName: "messageId",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "room_id",
-        jsonName: "roomId",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "room_id",
+          jsonName: "roomId",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "user_id",
-        jsonName: "userId",
-        number: 3,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "user_id",
+          jsonName: "userId",
+          number: 3,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "message",
-        jsonName: "message",
-        number: 4,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "message",
+          jsonName: "message",
+          number: 4,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "message_type",
-        jsonName: "messageType",
-        number: 5,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "message_type",
+          jsonName: "messageType",
+          number: 5,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "timestamp",
-        jsonName: "timestamp",
-        number: 6,
-        cardinality: "singular",
-        type: {
-          kind: "message",
-          messageType: "google.protobuf.Timestamp",
+        {
+          name: "timestamp",
+          jsonName: "timestamp",
+          number: 6,
+          cardinality: "singular",
+          type: {
+            kind: "message",
+            messageType: "google.protobuf.Timestamp",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-  },
-], []);
+      ],
+    },
+  ],
+  enums: [],
+  dependencies: [],
+});
 
 /** The plugins service chatservice.ChatService declares, by prefix. */
 export const ChatServicePlugins = {
@@ -527,6 +533,7 @@ export function InjectChatServiceCache() {
 
 /** Everything chatservice/chat-service.proto says about service chatservice.ChatService. */
 export const ChatServiceDescriptor: ServiceDescriptor = {
+  types: ChatServiceTypes,
   name: "ChatService",
   package: "chatservice",
   fullName: "chatservice.ChatService",

@@ -3,8 +3,8 @@
 import { InjectCache } from '../../plugins/cache';
 import { InjectPgsql } from '../../plugins/pgsql';
 import { InjectQueue } from '../../plugins/queue';
-import { registerTypes } from '../../toolkit/descriptor';
-import type { FieldViolation, PluginDescriptor, ServiceDescriptor } from '../../toolkit/descriptor';
+import { defineDescriptorSet } from '../../toolkit/descriptor';
+import type { DescriptorSet, FieldViolation, PluginDescriptor, ServiceDescriptor } from '../../toolkit/descriptor';
 import { createGrpcClient } from '../../toolkit/grpc';
 import type { CallOptions, GrpcClientOf, GrpcClientOptions } from '../../toolkit/grpc';
 import { ToolkitRpc } from '../../toolkit/transport';
@@ -79,349 +79,355 @@ function validateUpdateNotificationPreferencesRequest(message: Record<string, un
   return violations;
 }
 
-registerTypes([
-  {
-    fullName: "notificationservice.SendNotificationRequest",
-    fields: [
-      {
-        name: "user_id",
-        jsonName: "userId",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+/** The message and enum types of notificationservice/notification-service.proto, with the sets of the files it imports. */
+export const NotificationServiceTypes: DescriptorSet = defineDescriptorSet({
+  file: "notificationservice/notification-service.proto",
+  messages: [
+    {
+      fullName: "notificationservice.SendNotificationRequest",
+      fields: [
+        {
+          name: "user_id",
+          jsonName: "userId",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "type",
-        jsonName: "type",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "type",
+          jsonName: "type",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "subject",
-        jsonName: "subject",
-        number: 3,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "subject",
+          jsonName: "subject",
+          number: 3,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "message",
-        jsonName: "message",
-        number: 4,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "message",
+          jsonName: "message",
+          number: 4,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "metadata",
-        jsonName: "metadata",
-        number: 5,
-        cardinality: "map",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "metadata",
+          jsonName: "metadata",
+          number: 5,
+          cardinality: "map",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          mapKey: "string",
+          optional: false,
         },
-        mapKey: "string",
-        optional: false,
-      },
-    ],
-    validate: validateSendNotificationRequest,
-  },
-  {
-    fullName: "notificationservice.SendNotificationResponse",
-    fields: [
-      {
-        name: "notification_id",
-        jsonName: "notificationId",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+      validate: validateSendNotificationRequest,
+    },
+    {
+      fullName: "notificationservice.SendNotificationResponse",
+      fields: [
+        {
+          name: "notification_id",
+          jsonName: "notificationId",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "status",
-        jsonName: "status",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "status",
+          jsonName: "status",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-  },
-  {
-    fullName: "notificationservice.GetNotificationHistoryRequest",
-    fields: [
-      {
-        name: "user_id",
-        jsonName: "userId",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+    },
+    {
+      fullName: "notificationservice.GetNotificationHistoryRequest",
+      fields: [
+        {
+          name: "user_id",
+          jsonName: "userId",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "limit",
-        jsonName: "limit",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "int32",
+        {
+          name: "limit",
+          jsonName: "limit",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "int32",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "offset",
-        jsonName: "offset",
-        number: 3,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "int32",
+        {
+          name: "offset",
+          jsonName: "offset",
+          number: 3,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "int32",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-    validate: validateGetNotificationHistoryRequest,
-  },
-  {
-    fullName: "notificationservice.GetNotificationHistoryResponse",
-    fields: [
-      {
-        name: "notifications",
-        jsonName: "notifications",
-        number: 1,
-        cardinality: "repeated",
-        type: {
-          kind: "message",
-          messageType: "notificationservice.Notification",
+      ],
+      validate: validateGetNotificationHistoryRequest,
+    },
+    {
+      fullName: "notificationservice.GetNotificationHistoryResponse",
+      fields: [
+        {
+          name: "notifications",
+          jsonName: "notifications",
+          number: 1,
+          cardinality: "repeated",
+          type: {
+            kind: "message",
+            messageType: "notificationservice.Notification",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "total",
-        jsonName: "total",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "int32",
+        {
+          name: "total",
+          jsonName: "total",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "int32",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-  },
-  {
-    fullName: "notificationservice.UpdateNotificationPreferencesRequest",
-    fields: [
-      {
-        name: "user_id",
-        jsonName: "userId",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+    },
+    {
+      fullName: "notificationservice.UpdateNotificationPreferencesRequest",
+      fields: [
+        {
+          name: "user_id",
+          jsonName: "userId",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "preferences",
-        jsonName: "preferences",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "message",
-          messageType: "notificationservice.NotificationPreferences",
+        {
+          name: "preferences",
+          jsonName: "preferences",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "message",
+            messageType: "notificationservice.NotificationPreferences",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-    validate: validateUpdateNotificationPreferencesRequest,
-  },
-  {
-    fullName: "notificationservice.UpdateNotificationPreferencesResponse",
-    fields: [
-      {
-        name: "status",
-        jsonName: "status",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+      validate: validateUpdateNotificationPreferencesRequest,
+    },
+    {
+      fullName: "notificationservice.UpdateNotificationPreferencesResponse",
+      fields: [
+        {
+          name: "status",
+          jsonName: "status",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-  },
-  {
-    fullName: "notificationservice.Notification",
-    fields: [
-      {
-        name: "notification_id",
-        jsonName: "notificationId",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+    },
+    {
+      fullName: "notificationservice.Notification",
+      fields: [
+        {
+          name: "notification_id",
+          jsonName: "notificationId",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "user_id",
-        jsonName: "userId",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "user_id",
+          jsonName: "userId",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "type",
-        jsonName: "type",
-        number: 3,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "type",
+          jsonName: "type",
+          number: 3,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "subject",
-        jsonName: "subject",
-        number: 4,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "subject",
+          jsonName: "subject",
+          number: 4,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "message",
-        jsonName: "message",
-        number: 5,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "message",
+          jsonName: "message",
+          number: 5,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "status",
-        jsonName: "status",
-        number: 6,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "status",
+          jsonName: "status",
+          number: 6,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "created_at",
-        jsonName: "createdAt",
-        number: 7,
-        cardinality: "singular",
-        type: {
-          kind: "message",
-          messageType: "google.protobuf.Timestamp",
+        {
+          name: "created_at",
+          jsonName: "createdAt",
+          number: 7,
+          cardinality: "singular",
+          type: {
+            kind: "message",
+            messageType: "google.protobuf.Timestamp",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "sent_at",
-        jsonName: "sentAt",
-        number: 8,
-        cardinality: "singular",
-        type: {
-          kind: "message",
-          messageType: "google.protobuf.Timestamp",
+        {
+          name: "sent_at",
+          jsonName: "sentAt",
+          number: 8,
+          cardinality: "singular",
+          type: {
+            kind: "message",
+            messageType: "google.protobuf.Timestamp",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-  },
-  {
-    fullName: "notificationservice.NotificationPreferences",
-    fields: [
-      {
-        name: "email_enabled",
-        jsonName: "emailEnabled",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "bool",
+      ],
+    },
+    {
+      fullName: "notificationservice.NotificationPreferences",
+      fields: [
+        {
+          name: "email_enabled",
+          jsonName: "emailEnabled",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "bool",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "sms_enabled",
-        jsonName: "smsEnabled",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "bool",
+        {
+          name: "sms_enabled",
+          jsonName: "smsEnabled",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "bool",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "push_enabled",
-        jsonName: "pushEnabled",
-        number: 3,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "bool",
+        {
+          name: "push_enabled",
+          jsonName: "pushEnabled",
+          number: 3,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "bool",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "muted_types",
-        jsonName: "mutedTypes",
-        number: 4,
-        cardinality: "repeated",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "muted_types",
+          jsonName: "mutedTypes",
+          number: 4,
+          cardinality: "repeated",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-  },
-], []);
+      ],
+    },
+  ],
+  enums: [],
+  dependencies: [],
+});
 
 /** The plugins service notificationservice.NotificationService declares, by prefix. */
 export const NotificationServicePlugins = {
@@ -456,6 +462,7 @@ export function InjectNotificationServiceCache() {
 
 /** Everything notificationservice/notification-service.proto says about service notificationservice.NotificationService. */
 export const NotificationServiceDescriptor: ServiceDescriptor = {
+  types: NotificationServiceTypes,
   name: "NotificationService",
   package: "notificationservice",
   fullName: "notificationservice.NotificationService",

@@ -3,8 +3,8 @@
 import { InjectCache } from '../../plugins/cache';
 import { InjectPgsql } from '../../plugins/pgsql';
 import { InjectQueue } from '../../plugins/queue';
-import { registerTypes } from '../../toolkit/descriptor';
-import type { FieldViolation, PluginDescriptor, ServiceDescriptor } from '../../toolkit/descriptor';
+import { defineDescriptorSet } from '../../toolkit/descriptor';
+import type { DescriptorSet, FieldViolation, PluginDescriptor, ServiceDescriptor } from '../../toolkit/descriptor';
 import { createGrpcClient } from '../../toolkit/grpc';
 import type { CallOptions, GrpcClientOf, GrpcClientOptions } from '../../toolkit/grpc';
 import { ToolkitRpc } from '../../toolkit/transport';
@@ -104,310 +104,316 @@ function validateListUsersRequest(message: Record<string, unknown>, path = ''): 
   return violations;
 }
 
-registerTypes([
-  {
-    fullName: "userservice.User",
-    fields: [
-      {
-        name: "user_id",
-        jsonName: "userId",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+/** The message and enum types of userservice/user-service.proto, with the sets of the files it imports. */
+export const UserServiceTypes: DescriptorSet = defineDescriptorSet({
+  file: "userservice/user-service.proto",
+  messages: [
+    {
+      fullName: "userservice.User",
+      fields: [
+        {
+          name: "user_id",
+          jsonName: "userId",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "name",
-        jsonName: "name",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "name",
+          jsonName: "name",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "email",
-        jsonName: "email",
-        number: 3,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "email",
+          jsonName: "email",
+          number: 3,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "created_at",
-        jsonName: "createdAt",
-        number: 4,
-        cardinality: "singular",
-        type: {
-          kind: "message",
-          messageType: "google.protobuf.Timestamp",
+        {
+          name: "created_at",
+          jsonName: "createdAt",
+          number: 4,
+          cardinality: "singular",
+          type: {
+            kind: "message",
+            messageType: "google.protobuf.Timestamp",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "updated_at",
-        jsonName: "updatedAt",
-        number: 5,
-        cardinality: "singular",
-        type: {
-          kind: "message",
-          messageType: "google.protobuf.Timestamp",
+        {
+          name: "updated_at",
+          jsonName: "updatedAt",
+          number: 5,
+          cardinality: "singular",
+          type: {
+            kind: "message",
+            messageType: "google.protobuf.Timestamp",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-  },
-  {
-    fullName: "userservice.CreateUserRequest",
-    fields: [
-      {
-        name: "name",
-        jsonName: "name",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+    },
+    {
+      fullName: "userservice.CreateUserRequest",
+      fields: [
+        {
+          name: "name",
+          jsonName: "name",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "email",
-        jsonName: "email",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "email",
+          jsonName: "email",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-    validate: validateCreateUserRequest,
-  },
-  {
-    fullName: "userservice.CreateUserResponse",
-    fields: [
-      {
-        name: "user_id",
-        jsonName: "userId",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+      validate: validateCreateUserRequest,
+    },
+    {
+      fullName: "userservice.CreateUserResponse",
+      fields: [
+        {
+          name: "user_id",
+          jsonName: "userId",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "status",
-        jsonName: "status",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "status",
+          jsonName: "status",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-  },
-  {
-    fullName: "userservice.GetUserRequest",
-    fields: [
-      {
-        name: "user_id",
-        jsonName: "userId",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+    },
+    {
+      fullName: "userservice.GetUserRequest",
+      fields: [
+        {
+          name: "user_id",
+          jsonName: "userId",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-    validate: validateGetUserRequest,
-  },
-  {
-    fullName: "userservice.GetUserResponse",
-    fields: [
-      {
-        name: "user",
-        jsonName: "user",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "message",
-          messageType: "userservice.User",
+      ],
+      validate: validateGetUserRequest,
+    },
+    {
+      fullName: "userservice.GetUserResponse",
+      fields: [
+        {
+          name: "user",
+          jsonName: "user",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "message",
+            messageType: "userservice.User",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-  },
-  {
-    fullName: "userservice.UpdateUserRequest",
-    fields: [
-      {
-        name: "user_id",
-        jsonName: "userId",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+    },
+    {
+      fullName: "userservice.UpdateUserRequest",
+      fields: [
+        {
+          name: "user_id",
+          jsonName: "userId",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "name",
-        jsonName: "name",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "name",
+          jsonName: "name",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: true,
         },
-        optional: true,
-      },
-      {
-        name: "email",
-        jsonName: "email",
-        number: 3,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "email",
+          jsonName: "email",
+          number: 3,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: true,
         },
-        optional: true,
-      },
-    ],
-    validate: validateUpdateUserRequest,
-  },
-  {
-    fullName: "userservice.UpdateUserResponse",
-    fields: [
-      {
-        name: "user",
-        jsonName: "user",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "message",
-          messageType: "userservice.User",
+      ],
+      validate: validateUpdateUserRequest,
+    },
+    {
+      fullName: "userservice.UpdateUserResponse",
+      fields: [
+        {
+          name: "user",
+          jsonName: "user",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "message",
+            messageType: "userservice.User",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-  },
-  {
-    fullName: "userservice.DeleteUserRequest",
-    fields: [
-      {
-        name: "user_id",
-        jsonName: "userId",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+    },
+    {
+      fullName: "userservice.DeleteUserRequest",
+      fields: [
+        {
+          name: "user_id",
+          jsonName: "userId",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-    validate: validateDeleteUserRequest,
-  },
-  {
-    fullName: "userservice.DeleteUserResponse",
-    fields: [
-      {
-        name: "status",
-        jsonName: "status",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+      ],
+      validate: validateDeleteUserRequest,
+    },
+    {
+      fullName: "userservice.DeleteUserResponse",
+      fields: [
+        {
+          name: "status",
+          jsonName: "status",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-  },
-  {
-    fullName: "userservice.ListUsersRequest",
-    fields: [
-      {
-        name: "limit",
-        jsonName: "limit",
-        number: 1,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "int32",
+      ],
+    },
+    {
+      fullName: "userservice.ListUsersRequest",
+      fields: [
+        {
+          name: "limit",
+          jsonName: "limit",
+          number: 1,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "int32",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "offset",
-        jsonName: "offset",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "int32",
+        {
+          name: "offset",
+          jsonName: "offset",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "int32",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "search",
-        jsonName: "search",
-        number: 3,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "string",
+        {
+          name: "search",
+          jsonName: "search",
+          number: 3,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "string",
+          },
+          optional: true,
         },
-        optional: true,
-      },
-    ],
-    validate: validateListUsersRequest,
-  },
-  {
-    fullName: "userservice.ListUsersResponse",
-    fields: [
-      {
-        name: "users",
-        jsonName: "users",
-        number: 1,
-        cardinality: "repeated",
-        type: {
-          kind: "message",
-          messageType: "userservice.User",
+      ],
+      validate: validateListUsersRequest,
+    },
+    {
+      fullName: "userservice.ListUsersResponse",
+      fields: [
+        {
+          name: "users",
+          jsonName: "users",
+          number: 1,
+          cardinality: "repeated",
+          type: {
+            kind: "message",
+            messageType: "userservice.User",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-      {
-        name: "total",
-        jsonName: "total",
-        number: 2,
-        cardinality: "singular",
-        type: {
-          kind: "scalar",
-          scalar: "int32",
+        {
+          name: "total",
+          jsonName: "total",
+          number: 2,
+          cardinality: "singular",
+          type: {
+            kind: "scalar",
+            scalar: "int32",
+          },
+          optional: false,
         },
-        optional: false,
-      },
-    ],
-  },
-], []);
+      ],
+    },
+  ],
+  enums: [],
+  dependencies: [],
+});
 
 /** The plugins service userservice.UserService declares, by prefix. */
 export const UserServicePlugins = {
@@ -442,6 +448,7 @@ export function InjectUserServiceQueue() {
 
 /** Everything userservice/user-service.proto says about service userservice.UserService. */
 export const UserServiceDescriptor: ServiceDescriptor = {
+  types: UserServiceTypes,
   name: "UserService",
   package: "userservice",
   fullName: "userservice.UserService",

@@ -1,4 +1,6 @@
+import { ChatServiceTypes } from '../../gen/chatservice/chat-service.toolkit';
 import { createChatServicePluginMocks } from '../../gen/chatservice/chat-service.toolkit.mocks';
+import { DescriptorRegistry } from '../../toolkit/descriptor';
 import { FrameHandler, RealtimeConnection, RealtimeFrame } from '../../plugins/realtime';
 import { GrpcStatus, ToolkitError } from '../../toolkit/errors';
 import { ActiveMembers } from './active-members';
@@ -42,7 +44,12 @@ function setup() {
     joined: jest.fn().mockResolvedValue(undefined),
     left: jest.fn().mockResolvedValue(undefined),
   } as unknown as jest.Mocked<ActiveMembers>;
-  const sockets = new ChatSockets(chat, activeMembers, realtime);
+  const sockets = new ChatSockets(
+    chat,
+    activeMembers,
+    realtime,
+    new DescriptorRegistry([ChatServiceTypes]),
+  );
   return { sockets, chat, activeMembers, realtime };
 }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { JoinRoomRequest, SendMessageResponse } from '../../gen/chatservice/chat-service';
 import { InjectChatServiceRealtime } from '../../gen/chatservice/chat-service.toolkit';
 import { RealtimeConnection, RealtimePlugin } from '../../plugins/realtime';
-import { getMessageDescriptor } from '../../toolkit/descriptor';
+import { DescriptorRegistry } from '../../toolkit/descriptor';
 import { ToolkitError } from '../../toolkit/errors';
 import { decodeJson, encodeJson, ProtoJsonError, toTimestamp } from '../../toolkit/protojson';
 import { nulViolations } from '../../toolkit/validation/nul-characters';
@@ -23,6 +23,7 @@ export class ChatSockets {
     private readonly chat: ChatService,
     private readonly activeMembers: ActiveMembers,
     @InjectChatServiceRealtime() private readonly realtime: RealtimePlugin,
+    private readonly types: DescriptorRegistry,
   ) {}
 
   /** Sets up an accepted connection; `request` is the validated join request of its upgrade. */
@@ -55,13 +56,13 @@ export class ChatSockets {
     payload: unknown,
   ): Promise<void> {
     const request: Record<string, unknown> = {
-      ...decodeSendMessage(payload),
+      ...decodeSendMessage(this.types, payload),
       room_id: roomId,
       user_id: userId,
     };
     const violations = [
-      ...nulViolations(SEND_MESSAGE_REQUEST, request),
-      ...(getMessageDescriptor(SEND_MESSAGE_REQUEST).validate?.(request) ?? []),
+      ...nulViolations(this.types, SEND_MESSAGE_REQUEST, request),
+      ...(this.types.message(SEND_MESSAGE_REQUEST).validate?.(request) ?? []),
     ];
     if (violations.length > 0) {
       const summary = violations.map((violation) => `${violation.field}: ${violation.description}`);
@@ -81,14 +82,14 @@ export class ChatSockets {
     };
     connection.send({
       type: ChatFrameType.SEND_MESSAGE,
-      payload: encodeJson('chatservice.SendMessageResponse', { ...response }),
+      payload: encodeJson(this.types, 'chatservice.SendMessageResponse', { ...response }),
     });
   }
 }
 
-function decodeSendMessage(payload: unknown): Record<string, unknown> {
+function decodeSendMessage(types: DescriptorRegistry, payload: unknown): Record<string, unknown> {
   try {
-    return decodeJson(SEND_MESSAGE_REQUEST, payload);
+    return decodeJson(types, SEND_MESSAGE_REQUEST, payload);
   } catch (error) {
     if (error instanceof ProtoJsonError) {
       throw ToolkitError.invalidArgument(`invalid SendMessage payload: ${error.message}`);

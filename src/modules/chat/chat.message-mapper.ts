@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../../gen/chatservice/chat-service';
+import type { DescriptorRegistry } from '../../toolkit/descriptor';
 import { encodeJson, toTimestamp } from '../../toolkit/protojson';
 import { MessageEntity } from './message.entity';
 
@@ -15,6 +16,6 @@ export function toChatMessage(message: MessageEntity): ChatMessage {
 }
 
 /** A stored message as protojson (snake_case, RFC 3339 timestamp): the payload of `message` frames. */
-export function chatMessageJson(message: MessageEntity): unknown {
-  return encodeJson('chatservice.ChatMessage', { ...toChatMessage(message) });
+export function chatMessageJson(types: DescriptorRegistry, message: MessageEntity): unknown {
+  return encodeJson(types, 'chatservice.ChatMessage', { ...toChatMessage(message) });
 }

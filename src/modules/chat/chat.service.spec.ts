@@ -1,6 +1,8 @@
 import { ToolkitLogger } from '../../toolkit/runtime/toolkit-logger';
 import { quietLogger } from '../../../test/support/quiet-logger';
+import { ChatServiceTypes } from '../../gen/chatservice/chat-service.toolkit';
 import { createChatServicePluginMocks } from '../../gen/chatservice/chat-service.toolkit.mocks';
+import { DescriptorRegistry } from '../../toolkit/descriptor';
 import { RealtimeUnavailableError } from '../../plugins/realtime';
 import { GrpcStatus, ToolkitError } from '../../toolkit/errors';
 import { ChatRepository, NewMessage } from './chat.repository';
@@ -26,6 +28,7 @@ function setup() {
     repository as unknown as ChatRepository,
     plugins.realtime,
     quietLogger(),
+    new DescriptorRegistry([ChatServiceTypes]),
   );
   return { service, repository, realtime: plugins.realtime };
 }

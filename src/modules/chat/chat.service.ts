@@ -7,6 +7,7 @@ import { errorReason, ToolkitError } from '../../toolkit/errors';
 import { ChatFrameType, roomChannel } from './chat.channels';
 import { chatMessageJson } from './chat.message-mapper';
 import type { ChatMessage } from '../../gen/chatservice/chat-service';
+import { DescriptorRegistry } from '../../toolkit/descriptor';
 import { decodeJson } from '../../toolkit/protojson';
 import { deepFreeze } from '../../toolkit/runtime/frozen-values';
 import { ChatRepository, MessagePage, NewMessage } from './chat.repository';
@@ -38,6 +39,7 @@ export class ChatService {
     private readonly repository: ChatRepository,
     @InjectChatServiceRealtime() private readonly realtime: RealtimePlugin,
     logger: ToolkitLogger,
+    private readonly types: DescriptorRegistry,
   ) {
     this.logger = logger.forContext(ChatService.name);
   }
@@ -100,7 +102,7 @@ export class ChatService {
     try {
       await this.realtime.publish(roomChannel(stored.roomId), {
         type: ChatFrameType.MESSAGE,
-        payload: chatMessageJson(stored),
+        payload: chatMessageJson(this.types, stored),
       });
     } catch (error) {
       this.logOf(scope).warn(
@@ -134,7 +136,7 @@ export class ChatService {
     let message = this.streamedMessages.get(frame);
     if (message === undefined) {
       message = deepFreeze(
-        decodeJson('chatservice.ChatMessage', frame.payload) as unknown as ChatMessage,
+        decodeJson(this.types, 'chatservice.ChatMessage', frame.payload) as unknown as ChatMessage,
       );
       this.streamedMessages.set(frame, message);
     }

@@ -4,8 +4,8 @@ import { createLocalJWKSet, JSONWebKeySet, JWTVerifyGetKey } from 'jose';
 import { envName } from '../config';
 import { AuthConfig } from './auth.config';
 
-const HMAC_ALGORITHMS = new Set(['HS256', 'HS384', 'HS512']);
-const ASYMMETRIC_ALGORITHMS = new Set([
+const HMAC_ALGORITHMS: ReadonlySet<string> = new Set(['HS256', 'HS384', 'HS512']);
+const ASYMMETRIC_ALGORITHMS: ReadonlySet<string> = new Set([
   'RS256',
   'RS384',
   'RS512',

@@ -13,8 +13,8 @@ export function parseDuration(raw: string): number | undefined {
   return Math.round(total);
 }
 
-const TRUE = new Set(['true', '1', 'yes', 'on']);
-const FALSE = new Set(['false', '0', 'no', 'off']);
+const TRUE: ReadonlySet<string> = new Set(['true', '1', 'yes', 'on']);
+const FALSE: ReadonlySet<string> = new Set(['false', '0', 'no', 'off']);
 
 /** Converts a raw env string per its spec; returns the value or an error sentence. */
 export function parseValue(

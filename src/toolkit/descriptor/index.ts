@@ -1,2 +1,3 @@
 export * from './types';
+export * from './descriptor-set';
 export * from './registry';

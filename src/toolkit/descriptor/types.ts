@@ -8,6 +8,8 @@
  * with `snakeToCamel=false,forceLong=string,stringEnums=true,useDate=false`.
  */
 
+import type { DescriptorSet } from './descriptor-set';
+
 /** @publicApi */
 export type ScalarType =
   | 'double'
@@ -158,6 +160,8 @@ export interface MethodDescriptor {
 
 /** Everything the proto says about one service. @publicApi */
 export interface ServiceDescriptor {
+  /** The message and enum types of the service's file and of the files it imports. */
+  types: DescriptorSet;
   /** `UserService`. */
   name: string;
   /** `userservice`. */

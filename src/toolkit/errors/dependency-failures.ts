@@ -3,7 +3,7 @@
  * library raised them (pg, ioredis, amqplib, fetch), the call failed because a dependency is
  * unreachable, not because of a bug or of the request.
  */
-const NETWORK_ERROR_CODES = new Set([
+const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ECONNABORTED',

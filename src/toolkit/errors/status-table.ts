@@ -34,7 +34,9 @@ export const STATUS_TABLE: readonly StatusRow[] = [
   { code: GrpcStatus.UNAUTHENTICATED, name: 'UNAUTHENTICATED', httpStatus: 401 },
 ];
 
-const BY_CODE = new Map(STATUS_TABLE.map((row) => [row.code, row]));
+const BY_CODE: ReadonlyMap<GrpcStatus, StatusRow> = new Map(
+  STATUS_TABLE.map((row) => [row.code, row]),
+);
 
 /** HTTP status for a gRPC code; unknown codes are 500. @publicApi */
 export function httpStatusFromGrpc(code: GrpcStatus): number {

@@ -6,6 +6,14 @@ import {
   UnknownMiddlewareError,
 } from './middleware.registry';
 import { ToolkitMiddleware } from './toolkit-middleware.decorator';
+import { defineDescriptorSet } from '../descriptor';
+/** The specs' services transcode nothing. */
+const NO_TYPES = defineDescriptorSet({
+  file: 'pkg/svc.proto',
+  messages: [],
+  enums: [],
+  dependencies: [],
+});
 
 const method = (name: string, extra: Partial<MethodDescriptor> = {}): MethodDescriptor => ({
   name,
@@ -22,6 +30,7 @@ const method = (name: string, extra: Partial<MethodDescriptor> = {}): MethodDesc
 });
 
 const service = (middlewares: string[], methods: MethodDescriptor[]): ServiceDescriptor => ({
+  types: NO_TYPES,
   name: 'Svc',
   package: 'pkg',
   fullName: 'pkg.Svc',

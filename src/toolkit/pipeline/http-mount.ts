@@ -87,7 +87,12 @@ function serveHttp(
         messages: response as AsyncIterable<unknown>,
         encode: (message) =>
           JSON.stringify(
-            encodeHttpResponse(plan.method, match.binding.rule, message as Record<string, unknown>),
+            encodeHttpResponse(
+              plan.types,
+              plan.method,
+              match.binding.rule,
+              message as Record<string, unknown>,
+            ),
           ),
         signal: call.signal,
         normalize: (error) => filter.normalize(error, call.log),
@@ -104,7 +109,12 @@ function serveHttp(
     let body: string;
     try {
       body = JSON.stringify(
-        encodeHttpResponse(plan.method, match.binding.rule, response as Record<string, unknown>),
+        encodeHttpResponse(
+          plan.types,
+          plan.method,
+          match.binding.rule,
+          response as Record<string, unknown>,
+        ),
       );
     } catch (error) {
       finished = false;
@@ -138,7 +148,7 @@ function readHttpMessage(
   request: FastifyRequest,
 ): Record<string, unknown> {
   const pathParams = decodePathVariables(match.raw);
-  return transcodeHttpRequest(plan.method, match.binding.rule, pathParams, request);
+  return transcodeHttpRequest(plan.types, plan.method, match.binding.rule, pathParams, request);
 }
 
 function observe(

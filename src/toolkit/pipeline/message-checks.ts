@@ -1,6 +1,6 @@
 import { assertCallerBinding } from '../auth/caller-binding';
 import type { CallerIdentity } from '../auth/caller-identity';
-import { getMessageDescriptor, MethodDescriptor } from '../descriptor';
+import { DescriptorRegistry, MethodDescriptor } from '../descriptor';
 import { ToolkitError } from '../errors/toolkit-error';
 import { isUndecodableRequest, undecodableReason } from '../runtime/undecodable-request';
 import { nulViolations } from '../validation/nul-characters';
@@ -12,12 +12,16 @@ export type MessageCheck = (message: unknown, caller: CallerIdentity | undefined
  * The checks of a method's request messages, compiled once: bytes that did not decode, the
  * toolkit-wide NUL rule and the message's generated validator (violations become
  * INVALID_ARGUMENT with google.rpc.BadRequest field violations), then the method's caller
- * binding (`(toolkit.route).caller`), after the middlewares so the caller is verified.
+ * binding (`(toolkit.route).caller`), after the middlewares so the caller is verified. The
+ * request type is resolved in the app's registry here, so an unknown one fails the start-up.
  * @internal
  */
-export function compileMessageCheck(method: MethodDescriptor): MessageCheck {
+export function compileMessageCheck(
+  types: DescriptorRegistry,
+  method: MethodDescriptor,
+): MessageCheck {
   const { requestType, callerBinding } = method;
-  const { validate } = getMessageDescriptor(requestType);
+  const { validate } = types.message(requestType);
   return (message, caller) => {
     if (isUndecodableRequest(message)) {
       throw ToolkitError.invalidArgument(
@@ -26,7 +30,7 @@ export function compileMessageCheck(method: MethodDescriptor): MessageCheck {
     }
     if (typeof message !== 'object' || message === null) return;
     const record = message as Record<string, unknown>;
-    const nul = nulViolations(requestType, record);
+    const nul = nulViolations(types, requestType, record);
     const rules = validate ? validate(record) : [];
     if (nul.length > 0 || rules.length > 0) {
       const violations = [...nul, ...rules];

@@ -3,7 +3,7 @@ import { Caller } from '../auth/caller.decorator';
 import { attachCallerIdentity, getRequestIdentity } from '../auth/caller-identity';
 import { StartupError } from '../config/startup-error';
 import { GrpcStatus, ToolkitError } from '../errors';
-import { MethodDescriptor, ServiceDescriptor } from '../descriptor';
+import { DescriptorRegistry, MethodDescriptor, ServiceDescriptor } from '../descriptor';
 import { RequestMessage } from '../transport/request-message.decorator';
 import { CallOrigin, ServedCall } from './call-context';
 import { Call, compileArguments } from './handler-arguments';
@@ -56,6 +56,7 @@ function plan(guards: CanActivate[], callerToken: MethodPlan['callerToken'] = ()
   const result: MethodPlan = {
     service: { fullName: 'planspec.Svc' } as ServiceDescriptor,
     method,
+    types: new DescriptorRegistry([]),
     bindings: [],
     controller: Controller,
     handler: instance.get as (...args: unknown[]) => unknown,

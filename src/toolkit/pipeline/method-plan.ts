@@ -1,6 +1,6 @@
 import type { CanActivate, Type } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import type { MethodDescriptor, ServiceDescriptor } from '../descriptor';
+import type { DescriptorRegistry, MethodDescriptor, ServiceDescriptor } from '../descriptor';
 import type { HttpBinding } from '../transport/http-router';
 import { ServedCall } from './call-context';
 import { runGuardChain } from './guard-chain';
@@ -20,6 +20,8 @@ export type CallerTokenCheck = (carrier: object) => Promise<void> | undefined;
 export interface MethodPlan {
   readonly service: ServiceDescriptor;
   readonly method: MethodDescriptor;
+  /** The app's message and enum types, which the method's messages are transcoded with. */
+  readonly types: DescriptorRegistry;
   /** The method's HTTP bindings; empty without an HTTP route (gRPC only, WebSocket). */
   readonly bindings: readonly HttpBinding[];
   readonly controller: Type<unknown>;

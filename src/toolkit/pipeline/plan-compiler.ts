@@ -2,9 +2,11 @@ import { CanActivate, Inject, Injectable, Type } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import { CallerTokenGuard } from '../auth/caller-token.guard';
 import { StartupError } from '../config/startup-error';
+import { DescriptorRegistry } from '../descriptor/registry';
 import { TOOLKIT_ROUTE } from '../constants';
 import type { ServiceMiddlewares } from '../middlewares/middleware.registry';
 import { SERVICE_MIDDLEWARES } from '../middlewares/route-middlewares.guard';
+import { isKnownMessage } from '../protojson/well-known-descriptors';
 import type { RouteMetadata } from '../transport/route-metadata';
 import { compileArguments } from './handler-arguments';
 import { compileMessageCheck } from './message-checks';
@@ -15,7 +17,7 @@ type Handler = (...args: unknown[]) => unknown;
 /**
  * Compiles one `MethodPlan` per `ToolkitRpc` method of the app's controllers, once Nest's DI is
  * built (after `app.init()`): guard instances resolved once, argument builders from the param
- * decorators, request checks from the descriptors.
+ * decorators, request checks from the app's descriptor registry.
  * @internal
  */
 @Injectable()
@@ -26,9 +28,13 @@ export class PlanCompiler {
     private readonly moduleRef: ModuleRef,
     private readonly callerTokens: CallerTokenGuard,
     @Inject(SERVICE_MIDDLEWARES) private readonly middlewares: ServiceMiddlewares,
+    private readonly types: DescriptorRegistry,
   ) {}
 
-  /** @throws StartupError for a handler parameter the toolkit does not supply, or a method served twice. */
+  /**
+   * @throws StartupError for a handler parameter the toolkit does not supply, a method served
+   * twice, or a request or response type the app's descriptor registry does not know.
+   */
   compile(): MethodPlan[] {
     const plans: MethodPlan[] = [];
     const seen = new Map<string, string>();
@@ -63,6 +69,15 @@ export class PlanCompiler {
     handler: Handler,
     route: RouteMetadata,
   ): MethodPlan {
+    // Resolved now, so a type the app's registry does not know fails the start-up, not a request.
+    for (const type of [route.method.requestType, route.method.responseType]) {
+      if (!isKnownMessage(this.types, type)) {
+        throw new StartupError(
+          `${route.method.grpcPath} (${controller.name}.${name}) uses message type ${type}, ` +
+            `which is in no descriptor set of ${route.service.fullName}`,
+        );
+      }
+    }
     const build = compileArguments(controller, name);
     const guards: CanActivate[] = (this.middlewares.byMethod.get(route.method.name) ?? []).flatMap(
       (definition) =>
@@ -72,12 +87,13 @@ export class PlanCompiler {
     return {
       service: route.service,
       method: route.method,
+      types: this.types,
       bindings: route.bindings,
       controller,
       handler,
       callerToken: (carrier) => callerTokens.check(carrier),
       guards,
-      check: compileMessageCheck(route.method),
+      check: compileMessageCheck(this.types, route.method),
       invoke: (inputs) => handler.apply(instance, build(inputs)),
     };
   }

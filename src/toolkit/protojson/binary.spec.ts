@@ -1,10 +1,13 @@
 import { decodeBinary, encodeBinary } from './binary';
 import { decodeJson } from './decode';
-import { DYNAMIC, KITCHEN, NESTED } from './descriptors.mocks';
+import { CODEC_TEST_TYPES, DYNAMIC, KITCHEN, NESTED } from './descriptors.mocks';
+import { DescriptorRegistry } from '../descriptor/registry';
+
+const types = new DescriptorRegistry([CODEC_TEST_TYPES]);
 
 describe('protobuf binary for loader-shaped messages', () => {
   it('round-trips every scalar, enum, repeated, map and nested shape', () => {
-    const message = decodeJson(KITCHEN, {
+    const message = decodeJson(types, KITCHEN, {
       f_double: 1.5,
       f_float: 0.25,
       f_int32: -3,
@@ -27,38 +30,42 @@ describe('protobuf binary for loader-shaped messages', () => {
       number: 4,
       colors: ['RED', 'GREEN'],
     });
-    expect(decodeBinary(KITCHEN, encodeBinary(KITCHEN, message))).toEqual(message);
+    expect(decodeBinary(types, KITCHEN, encodeBinary(types, KITCHEN, message))).toEqual(message);
   });
 
   it('keeps unknown fields through a read and a write', () => {
     // field 1 "x", then unknown field 99 varint 1
     const bytes = Buffer.from('0a0178' + '980601', 'hex');
-    const message = decodeBinary(NESTED, bytes);
+    const message = decodeBinary(types, NESTED, bytes);
     expect(message.name).toBe('x');
     expect(Object.keys(message)).toEqual(['name', 'child']);
-    expect(Buffer.from(encodeBinary(NESTED, message)).toString('hex')).toBe(bytes.toString('hex'));
+    expect(Buffer.from(encodeBinary(types, NESTED, message)).toString('hex')).toBe(
+      bytes.toString('hex'),
+    );
   });
 
   it('merges a message seen twice and lets the last oneof member win', () => {
     // nested (22) {name "a"}, then nested {child {name "b"}}
     const twice = Buffer.from('b201030a0161' + 'b20105120' + '30a0162', 'hex');
-    expect(decodeBinary(KITCHEN, twice).nested).toEqual({
+    expect(decodeBinary(types, KITCHEN, twice).nested).toEqual({
       name: 'a',
       child: { name: 'b', child: undefined },
     });
     // text (33) "t", then number (34) 2
-    const oneof = decodeBinary(KITCHEN, Buffer.from('8a020174' + '900202', 'hex'));
+    const oneof = decodeBinary(types, KITCHEN, Buffer.from('8a020174' + '900202', 'hex'));
     expect([oneof.text, oneof.number, oneof.choice]).toEqual([undefined, 2, 'number']);
   });
 
   it('writes repeated numbers packed unless the field says unpacked', () => {
-    expect(Buffer.from(encodeBinary(KITCHEN, { ids: ['1', '2'] })).toString('hex')).toBe(
+    expect(Buffer.from(encodeBinary(types, KITCHEN, { ids: ['1', '2'] })).toString('hex')).toBe(
       'ba01020102',
     );
-    expect(Buffer.from(encodeBinary(DYNAMIC, { counts: [1, 2] })).toString('hex')).toBe('40014002');
+    expect(Buffer.from(encodeBinary(types, DYNAMIC, { counts: [1, 2] })).toString('hex')).toBe(
+      '40014002',
+    );
   });
 
   it('refuses truncated input', () => {
-    expect(() => decodeBinary(NESTED, Buffer.from('0a05ab', 'hex'))).toThrow();
+    expect(() => decodeBinary(types, NESTED, Buffer.from('0a05ab', 'hex'))).toThrow();
   });
 });

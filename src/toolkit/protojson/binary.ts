@@ -2,7 +2,7 @@ import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { FieldDescriptor, ScalarType, ValueType } from '../descriptor/types';
 import { LONG_SCALARS } from './integers';
 import { NULL_VALUE } from './json-value';
-import { enumPlan } from './plan';
+import type { DescriptorRegistry } from '../descriptor/registry';
 import { scalarDefault } from './scalars';
 import { messageDescriptorOf } from './well-known-descriptors';
 
@@ -25,25 +25,43 @@ const UNKNOWN_FIELDS = Symbol('unknown protobuf fields');
 const MAX_DEPTH = 100;
 
 /** Serialises a loader-shaped message of `messageType`. @internal */
-export function encodeBinary(messageType: string, message: JsonObject): Uint8Array {
+export function encodeBinary(
+  types: DescriptorRegistry,
+  messageType: string,
+  message: JsonObject,
+): Uint8Array {
   const writer = new BinaryWriter();
-  writeMessage(writer, messageType, message);
+  writeMessage(types, writer, messageType, message);
   return writer.finish();
 }
 
 /** Parses protobuf binary as a loader-shaped message of `messageType` (defaults filled in). @internal */
-export function decodeBinary(messageType: string, bytes: Uint8Array): JsonObject {
-  return readMessage(new BinaryReader(bytes), bytes, messageType, bytes.length, 0);
+export function decodeBinary(
+  types: DescriptorRegistry,
+  messageType: string,
+  bytes: Uint8Array,
+): JsonObject {
+  return readMessage(types, new BinaryReader(bytes), bytes, messageType, bytes.length, 0);
 }
 
-function writeMessage(writer: BinaryWriter, messageType: string, message: JsonObject): void {
-  writeKnownFields(writer, messageType, message);
+function writeMessage(
+  types: DescriptorRegistry,
+  writer: BinaryWriter,
+  messageType: string,
+  message: JsonObject,
+): void {
+  writeKnownFields(types, writer, messageType, message);
   const unknown = (message as { [UNKNOWN_FIELDS]?: Uint8Array[] })[UNKNOWN_FIELDS];
   for (const chunk of unknown ?? []) writer.raw(chunk);
 }
 
-function writeKnownFields(writer: BinaryWriter, messageType: string, message: JsonObject): void {
-  for (const field of messageDescriptorOf(messageType).fields) {
+function writeKnownFields(
+  types: DescriptorRegistry,
+  writer: BinaryWriter,
+  messageType: string,
+  message: JsonObject,
+): void {
+  for (const field of messageDescriptorOf(types, messageType).fields) {
     const value = message[field.name];
     if (value === undefined || value === null) continue;
     if (field.cardinality === 'repeated') {
@@ -51,23 +69,29 @@ function writeKnownFields(writer: BinaryWriter, messageType: string, message: Js
       if (items.length === 0) continue;
       if (isPackable(field.type) && !field.unpacked) {
         writer.tag(field.number, WireType.LengthDelimited).fork();
-        for (const item of items) writeBare(writer, field.type, item);
+        for (const item of items) writeBare(types, writer, field.type, item);
         writer.join();
       } else {
-        for (const item of items) writeValue(writer, field.number, field.type, item);
+        for (const item of items) writeValue(types, writer, field.number, field.type, item);
       }
     } else if (field.cardinality === 'map') {
       const keyType = field.mapKey ?? 'string';
       for (const [key, item] of Object.entries(value as JsonObject)) {
         writer.tag(field.number, WireType.LengthDelimited).fork();
-        writeValue(writer, 1, { kind: 'scalar', scalar: keyType }, mapKeyValue(keyType, key));
-        writeValue(writer, 2, field.type, item);
+        writeValue(
+          types,
+          writer,
+          1,
+          { kind: 'scalar', scalar: keyType },
+          mapKeyValue(keyType, key),
+        );
+        writeValue(types, writer, 2, field.type, item);
         writer.join();
       }
     } else {
       // Implicit presence: a default is not written, unless the field tracks presence.
-      if (!field.optional && !field.oneof && isDefault(field.type, value)) continue;
-      writeValue(writer, field.number, field.type, value);
+      if (!field.optional && !field.oneof && isDefault(types, field.type, value)) continue;
+      writeValue(types, writer, field.number, field.type, value);
     }
   }
 }
@@ -79,9 +103,9 @@ function isPackable(type: ValueType): boolean {
   );
 }
 
-function isDefault(type: ValueType, value: unknown): boolean {
+function isDefault(types: DescriptorRegistry, type: ValueType, value: unknown): boolean {
   if (type.kind === 'message') return false;
-  if (type.kind === 'enum') return enumNumber(type.enumType, value) === 0;
+  if (type.kind === 'enum') return enumNumber(types, type.enumType, value) === 0;
   if (value instanceof Uint8Array) return value.length === 0;
   if (typeof value === 'number') return value === 0 && !Object.is(value, -0);
   return value === scalarDefault(type.scalar) || value === '0';
@@ -105,20 +129,31 @@ function wireTypeOf(scalar: ScalarType): WireType {
   }
 }
 
-function writeValue(writer: BinaryWriter, number: number, type: ValueType, value: unknown): void {
+function writeValue(
+  types: DescriptorRegistry,
+  writer: BinaryWriter,
+  number: number,
+  type: ValueType,
+  value: unknown,
+): void {
   if (type.kind === 'message') {
     writer.tag(number, WireType.LengthDelimited).fork();
-    writeMessage(writer, type.messageType, value as JsonObject);
+    writeMessage(types, writer, type.messageType, value as JsonObject);
     writer.join();
     return;
   }
   writer.tag(number, type.kind === 'enum' ? WireType.Varint : wireTypeOf(type.scalar));
-  writeBare(writer, type, value);
+  writeBare(types, writer, type, value);
 }
 
-function writeBare(writer: BinaryWriter, type: ValueType, value: unknown): void {
+function writeBare(
+  types: DescriptorRegistry,
+  writer: BinaryWriter,
+  type: ValueType,
+  value: unknown,
+): void {
   if (type.kind === 'enum') {
-    writer.int32(enumNumber(type.enumType, value));
+    writer.int32(enumNumber(types, type.enumType, value));
     return;
   }
   if (type.kind === 'message') throw new Error('a message has no packed form');
@@ -157,10 +192,10 @@ function writeBare(writer: BinaryWriter, type: ValueType, value: unknown): void 
   }
 }
 
-function enumNumber(enumType: string, value: unknown): number {
+function enumNumber(types: DescriptorRegistry, enumType: string, value: unknown): number {
   if (typeof value === 'number') return value;
   if (enumType === NULL_VALUE || value === undefined || value === null) return 0;
-  const number = enumPlan(enumType).numberByName.get(String(value));
+  const number = types.enumPlan(enumType).numberByName.get(String(value));
   if (number === undefined) throw new Error(`${String(value)} is not a value of ${enumType}`);
   return number;
 }
@@ -173,6 +208,7 @@ function mapKeyValue(keyType: ScalarType, key: string): unknown {
 }
 
 function readMessage(
+  types: DescriptorRegistry,
   reader: BinaryReader,
   bytes: Uint8Array,
   messageType: string,
@@ -181,11 +217,11 @@ function readMessage(
   into?: JsonObject,
 ): JsonObject {
   if (depth > MAX_DEPTH) throw new Error(`nesting deeper than ${MAX_DEPTH} levels`);
-  const { fields } = messageDescriptorOf(messageType);
+  const { fields } = messageDescriptorOf(types, messageType);
   const byNumber = new Map(fields.map((field) => [field.number, field]));
   // A message seen twice on the wire is merged: the second is read into the first.
   const message: JsonObject = into ?? {};
-  if (!into) for (const field of fields) message[field.name] = defaultOf(field);
+  if (!into) for (const field of fields) message[field.name] = defaultOf(types, field);
   while (reader.pos < end) {
     const start = reader.pos;
     const [number, wireType] = reader.tag();
@@ -199,12 +235,12 @@ function readMessage(
       const items = message[field.name] as unknown[];
       if (wireType === WireType.LengthDelimited && isPackable(field.type)) {
         const packedEnd = reader.uint32() + reader.pos;
-        while (reader.pos < packedEnd) items.push(readBare(reader, field.type));
+        while (reader.pos < packedEnd) items.push(readBare(types, reader, field.type));
       } else {
-        items.push(readValue(reader, bytes, field.type, depth));
+        items.push(readValue(types, reader, bytes, field.type, depth));
       }
     } else if (field.cardinality === 'map') {
-      const [key, value] = readMapEntry(reader, bytes, field, depth);
+      const [key, value] = readMapEntry(types, reader, bytes, field, depth);
       Object.defineProperty(message[field.name], key, {
         value,
         enumerable: true,
@@ -222,7 +258,7 @@ function readMessage(
         field.type.kind === 'message' && typeof previous === 'object' && previous !== null
           ? (previous as JsonObject)
           : undefined;
-      message[field.name] = readValue(reader, bytes, field.type, depth, existing);
+      message[field.name] = readValue(types, reader, bytes, field.type, depth, existing);
     }
   }
   return message;
@@ -239,18 +275,19 @@ function keepUnknown(message: JsonObject, chunk: Uint8Array): void {
   holder[UNKNOWN_FIELDS]?.push(chunk);
 }
 
-function defaultOf(field: FieldDescriptor): unknown {
+function defaultOf(types: DescriptorRegistry, field: FieldDescriptor): unknown {
   if (field.cardinality === 'repeated') return [];
   if (field.cardinality === 'map') return {};
   if (field.optional || field.oneof || field.type.kind === 'message') return undefined;
   if (field.type.kind === 'enum')
     return field.type.enumType === NULL_VALUE
       ? 'NULL_VALUE'
-      : enumPlan(field.type.enumType).defaultName;
+      : types.enumPlan(field.type.enumType).defaultName;
   return scalarDefault(field.type.scalar);
 }
 
 function readMapEntry(
+  types: DescriptorRegistry,
   reader: BinaryReader,
   bytes: Uint8Array,
   field: FieldDescriptor,
@@ -259,23 +296,24 @@ function readMapEntry(
   const end = reader.uint32() + reader.pos;
   const keyType: ValueType = { kind: 'scalar', scalar: field.mapKey ?? 'string' };
   let key: unknown = scalarDefault(keyType.scalar);
-  let value: unknown = defaultOf({ ...field, cardinality: 'singular', optional: false });
-  if (field.type.kind === 'message') value = readMessageDefault(field.type.messageType);
+  let value: unknown = defaultOf(types, { ...field, cardinality: 'singular', optional: false });
+  if (field.type.kind === 'message') value = readMessageDefault(types, field.type.messageType);
   while (reader.pos < end) {
     const [number, wireType] = reader.tag();
-    if (number === 1) key = readValue(reader, bytes, keyType, depth);
-    else if (number === 2) value = readValue(reader, bytes, field.type, depth);
+    if (number === 1) key = readValue(types, reader, bytes, keyType, depth);
+    else if (number === 2) value = readValue(types, reader, bytes, field.type, depth);
     else reader.skip(wireType, number);
   }
   return [String(key), value];
 }
 
-function readMessageDefault(messageType: string): JsonObject {
+function readMessageDefault(types: DescriptorRegistry, messageType: string): JsonObject {
   const empty = new Uint8Array(0);
-  return readMessage(new BinaryReader(empty), empty, messageType, 0, 0);
+  return readMessage(types, new BinaryReader(empty), empty, messageType, 0, 0);
 }
 
 function readValue(
+  types: DescriptorRegistry,
   reader: BinaryReader,
   bytes: Uint8Array,
   type: ValueType,
@@ -284,16 +322,16 @@ function readValue(
 ): unknown {
   if (type.kind === 'message') {
     const end = reader.uint32() + reader.pos;
-    return readMessage(reader, bytes, type.messageType, end, depth + 1, into);
+    return readMessage(types, reader, bytes, type.messageType, end, depth + 1, into);
   }
-  return readBare(reader, type);
+  return readBare(types, reader, type);
 }
 
-function readBare(reader: BinaryReader, type: ValueType): unknown {
+function readBare(types: DescriptorRegistry, reader: BinaryReader, type: ValueType): unknown {
   if (type.kind === 'enum') {
     const number = reader.int32();
     if (type.enumType === NULL_VALUE) return 'NULL_VALUE';
-    return enumPlan(type.enumType).nameByNumber.get(number) ?? number;
+    return types.enumPlan(type.enumType).nameByNumber.get(number) ?? number;
   }
   if (type.kind === 'message') throw new Error('a message has no packed form');
   switch (type.scalar) {

@@ -1,6 +1,9 @@
-import { COLOR, KITCHEN, NESTED } from './descriptors.mocks';
+import { CODEC_TEST_TYPES, COLOR, KITCHEN, NESTED } from './descriptors.mocks';
+import { DescriptorRegistry } from '../descriptor/registry';
 import { decodeJson, MAX_DEPTH } from './decode';
 import { ProtoJsonError } from './protojson-error';
+
+const types = new DescriptorRegistry([CODEC_TEST_TYPES]);
 
 function errorOf(run: () => unknown): ProtoJsonError {
   try {
@@ -14,7 +17,7 @@ function errorOf(run: () => unknown): ProtoJsonError {
 
 describe('decodeJson', () => {
   it('fills every missing field with the loader default', () => {
-    expect(decodeJson(KITCHEN, {})).toEqual({
+    expect(decodeJson(types, KITCHEN, {})).toEqual({
       f_double: 0,
       f_float: 0,
       f_int32: 0,
@@ -50,7 +53,7 @@ describe('decodeJson', () => {
   });
 
   it('reads every type from proto names and json names', () => {
-    const decoded = decodeJson(KITCHEN, {
+    const decoded = decodeJson(types, KITCHEN, {
       f_double: 1.5,
       fFloat: 'Infinity',
       f_int32: -7,
@@ -119,7 +122,7 @@ describe('decodeJson', () => {
   });
 
   it('reads null as the default and ignores unknown fields', () => {
-    const decoded = decodeJson(KITCHEN, {
+    const decoded = decodeJson(types, KITCHEN, {
       f_string: null,
       nested: null,
       unknown_field: { x: 1 },
@@ -132,20 +135,20 @@ describe('decodeJson', () => {
   });
 
   it('refuses unknown fields when asked to, naming the field', () => {
-    expect(() => decodeJson(KITCHEN, { unknown_field: 1 }, { ignoreUnknownFields: false })).toThrow(
-      expect.objectContaining({ field: 'unknown_field' }),
-    );
-    expect(decodeJson(KITCHEN, { f_string: 'a' }, { ignoreUnknownFields: false }).f_string).toBe(
-      'a',
-    );
+    expect(() =>
+      decodeJson(types, KITCHEN, { unknown_field: 1 }, { ignoreUnknownFields: false }),
+    ).toThrow(expect.objectContaining({ field: 'unknown_field' }));
+    expect(
+      decodeJson(types, KITCHEN, { f_string: 'a' }, { ignoreUnknownFields: false }).f_string,
+    ).toBe('a');
   });
 
   it('keeps an enum number this build does not know (proto3 enums are open)', () => {
-    expect(decodeJson(KITCHEN, { color: 7 }).color).toBe(7);
+    expect(decodeJson(types, KITCHEN, { color: 7 }).color).toBe(7);
   });
 
   it('accepts URL-safe and unpadded base64, NaN and -Infinity floats, integral floats for ints', () => {
-    const decoded = decodeJson(KITCHEN, {
+    const decoded = decodeJson(types, KITCHEN, {
       f_bytes: '-_8',
       f_double: 'NaN',
       f_float: '-Infinity',
@@ -158,7 +161,7 @@ describe('decodeJson', () => {
   });
 
   it('keeps a __proto__ map key as data', () => {
-    const decoded = decodeJson(KITCHEN, JSON.parse('{"labels":{"__proto__":"x"}}'));
+    const decoded = decodeJson(types, KITCHEN, JSON.parse('{"labels":{"__proto__":"x"}}'));
     const labels = decoded.labels as Record<string, unknown>;
     expect(Object.getPrototypeOf(labels)).toBe(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(labels, '__proto__')?.value).toBe('x');
@@ -214,7 +217,7 @@ describe('decodeJson', () => {
     ['two oneof members', { text: 'a', number: 1 }, 'number', 'oneof choice already has text set'],
     ['name and json name', { opt_string: 'a', optString: 'b' }, 'opt_string', 'set twice'],
   ])('rejects %s with the field path', (_title, json, field, reason) => {
-    const error = errorOf(() => decodeJson(KITCHEN, json));
+    const error = errorOf(() => decodeJson(types, KITCHEN, json));
     expect(error.field).toBe(field);
     expect(error.reason).toContain(reason);
     expect(error.message).toContain(reason);
@@ -223,16 +226,16 @@ describe('decodeJson', () => {
   it(`refuses nesting deeper than ${MAX_DEPTH} levels without exhausting the stack`, () => {
     let deep: Record<string, unknown> = { name: 'leaf' };
     for (let level = 0; level < 10000; level++) deep = { child: deep };
-    const error = errorOf(() => decodeJson(NESTED, deep));
+    const error = errorOf(() => decodeJson(types, NESTED, deep));
     expect(error.reason).toContain('nesting deeper');
     let fine: Record<string, unknown> = { name: 'leaf' };
     for (let level = 0; level < MAX_DEPTH - 1; level++) fine = { child: fine };
-    expect(() => decodeJson(NESTED, fine)).not.toThrow();
+    expect(() => decodeJson(types, NESTED, fine)).not.toThrow();
   });
 
-  it('fails loudly for a type nobody registered', () => {
-    expect(() => decodeJson('codec_test.Missing', {})).toThrow(
-      'message type codec_test.Missing is not registered',
+  it('fails loudly for a type the registry does not know', () => {
+    expect(() => decodeJson(types, 'codec_test.Missing', {})).toThrow(
+      'message type codec_test.Missing is not known to this app',
     );
   });
 });

@@ -1,6 +1,6 @@
 import { FieldDescriptor, ScalarType, ValueType } from '../descriptor/types';
 import { fieldPath, indexPath, keyPath } from '../validation/field-path';
-import { enumPlan, messagePlan } from './plan';
+import type { DescriptorRegistry } from '../descriptor/registry';
 import { describeJsonType, ProtoJsonError } from './protojson-error';
 import {
   FIELD_MASK,
@@ -71,23 +71,28 @@ const SKIPPED = Symbol('skipped unknown enum name');
  * @publicApi
  */
 export function decodeJson(
+  types: DescriptorRegistry,
   messageType: string,
   json: unknown,
   options: DecodeJsonOptions = {},
 ): Record<string, unknown> {
-  return decodeMessage(messageType, json, '', 0, {
+  return decodeMessage(types, messageType, json, '', 0, {
     rejectUnknownFields: options.ignoreUnknownFields === false,
     skipUnknownEnumNames: options.ignoreUnknownEnumNames === true,
   });
 }
 
 /** A message of `messageType` with every field at its default (an empty JSON object). @internal */
-export function defaultMessage(messageType: string): Record<string, unknown> {
-  return decodeMessage(messageType, {}, '', 0);
+export function defaultMessage(
+  types: DescriptorRegistry,
+  messageType: string,
+): Record<string, unknown> {
+  return decodeMessage(types, messageType, {}, '', 0);
 }
 
 /** @internal */
 export function decodeMessage(
+  types: DescriptorRegistry,
   messageType: string,
   json: unknown,
   path: string,
@@ -101,7 +106,7 @@ export function decodeMessage(
       `expected an object (${messageType}), got ${describeJsonType(json)}`,
     );
   const input = json as JsonObject;
-  const plan = messagePlan(messageType);
+  const plan = types.messagePlan(messageType);
   const message: JsonObject = {};
   if (mode.rejectUnknownFields)
     for (const key of Object.keys(input))
@@ -121,12 +126,12 @@ export function decodeMessage(
       value === undefined ||
       (value === null && !(field.cardinality === 'singular' && nullIsValue(field.type)))
     ) {
-      message[field.name] = fieldDefault(field);
+      message[field.name] = fieldDefault(types, field);
       continue;
     }
-    const decoded = decodeField(field, value, childPath, depth, mode);
+    const decoded = decodeField(types, field, value, childPath, depth, mode);
     if (decoded === SKIPPED) {
-      message[field.name] = fieldDefault(field);
+      message[field.name] = fieldDefault(types, field);
       continue;
     }
     message[field.name] = decoded;
@@ -143,11 +148,11 @@ export function decodeMessage(
 }
 
 /** The loader's `defaults: true` value for an absent field. @internal */
-export function fieldDefault(field: FieldDescriptor): unknown {
+export function fieldDefault(types: DescriptorRegistry, field: FieldDescriptor): unknown {
   if (field.cardinality === 'repeated') return [];
   if (field.cardinality === 'map') return {};
   if (field.optional || field.oneof) return undefined;
-  return valueDefault(field.type);
+  return valueDefault(types, field.type);
 }
 
 /** JSON null is a value, not "unset", for google.protobuf.Value and NullValue. */
@@ -158,14 +163,15 @@ function nullIsValue(type: ValueType): boolean {
   );
 }
 
-function valueDefault(type: ValueType): unknown {
+function valueDefault(types: DescriptorRegistry, type: ValueType): unknown {
   if (type.kind === 'scalar') return scalarDefault(type.scalar);
   if (type.kind === 'enum')
-    return type.enumType === NULL_VALUE ? 'NULL_VALUE' : enumPlan(type.enumType).defaultName;
+    return type.enumType === NULL_VALUE ? 'NULL_VALUE' : types.enumPlan(type.enumType).defaultName;
   return undefined;
 }
 
 function decodeField(
+  types: DescriptorRegistry,
   field: FieldDescriptor,
   value: unknown,
   path: string,
@@ -177,7 +183,7 @@ function decodeField(
       throw new ProtoJsonError(path, `expected an array, got ${describeJsonType(value)}`);
     return value
       .map((element, index) =>
-        decodeElement(field.type, element, indexPath(path, index), depth, mode),
+        decodeElement(types, field.type, element, indexPath(path, index), depth, mode),
       )
       .filter((element) => element !== SKIPPED);
   }
@@ -188,16 +194,17 @@ function decodeField(
     for (const [key, element] of Object.entries(value)) {
       const entryPath = keyPath(path, key);
       const mapKey = canonicalMapKey(field.mapKey ?? 'string', key, entryPath);
-      const decoded = decodeElement(field.type, element, entryPath, depth, mode);
+      const decoded = decodeElement(types, field.type, element, entryPath, depth, mode);
       if (decoded !== SKIPPED) setOwn(map, mapKey, decoded);
     }
     return map;
   }
-  return decodeValue(field.type, value, path, depth, mode);
+  return decodeValue(types, field.type, value, path, depth, mode);
 }
 
 /** Elements of repeated fields and map values cannot be null in protojson (but a Value can). */
 function decodeElement(
+  types: DescriptorRegistry,
   type: ValueType,
   value: unknown,
   path: string,
@@ -206,11 +213,12 @@ function decodeElement(
 ): unknown {
   if (value === null && !nullIsValue(type))
     throw new ProtoJsonError(path, 'null is not allowed here');
-  return decodeValue(type, value, path, depth, mode);
+  return decodeValue(types, type, value, path, depth, mode);
 }
 
 /** @internal */
 export function decodeValue(
+  types: DescriptorRegistry,
   type: ValueType,
   value: unknown,
   path: string,
@@ -223,15 +231,16 @@ export function decodeValue(
       mode.skipUnknownEnumNames &&
       typeof value === 'string' &&
       type.enumType !== NULL_VALUE &&
-      !enumPlan(type.enumType).numberByName.has(value)
+      !types.enumPlan(type.enumType).numberByName.has(value)
     )
       return SKIPPED;
-    return decodeEnum(type.enumType, value, path);
+    return decodeEnum(types, type.enumType, value, path);
   }
-  return decodeMessageValue(type.messageType, value, path, depth + 1, mode);
+  return decodeMessageValue(types, type.messageType, value, path, depth + 1, mode);
 }
 
 function decodeMessageValue(
+  types: DescriptorRegistry,
   messageType: string,
   value: unknown,
   path: string,
@@ -243,7 +252,7 @@ function decodeMessageValue(
   if (messageType === VALUE) return valueFromJson(value, path, depth);
   if (messageType === LIST_VALUE) return listFromJson(value, path, depth);
   if (messageType === FIELD_MASK) return fieldMaskFromJson(value, path);
-  if (messageType === ANY) return decodeAny(value, path, depth, mode);
+  if (messageType === ANY) return decodeAny(types, value, path, depth, mode);
   const wrapped = WRAPPER_SCALARS.get(messageType);
   if (wrapped) return { value: decodeScalarJson(wrapped, value, path) };
   if (messageType === TIMESTAMP)
@@ -255,14 +264,20 @@ function decodeMessageValue(
       throw new ProtoJsonError(path, `expected an object, got ${describeJsonType(value)}`);
     return {};
   }
-  return decodeMessage(messageType, value, path, depth, mode);
+  return decodeMessage(types, messageType, value, path, depth, mode);
 }
 
 /**
  * `{"@type": "<url>/<type>", ...fields}` (or `"value"` for a type with its own JSON form) as the
  * loader's `{ type_url, value }`, the embedded message serialised to protobuf binary.
  */
-function decodeAny(json: unknown, path: string, depth: number, mode: Mode): JsonObject {
+function decodeAny(
+  types: DescriptorRegistry,
+  json: unknown,
+  path: string,
+  depth: number,
+  mode: Mode,
+): JsonObject {
   if (typeof json !== 'object' || json === null || Array.isArray(json))
     throw new ProtoJsonError(path, `expected an object (Any), got ${describeJsonType(json)}`);
   const input = json as JsonObject;
@@ -275,7 +290,7 @@ function decodeAny(json: unknown, path: string, depth: number, mode: Mode): Json
       'expected a type URL such as "type.googleapis.com/pkg.Type"',
     );
   const typeName = anyTypeName(typeUrl);
-  if (!isKnownMessage(typeName))
+  if (!isKnownMessage(types, typeName))
     throw new ProtoJsonError(typePath, `unknown message type ${JSON.stringify(typeName)}`);
   const rest: JsonObject = {};
   for (const [key, value] of Object.entries(input)) if (key !== '@type') setOwn(rest, key, value);
@@ -287,6 +302,7 @@ function decodeAny(json: unknown, path: string, depth: number, mode: Mode): Json
     if (!Object.hasOwn(rest, 'value'))
       throw new ProtoJsonError(fieldPath(path, 'value'), `an Any of ${typeName} needs "value"`);
     message = decodeMessageValue(
+      types,
       typeName,
       rest.value,
       fieldPath(path, 'value'),
@@ -294,18 +310,23 @@ function decodeAny(json: unknown, path: string, depth: number, mode: Mode): Json
       mode,
     ) as JsonObject;
   } else {
-    message = decodeMessage(typeName, rest, path, depth + 1, mode);
+    message = decodeMessage(types, typeName, rest, path, depth + 1, mode);
   }
-  return { type_url: typeUrl, value: Buffer.from(encodeBinary(typeName, message)) };
+  return { type_url: typeUrl, value: Buffer.from(encodeBinary(types, typeName, message)) };
 }
 
 /** @internal */
-export function decodeEnum(enumType: string, value: unknown, path: string): string | number {
+export function decodeEnum(
+  types: DescriptorRegistry,
+  enumType: string,
+  value: unknown,
+  path: string,
+): string | number {
   if (enumType === NULL_VALUE) {
     if (value === null || value === 'NULL_VALUE' || value === 0) return 'NULL_VALUE';
     throw new ProtoJsonError(path, `expected null, got ${JSON.stringify(value)}`);
   }
-  const plan = enumPlan(enumType);
+  const plan = types.enumPlan(enumType);
   if (typeof value === 'string' && plan.numberByName.has(value)) return value;
   if (typeof value === 'number') {
     const name = plan.nameByNumber.get(value);

@@ -1,4 +1,4 @@
-import { registerTypes } from '../descriptor/registry';
+import { defineDescriptorSet } from '../descriptor/descriptor-set';
 import { fieldDescriptor, messageType, scalarType } from '../descriptor/field-builders';
 import { ScalarType } from '../descriptor/types';
 
@@ -32,8 +32,10 @@ const SCALARS: readonly ScalarType[] = [
   'bytes',
 ];
 
-registerTypes(
-  [
+/** The codec tests' types; each spec builds its own registry of them. */
+export const CODEC_TEST_TYPES = defineDescriptorSet({
+  file: 'codec_test.proto',
+  messages: [
     {
       fullName: KITCHEN,
       fields: [
@@ -89,7 +91,7 @@ registerTypes(
       ],
     },
   ],
-  [
+  enums: [
     {
       fullName: COLOR,
       values: [
@@ -99,4 +101,5 @@ registerTypes(
       ],
     },
   ],
-);
+  dependencies: [],
+});

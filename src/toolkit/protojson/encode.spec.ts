@@ -1,10 +1,13 @@
-import { KITCHEN } from './descriptors.mocks';
+import { CODEC_TEST_TYPES, KITCHEN } from './descriptors.mocks';
+import { DescriptorRegistry } from '../descriptor/registry';
 import { decodeJson } from './decode';
 import { encodeJson } from './encode';
 
+const types = new DescriptorRegistry([CODEC_TEST_TYPES]);
+
 describe('encodeJson', () => {
   it('emits every unpopulated field with proto names, omitting unset optional and oneof members', () => {
-    expect(encodeJson(KITCHEN, {})).toEqual({
+    expect(encodeJson(types, KITCHEN, {})).toEqual({
       f_double: 0,
       f_float: 0,
       f_int32: 0,
@@ -37,7 +40,7 @@ describe('encodeJson', () => {
   });
 
   it('writes 64-bit integers as strings, enums by name, bytes as base64, special floats as text', () => {
-    const json = encodeJson(KITCHEN, {
+    const json = encodeJson(types, KITCHEN, {
       f_int64: 12,
       f_uint64: '18446744073709551615',
       f_sint64: -5n,
@@ -67,9 +70,9 @@ describe('encodeJson', () => {
   });
 
   it('writes a float as the shortest decimal of its float32 value, a double as is', () => {
-    const json = encodeJson(KITCHEN, { f_float: Math.fround(0.1), f_double: 0.1 + 0.2 });
+    const json = encodeJson(types, KITCHEN, { f_float: Math.fround(0.1), f_double: 0.1 + 0.2 });
     expect(json).toMatchObject({ f_float: 0.1, f_double: 0.30000000000000004 });
-    expect(encodeJson(KITCHEN, { f_float: 16777217 })).toMatchObject({ f_float: 16777216 });
+    expect(encodeJson(types, KITCHEN, { f_float: 16777217 })).toMatchObject({ f_float: 16777216 });
   });
 
   it.each([
@@ -79,14 +82,17 @@ describe('encodeJson', () => {
     [1, '2024-01-02T03:04:05.000000001Z'],
   ])('writes a Timestamp with %d nanos as %s (Go digit groups)', (nanos, expected) => {
     const seconds = String(Date.UTC(2024, 0, 2, 3, 4, 5) / 1000);
-    const json = encodeJson(KITCHEN, { created_at: { seconds, nanos } }) as Record<string, unknown>;
+    const json = encodeJson(types, KITCHEN, { created_at: { seconds, nanos } }) as Record<
+      string,
+      unknown
+    >;
     expect(json.created_at).toBe(expected);
   });
 
   it('writes the same date and time as toISOString across the Timestamp range', () => {
     const created = (seconds: number, nanos: number) =>
       (
-        encodeJson(KITCHEN, { created_at: { seconds: String(seconds), nanos } }) as {
+        encodeJson(types, KITCHEN, { created_at: { seconds: String(seconds), nanos } }) as {
           created_at: string;
         }
       ).created_at;
@@ -111,16 +117,20 @@ describe('encodeJson', () => {
   });
 
   it('writes the Timestamp range edges and durations', () => {
-    const first = encodeJson(KITCHEN, { created_at: { seconds: '-62135596800', nanos: 0 } });
+    const first = encodeJson(types, KITCHEN, { created_at: { seconds: '-62135596800', nanos: 0 } });
     expect(first).toMatchObject({ created_at: '0001-01-01T00:00:00Z' });
-    const last = encodeJson(KITCHEN, { created_at: { seconds: '253402300799', nanos: 999999999 } });
+    const last = encodeJson(types, KITCHEN, {
+      created_at: { seconds: '253402300799', nanos: 999999999 },
+    });
     expect(last).toMatchObject({ created_at: '9999-12-31T23:59:59.999999999Z' });
-    expect(encodeJson(KITCHEN, { ttl: { seconds: '3', nanos: 0 } })).toMatchObject({ ttl: '3s' });
-    expect(encodeJson(KITCHEN, { ttl: { seconds: '0', nanos: -500000000 } })).toMatchObject({
+    expect(encodeJson(types, KITCHEN, { ttl: { seconds: '3', nanos: 0 } })).toMatchObject({
+      ttl: '3s',
+    });
+    expect(encodeJson(types, KITCHEN, { ttl: { seconds: '0', nanos: -500000000 } })).toMatchObject({
       ttl: '-0.500s',
     });
     expect(
-      encodeJson(KITCHEN, { max_count: { value: '7' }, nickname: { value: 'n' } }),
+      encodeJson(types, KITCHEN, { max_count: { value: '7' }, nickname: { value: 'n' } }),
     ).toMatchObject({
       max_count: '7',
       nickname: 'n',
@@ -128,7 +138,7 @@ describe('encodeJson', () => {
   });
 
   it('writes nested messages, repeated messages and maps', () => {
-    const json = encodeJson(KITCHEN, {
+    const json = encodeJson(types, KITCHEN, {
       nested: { name: 'a', child: { name: 'b' } },
       children: [{ name: 'c' }],
       by_number: { '1': { name: 'd' } },
@@ -166,9 +176,9 @@ describe('encodeJson', () => {
       number: 4,
       colors: ['GREEN'],
     };
-    const encoded = encodeJson(KITCHEN, decodeJson(KITCHEN, original));
+    const encoded = encodeJson(types, KITCHEN, decodeJson(types, KITCHEN, original));
     expect(encoded).toMatchObject(original);
-    expect(decodeJson(KITCHEN, encoded)).toEqual(decodeJson(KITCHEN, original));
+    expect(decodeJson(types, KITCHEN, encoded)).toEqual(decodeJson(types, KITCHEN, original));
   });
 
   it.each<[string, Record<string, unknown>, string]>([
@@ -194,6 +204,6 @@ describe('encodeJson', () => {
     ['an unnormalised Duration', { ttl: { seconds: '1', nanos: -1 } }, 'not normalised'],
     ['a bad element', { children: [5] }, 'cannot encode children[0]'],
   ])('throws a server error for %s', (_title, message, reason) => {
-    expect(() => encodeJson(KITCHEN, message)).toThrow(reason);
+    expect(() => encodeJson(types, KITCHEN, message)).toThrow(reason);
   });
 });

@@ -1,7 +1,7 @@
 import { FieldDescriptor, ScalarType, ValueType } from '../descriptor/types';
 import { fieldPath, indexPath, keyPath } from '../validation/field-path';
 import { LONG_SCALARS } from './integers';
-import { enumPlan, messagePlan } from './plan';
+import type { DescriptorRegistry } from '../descriptor/registry';
 import { setOwn } from './decode';
 import {
   FIELD_MASK,
@@ -53,11 +53,12 @@ export interface EncodeJsonOptions {
  * @publicApi
  */
 export function encodeJson(
+  types: DescriptorRegistry,
   messageType: string,
   message: Record<string, unknown>,
   options: EncodeJsonOptions = {},
 ): unknown {
-  return encodeMessage(messageType, message, '', {
+  return encodeMessage(types, messageType, message, '', {
     protoNames: options.useProtoNames !== false,
     emitUnpopulated: options.emitUnpopulated !== false,
   });
@@ -69,6 +70,7 @@ interface Resolved {
 }
 
 function encodeMessage(
+  types: DescriptorRegistry,
   messageType: string,
   message: unknown,
   path: string,
@@ -77,7 +79,7 @@ function encodeMessage(
   if (typeof message !== 'object' || message === null || Array.isArray(message))
     throw encodeError(path, `expected an object (${messageType})`, message);
   const source = message as JsonObject;
-  const plan = messagePlan(messageType);
+  const plan = types.messagePlan(messageType);
   const json: JsonObject = {};
   for (const field of plan.fields) {
     const value = source[field.name];
@@ -86,9 +88,15 @@ function encodeMessage(
     const isValue = field.type.kind === 'message' && field.type.messageType === VALUE;
     if (unset && (field.optional || field.oneof || (isValue && field.cardinality === 'singular')))
       continue;
-    if (!options.emitUnpopulated && !field.optional && !field.oneof && isDefault(field, value))
+    if (
+      !options.emitUnpopulated &&
+      !field.optional &&
+      !field.oneof &&
+      isDefault(types, field, value)
+    )
       continue;
     json[options.protoNames ? field.name : field.jsonName] = encodeField(
+      types,
       field,
       value,
       fieldPath(path, field.name),
@@ -99,6 +107,7 @@ function encodeMessage(
 }
 
 function encodeField(
+  types: DescriptorRegistry,
   field: FieldDescriptor,
   value: unknown,
   path: string,
@@ -108,7 +117,7 @@ function encodeField(
     if (value === undefined || value === null) return [];
     if (!Array.isArray(value)) throw encodeError(path, 'expected an array', value);
     return value.map((element, index) =>
-      encodeValue(field.type, element, indexPath(path, index), options),
+      encodeValue(types, field.type, element, indexPath(path, index), options),
     );
   }
   if (field.cardinality === 'map') {
@@ -117,21 +126,28 @@ function encodeField(
       throw encodeError(path, 'expected an object (map)', value);
     const json: JsonObject = {};
     for (const [key, element] of Object.entries(value))
-      setOwn(json, key, encodeValue(field.type, element, keyPath(path, key), options));
+      setOwn(json, key, encodeValue(types, field.type, element, keyPath(path, key), options));
     return json;
   }
-  return encodeValue(field.type, value, path, options);
+  return encodeValue(types, field.type, value, path, options);
 }
 
-function encodeValue(type: ValueType, value: unknown, path: string, options: Resolved): unknown {
+function encodeValue(
+  types: DescriptorRegistry,
+  type: ValueType,
+  value: unknown,
+  path: string,
+  options: Resolved,
+): unknown {
   if (type.kind === 'scalar')
     return encodeScalar(type.scalar, value ?? scalarDefault(type.scalar), path);
-  if (type.kind === 'enum') return encodeEnum(type.enumType, value, path);
+  if (type.kind === 'enum') return encodeEnum(types, type.enumType, value, path);
   if (value === undefined || value === null) return null;
-  return encodeMessageValue(type.messageType, value, path, options);
+  return encodeMessageValue(types, type.messageType, value, path, options);
 }
 
 function encodeMessageValue(
+  types: DescriptorRegistry,
   messageType: string,
   value: unknown,
   path: string,
@@ -141,7 +157,7 @@ function encodeMessageValue(
   if (messageType === VALUE) return valueToJson(value, path);
   if (messageType === LIST_VALUE) return listToJson(value, path);
   if (messageType === FIELD_MASK) return fieldMaskToJson(value, path);
-  if (messageType === ANY) return encodeAny(value, path, options);
+  if (messageType === ANY) return encodeAny(types, value, path, options);
   const wrapped = WRAPPER_SCALARS.get(messageType);
   if (wrapped) {
     const inner =
@@ -151,11 +167,16 @@ function encodeMessageValue(
   if (messageType === TIMESTAMP) return formatTimestamp(value, path);
   if (messageType === DURATION) return formatDuration(value, path);
   if (messageType === EMPTY) return {};
-  return encodeMessage(messageType, value, path, options);
+  return encodeMessage(types, messageType, value, path, options);
 }
 
 /** The loader's `{ type_url, value }` as `{"@type": ..., ...}` with the embedded message as JSON. */
-function encodeAny(value: unknown, path: string, options: Resolved): JsonObject {
+function encodeAny(
+  types: DescriptorRegistry,
+  value: unknown,
+  path: string,
+  options: Resolved,
+): JsonObject {
   if (typeof value !== 'object' || value === null)
     throw encodeError(path, 'expected an Any', value);
   const { type_url: typeUrl = '', value: bytes } = value as JsonObject;
@@ -164,15 +185,15 @@ function encodeAny(value: unknown, path: string, options: Resolved): JsonObject 
   if (typeof typeUrl !== 'string' || !typeUrl.includes('/'))
     throw encodeError(path, 'expected an Any type URL', typeUrl);
   const typeName = anyTypeName(typeUrl);
-  if (!isKnownMessage(typeName))
+  if (!isKnownMessage(types, typeName))
     throw encodeError(path, 'an Any of a registered message type', typeName);
   let embedded: Record<string, unknown>;
   try {
-    embedded = decodeBinary(typeName, payload);
+    embedded = decodeBinary(types, typeName, payload);
   } catch (error) {
     throw encodeError(path, `an Any holding a valid ${typeName} (${String(error)})`, typeName);
   }
-  const json = encodeMessageValue(typeName, embedded, path, options);
+  const json = encodeMessageValue(types, typeName, embedded, path, options);
   if (CUSTOM_JSON_TYPES.has(typeName)) return { '@type': typeUrl, value: json };
   return { '@type': typeUrl, ...(json as JsonObject) };
 }
@@ -209,9 +230,14 @@ function encodeInteger(scalar: ScalarType, value: unknown, path: string): string
   return Number(value);
 }
 
-function encodeEnum(enumType: string, value: unknown, path: string): string | number | null {
+function encodeEnum(
+  types: DescriptorRegistry,
+  enumType: string,
+  value: unknown,
+  path: string,
+): string | number | null {
   if (enumType === NULL_VALUE) return null;
-  const plan = enumPlan(enumType);
+  const plan = types.enumPlan(enumType);
   if (value === undefined || value === null) return plan.defaultName;
   if (typeof value === 'string' && plan.numberByName.has(value)) return value;
   // An open enum may carry a number this build does not know; protojson writes it as a number.
@@ -234,7 +260,7 @@ function shortestFloat32(value: number): number {
 }
 
 /** Whether a field without explicit presence holds its default (so protojson leaves it out). */
-function isDefault(field: FieldDescriptor, value: unknown): boolean {
+function isDefault(types: DescriptorRegistry, field: FieldDescriptor, value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (field.cardinality === 'repeated') return Array.isArray(value) && value.length === 0;
   if (field.cardinality === 'map')
@@ -244,7 +270,7 @@ function isDefault(field: FieldDescriptor, value: unknown): boolean {
   if (type.kind === 'enum')
     return (
       value === 0 ||
-      (type.enumType !== NULL_VALUE && value === enumPlan(type.enumType).defaultName) ||
+      (type.enumType !== NULL_VALUE && value === types.enumPlan(type.enumType).defaultName) ||
       type.enumType === NULL_VALUE
     );
   if (value instanceof Uint8Array) return value.length === 0;

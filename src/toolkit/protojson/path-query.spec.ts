@@ -1,16 +1,20 @@
-import { REQUEST } from './descriptors.mocks';
+import { CODEC_TEST_TYPES, REQUEST } from './descriptors.mocks';
+import { DescriptorRegistry } from '../descriptor/registry';
 import { decodeJson } from './decode';
 import { applyPathAndQuery, applyQueryParameters } from './path-query';
 import { ProtoJsonError } from './protojson-error';
 
+const types = new DescriptorRegistry([CODEC_TEST_TYPES]);
+
 function request(body: unknown = {}): Record<string, unknown> {
-  return decodeJson(REQUEST, body);
+  return decodeJson(types, REQUEST, body);
 }
 
 describe('applyPathAndQuery', () => {
   it('sets path parameters and converts query parameters to field types', () => {
     const target = request();
     applyPathAndQuery(
+      types,
       REQUEST,
       target,
       { user_id: 'u-1' },
@@ -41,19 +45,20 @@ describe('applyPathAndQuery', () => {
 
   it('accepts json names, numeric enums and a single value for a repeated field', () => {
     const target = request();
-    applyPathAndQuery(REQUEST, target, {}, { userId: 'u', color: '2', tags: 'only' });
+    applyPathAndQuery(types, REQUEST, target, {}, { userId: 'u', color: '2', tags: 'only' });
     expect(target).toMatchObject({ user_id: 'u', color: 'GREEN', tags: ['only'] });
   });
 
   it('sets dotted path parameters, creating the nested message', () => {
     const target = request();
-    applyPathAndQuery(REQUEST, target, { 'nested.name': 'deep' }, {});
+    applyPathAndQuery(types, REQUEST, target, { 'nested.name': 'deep' }, {});
     expect(target.nested).toEqual({ name: 'deep', child: undefined });
   });
 
   it('ignores unknown query parameters and map fields', () => {
     const target = request();
     applyPathAndQuery(
+      types,
       REQUEST,
       target,
       {},
@@ -65,6 +70,7 @@ describe('applyPathAndQuery', () => {
   it('lets the path win over the query for the same field', () => {
     const target = request();
     applyPathAndQuery(
+      types,
       REQUEST,
       target,
       { user_id: 'from-path' },
@@ -75,11 +81,18 @@ describe('applyPathAndQuery', () => {
 
   it('takes no query parameters with body "*", and none for the body field', () => {
     const star = request({ limit: 5 });
-    applyPathAndQuery(REQUEST, star, { user_id: 'p' }, { limit: '9', search: 's' }, '*');
+    applyPathAndQuery(types, REQUEST, star, { user_id: 'p' }, { limit: '9', search: 's' }, '*');
     expect(star).toMatchObject({ user_id: 'p', limit: 5, search: undefined });
 
     const field = request({ nested: { name: 'from-body' } });
-    applyPathAndQuery(REQUEST, field, {}, { 'nested.name': 'from-query', limit: '3' }, 'nested');
+    applyPathAndQuery(
+      types,
+      REQUEST,
+      field,
+      {},
+      { 'nested.name': 'from-query', limit: '3' },
+      'nested',
+    );
     expect(field).toMatchObject({ nested: { name: 'from-body' }, limit: 3 });
   });
 
@@ -115,7 +128,7 @@ describe('applyPathAndQuery', () => {
   ])('rejects %s', (_title, pathParams, query, field, reason) => {
     let caught: unknown;
     try {
-      applyPathAndQuery(REQUEST, request(), pathParams, query);
+      applyPathAndQuery(types, REQUEST, request(), pathParams, query);
     } catch (error) {
       caught = error;
     }
@@ -124,7 +137,7 @@ describe('applyPathAndQuery', () => {
   });
 
   it('treats a path parameter that names no field as a route table bug', () => {
-    expect(() => applyPathAndQuery(REQUEST, request(), { missing: 'x' }, {})).toThrow(
+    expect(() => applyPathAndQuery(types, REQUEST, request(), { missing: 'x' }, {})).toThrow(
       'path parameter missing is not a field of codec_test.UpdateRequest',
     );
   });
@@ -133,18 +146,18 @@ describe('applyPathAndQuery', () => {
 describe('applyQueryParameters', () => {
   it('sets map entries given as field[key]', () => {
     const target = request();
-    applyQueryParameters(REQUEST, target, { 'labels[team]': 'core', 'labels[a b]': '' });
+    applyQueryParameters(types, REQUEST, target, { 'labels[team]': 'core', 'labels[a b]': '' });
     expect(target.labels).toEqual({ team: 'core', 'a b': '' });
   });
 
   it('skips parameters under an excluded field path', () => {
     const target = request();
-    applyQueryParameters(REQUEST, target, { 'nested.name': 'n', limit: '2' }, ['nested']);
+    applyQueryParameters(types, REQUEST, target, { 'nested.name': 'n', limit: '2' }, ['nested']);
     expect(target).toMatchObject({ nested: undefined, limit: 2 });
   });
 
   it('refuses a parameter that goes on through a scalar field', () => {
-    expect(() => applyQueryParameters(REQUEST, request(), { 'limit.x': '1' })).toThrow(
+    expect(() => applyQueryParameters(types, REQUEST, request(), { 'limit.x': '1' })).toThrow(
       ProtoJsonError,
     );
   });

@@ -1,6 +1,6 @@
 import { FieldDescriptor, ValueType } from '../descriptor/types';
 import { decodeEnum, defaultMessage, setOwn } from './decode';
-import { messagePlan } from './plan';
+import type { DescriptorRegistry, ResolvedFieldPath } from '../descriptor/registry';
 import { ProtoJsonError } from './protojson-error';
 import { parseScalarText } from './scalars';
 import { DURATION, parseDuration, parseTimestamp, TIMESTAMP, WRAPPER_SCALARS } from './well-known';
@@ -22,6 +22,7 @@ type ResolvedPath = readonly FieldDescriptor[];
  * @publicApi
  */
 export function applyPathAndQuery(
+  types: DescriptorRegistry,
   messageType: string,
   target: Record<string, unknown>,
   pathParams: Record<string, string>,
@@ -30,13 +31,13 @@ export function applyPathAndQuery(
 ): void {
   const bound: string[] = [];
   for (const [name, text] of Object.entries(pathParams)) {
-    const { resolved, protoPath } = pathParameter(messageType, name);
-    setResolved(target, resolved, [text], protoPath);
+    const { resolved, protoPath } = pathParameter(types, messageType, name);
+    setResolved(types, target, resolved, [text], protoPath);
     bound.push(protoPath);
   }
   if (bodyField === '*') return;
   if (bodyField !== undefined) bound.push(bodyField);
-  applyQueryParameters(messageType, target, query, bound);
+  applyQueryParameters(types, messageType, target, query, bound);
 }
 
 /**
@@ -52,6 +53,7 @@ export function applyPathAndQuery(
  * @publicApi
  */
 export function applyQueryParameters(
+  types: DescriptorRegistry,
   messageType: string,
   target: Record<string, unknown>,
   query: Record<string, string | string[]>,
@@ -61,16 +63,16 @@ export function applyQueryParameters(
     const texts = Array.isArray(raw) ? raw : [raw];
     const mapEntry = MAP_ENTRY.exec(name);
     const fieldName = mapEntry ? mapEntry[1] : name;
-    const resolved = resolveQueryPath(messageType, fieldName, name);
+    const resolved = resolveQueryPath(types, messageType, fieldName, name);
     if (!resolved) continue;
     const protoPath = resolved.map((field) => field.name).join('.');
     if (excluded.some((bound) => overlaps(bound, protoPath))) continue;
     const leaf = resolved[resolved.length - 1];
     if (mapEntry) {
       if (leaf.cardinality !== 'map') continue;
-      setMapEntry(target, resolved, mapEntry[2], texts, `${protoPath}["${mapEntry[2]}"]`);
+      setMapEntry(types, target, resolved, mapEntry[2], texts, `${protoPath}["${mapEntry[2]}"]`);
     } else if (leaf.cardinality !== 'map') {
-      setResolved(target, resolved, texts, protoPath);
+      setResolved(types, target, resolved, texts, protoPath);
     }
   }
 }
@@ -78,26 +80,24 @@ export function applyQueryParameters(
 /** `map_value[key]`: the map field's path and the key text. */
 const MAP_ENTRY = /^([^[\]]+)\[(.*)\]$/s;
 
-interface PathParameter {
-  resolved: ResolvedPath;
-  protoPath: string;
-}
-
 /**
  * Path parameters come from the route table (a fixed set per message type), so their resolution
- * is kept; query names are the client's and are resolved per request, never remembered.
+ * is kept in the app's registry; query names are the client's and are resolved per request,
+ * never remembered.
  */
-const pathParameters = new Map<string, Map<string, PathParameter>>();
-
-function pathParameter(messageType: string, name: string): PathParameter {
-  let byName = pathParameters.get(messageType);
+function pathParameter(
+  types: DescriptorRegistry,
+  messageType: string,
+  name: string,
+): ResolvedFieldPath {
+  let byName = types.pathParameters.get(messageType);
   if (!byName) {
     byName = new Map();
-    pathParameters.set(messageType, byName);
+    types.pathParameters.set(messageType, byName);
   }
   let parameter = byName.get(name);
   if (!parameter) {
-    const resolved = resolvePath(messageType, name);
+    const resolved = resolvePath(types, messageType, name);
     if (!resolved || resolved[resolved.length - 1].cardinality === 'map')
       throw new Error(`path parameter ${name} is not a field of ${messageType}`);
     parameter = { resolved, protoPath: resolved.map((field) => field.name).join('.') };
@@ -116,6 +116,7 @@ function overlaps(first: string, second: string): boolean {
  * an error when the path goes on through a field that is not a singular message.
  */
 function resolveQueryPath(
+  types: DescriptorRegistry,
   messageType: string,
   dotted: string,
   parameter: string,
@@ -130,7 +131,7 @@ function resolveQueryPath(
         `query parameter ${parameter} goes through ${through}, which is not a message field`,
       );
     }
-    const field = messagePlan(currentType).byKey.get(segment);
+    const field = types.messagePlan(currentType).byKey.get(segment);
     if (!field) return undefined;
     resolved.push(field);
     currentType = nestedMessageType(field);
@@ -147,12 +148,16 @@ function nestedMessageType(field: FieldDescriptor): string | undefined {
 }
 
 /** Follows dotted names through singular message fields; undefined when any step is not a field. */
-function resolvePath(messageType: string, dotted: string): ResolvedPath | undefined {
+function resolvePath(
+  types: DescriptorRegistry,
+  messageType: string,
+  dotted: string,
+): ResolvedPath | undefined {
   const resolved: FieldDescriptor[] = [];
   let currentType: string | undefined = messageType;
   for (const segment of dotted.split('.')) {
     if (currentType === undefined) return undefined;
-    const field = messagePlan(currentType).byKey.get(segment);
+    const field = types.messagePlan(currentType).byKey.get(segment);
     if (!field) return undefined;
     resolved.push(field);
     currentType = nestedMessageType(field);
@@ -166,12 +171,17 @@ function isTextMessage(messageType: string): boolean {
 }
 
 /** The message holding the leaf of `resolved`, creating the messages on the way. */
-function leafContainer(target: Message, resolved: ResolvedPath, protoPath: string): Message {
+function leafContainer(
+  types: DescriptorRegistry,
+  target: Message,
+  resolved: ResolvedPath,
+  protoPath: string,
+): Message {
   let container = target;
   for (const field of resolved.slice(0, -1)) {
     const existing = container[field.name];
     if (typeof existing !== 'object' || existing === null) {
-      const created = defaultMessage((field.type as { messageType: string }).messageType);
+      const created = defaultMessage(types, (field.type as { messageType: string }).messageType);
       setMember(container, field, created, protoPath);
       container = created;
     } else {
@@ -182,40 +192,42 @@ function leafContainer(target: Message, resolved: ResolvedPath, protoPath: strin
 }
 
 function setMapEntry(
+  types: DescriptorRegistry,
   target: Message,
   resolved: ResolvedPath,
   keyText: string,
   texts: readonly string[],
   path: string,
 ): void {
-  const container = leafContainer(target, resolved, path);
+  const container = leafContainer(types, target, resolved, path);
   const leaf = resolved[resolved.length - 1];
   if (texts.length !== 1) throw new ProtoJsonError(path, `expected one value, got ${texts.length}`);
   const key = String(parseScalarText(leaf.mapKey!, keyText, path));
   const existing = container[leaf.name];
   const map =
     typeof existing === 'object' && existing !== null ? (existing as Message) : ({} as Message);
-  setOwn(map, key, parseText(leaf.type, texts[0], path));
+  setOwn(map, key, parseText(types, leaf.type, texts[0], path));
   container[leaf.name] = map;
 }
 
 function setResolved(
+  types: DescriptorRegistry,
   target: Message,
   resolved: ResolvedPath,
   texts: readonly string[],
   protoPath: string,
 ): void {
-  const container = leafContainer(target, resolved, protoPath);
+  const container = leafContainer(types, target, resolved, protoPath);
   const leaf = resolved[resolved.length - 1];
   if (leaf.cardinality === 'repeated') {
     container[leaf.name] = texts.map((text, index) =>
-      parseText(leaf.type, text, `${protoPath}[${index}]`),
+      parseText(types, leaf.type, text, `${protoPath}[${index}]`),
     );
     return;
   }
   if (texts.length !== 1)
     throw new ProtoJsonError(protoPath, `expected one value, got ${texts.length}`);
-  setMember(container, leaf, parseText(leaf.type, texts[0], protoPath), protoPath);
+  setMember(container, leaf, parseText(types, leaf.type, texts[0], protoPath), protoPath);
 }
 
 /** Sets a field, keeping the loader's oneof property and refusing a second member of a oneof. */
@@ -237,10 +249,15 @@ function setMember(
   container[field.name] = value;
 }
 
-function parseText(type: ValueType, text: string, path: string): unknown {
+function parseText(
+  types: DescriptorRegistry,
+  type: ValueType,
+  text: string,
+  path: string,
+): unknown {
   if (type.kind === 'scalar') return parseScalarText(type.scalar, text, path);
   if (type.kind === 'enum')
-    return decodeEnum(type.enumType, /^-?\d+$/.test(text) ? Number(text) : text, path);
+    return decodeEnum(types, type.enumType, /^-?\d+$/.test(text) ? Number(text) : text, path);
   const wrapped = WRAPPER_SCALARS.get(type.messageType);
   if (wrapped) return { value: parseScalarText(wrapped, text, path) };
   if (type.messageType === TIMESTAMP) return parseTimestamp(text, path);

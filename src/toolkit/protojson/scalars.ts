@@ -5,8 +5,8 @@ import { describeJsonType, ProtoJsonError } from './protojson-error';
 const FLOAT32_MAX = 3.4028234663852886e38;
 const JSON_NUMBER_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 /** The spellings Go's strconv.ParseBool (and so grpc-gateway) accepts in paths and queries. */
-const TRUE_TEXT = new Set(['true', 'True', 'TRUE', 't', 'T', '1']);
-const FALSE_TEXT = new Set(['false', 'False', 'FALSE', 'f', 'F', '0']);
+const TRUE_TEXT: ReadonlySet<string> = new Set(['true', 'True', 'TRUE', 't', 'T', '1']);
+const FALSE_TEXT: ReadonlySet<string> = new Set(['false', 'False', 'FALSE', 'f', 'F', '0']);
 /** A UTF-16 surrogate without its pair: JSON can spell it (`"\ud800"`), UTF-8 cannot hold it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const BASE64_STD = /^[A-Za-z0-9+/]*={0,2}$/;

@@ -1,11 +1,11 @@
-import { getMessageDescriptor } from '../descriptor/registry';
+import type { DescriptorRegistry } from '../descriptor/registry';
 import { fieldDescriptor, messageType, scalarType } from '../descriptor/field-builders';
 import { MessageDescriptor, ScalarType } from '../descriptor/types';
 
 /**
  * Field descriptors of the well-known types, which the generator leaves to the runtime (it emits
  * nothing for google/protobuf files). The binary codec needs them to pack a Timestamp, Struct...
- * into a google.protobuf.Any; every other type comes from the generated registry.
+ * into a google.protobuf.Any; every other type comes from the app's registry.
  */
 
 const scalar = scalarType;
@@ -71,18 +71,15 @@ const DESCRIPTORS: ReadonlyMap<string, MessageDescriptor> = new Map(
   ].map((descriptor) => [descriptor.fullName, descriptor]),
 );
 
-/** The descriptor of a well-known type, or of a generated one from the registry. @internal */
-export function messageDescriptorOf(fullName: string): MessageDescriptor {
-  return DESCRIPTORS.get(fullName) ?? getMessageDescriptor(fullName);
+/** The descriptor of a well-known type, or of a generated one from the app's registry. @internal */
+export function messageDescriptorOf(
+  types: DescriptorRegistry,
+  fullName: string,
+): MessageDescriptor {
+  return DESCRIPTORS.get(fullName) ?? types.message(fullName);
 }
 
 /** Whether the descriptor of `fullName` can be found (an Any may name a type nobody registered). @internal */
-export function isKnownMessage(fullName: string): boolean {
-  if (DESCRIPTORS.has(fullName)) return true;
-  try {
-    getMessageDescriptor(fullName);
-    return true;
-  } catch {
-    return false;
-  }
+export function isKnownMessage(types: DescriptorRegistry, fullName: string): boolean {
+  return DESCRIPTORS.has(fullName) || types.hasMessage(fullName);
 }

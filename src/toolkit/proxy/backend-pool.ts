@@ -4,7 +4,12 @@ import { LoggerService } from '@nestjs/common';
 import type { ToolkitLogger } from '../runtime/toolkit-logger';
 import { IDENTITY_HEADERS } from '../auth/caller-identity';
 import type { CallerTokens } from '../auth/caller-tokens';
-import { MethodDescriptor, ProxyTarget, ServiceDescriptor } from '../descriptor';
+import {
+  defineDescriptorSet,
+  MethodDescriptor,
+  ProxyTarget,
+  ServiceDescriptor,
+} from '../descriptor';
 import { grpcCodeName, GrpcStatus, ToolkitError } from '../errors';
 import { CallOptions, createGrpcClient, GrpcClientOf } from '../grpc';
 import type { BackendCallMetrics } from '../metrics';
@@ -69,6 +74,13 @@ const NOT_SENT = /No connection established|connect ECONNREFUSED|Connection refu
 
 /** grpc.health.v1.Health as the generic client needs it (the vendored proto has no toolkit options). */
 const HEALTH_DESCRIPTOR: ServiceDescriptor = {
+  // The client transcodes nothing (grpc-js with the proto loader does), so no types are needed.
+  types: defineDescriptorSet({
+    file: 'grpc/health/v1/health.proto',
+    messages: [],
+    enums: [],
+    dependencies: [],
+  }),
   name: 'Health',
   package: 'grpc.health.v1',
   fullName: 'grpc.health.v1.Health',

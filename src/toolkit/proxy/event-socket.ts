@@ -1,7 +1,7 @@
 import { LoggerService } from '@nestjs/common';
 import WebSocket from 'ws';
 import { CallerIdentity } from '../auth/caller-identity';
-import { getMessageDescriptor, MethodDescriptor } from '../descriptor';
+import { DescriptorRegistry, MethodDescriptor } from '../descriptor';
 import { grpcCodeName, toToolkitError, ToolkitError } from '../errors';
 import type { WebSocketMetrics } from '../metrics';
 import { decodeJson, encodeJson } from '../protojson';
@@ -27,6 +27,8 @@ export interface EventSocketDeps {
   request: SocketRequest;
   identity?: CallerIdentity;
   methods: readonly MethodDescriptor[];
+  /** The gateway's message and enum types, which frames are transcoded with. */
+  types: DescriptorRegistry;
   subjectField?: string;
   requestTimeoutMs: number;
   /** The client's send buffer bound: past it the socket is not read, and closed 1013 if it stays. */
@@ -100,7 +102,11 @@ export class EventSocket {
       const response = await this.call(method, frame.payload);
       this.send({
         type,
-        payload: encodeJson(method.responseType, response as Record<string, unknown>),
+        payload: encodeJson(
+          this.deps.types,
+          method.responseType,
+          response as Record<string, unknown>,
+        ),
       });
     } catch (error) {
       const { error: toolkitError, unexpected } = toToolkitError(error);
@@ -118,7 +124,7 @@ export class EventSocket {
   private async call(method: MethodDescriptor, payload: unknown): Promise<unknown> {
     let message: Record<string, unknown>;
     try {
-      message = decodeJson(method.requestType, payload ?? {});
+      message = decodeJson(this.deps.types, method.requestType, payload ?? {});
     } catch (error) {
       if (error instanceof ProtoJsonError) {
         throw ToolkitError.invalidArgument(error.message, {
@@ -132,7 +138,7 @@ export class EventSocket {
     const { subjectField, identity } = this.deps;
     if (subjectField && identity && subjectField in message)
       message[subjectField] = identity.subject;
-    const violations = getMessageDescriptor(method.requestType).validate?.(message) ?? [];
+    const violations = this.deps.types.message(method.requestType).validate?.(message) ?? [];
     if (violations.length > 0) {
       throw ToolkitError.invalidArgument(`invalid ${method.requestType}`, { violations });
     }

@@ -8,7 +8,7 @@ export const GRPC_METADATA_PREFIX = 'grpc-metadata-';
  * verified token only), the request id travels as the gateway accepted it, and the forwarding
  * headers are recomputed from the connection.
  */
-const RESERVED = new Set<string>([
+const RESERVED: ReadonlySet<string> = new Set<string>([
   IDENTITY_HEADERS.userId,
   IDENTITY_HEADERS.userRoles,
   'x-request-id',
@@ -25,7 +25,7 @@ const RESERVED = new Set<string>([
  * grpc-js or HTTP/2 set themselves (host is :authority; content-type, user-agent, grpc-*), or
  * credentials that stay at the gateway.
  */
-const FORBIDDEN = new Set<string>([
+const FORBIDDEN: ReadonlySet<string> = new Set<string>([
   'connection',
   'keep-alive',
   'proxy-connection',
@@ -52,7 +52,7 @@ const FORBIDDEN = new Set<string>([
  * when the gateway itself does not trace; with tracing on, the gateway's gRPC instrumentation
  * replaces them with its own span's context.
  */
-const TRACE_CONTEXT = new Set<string>(['traceparent', 'tracestate']);
+const TRACE_CONTEXT: ReadonlySet<string> = new Set<string>(['traceparent', 'tracestate']);
 
 /** Prefixes of names a client can never set: gRPC's own keys, and every identity header. */
 const FORBIDDEN_PREFIXES = ['grpc-', 'x-user-', ':'];

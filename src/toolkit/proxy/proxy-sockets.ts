@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { ToolkitLogger } from '../runtime/toolkit-logger';
 import WebSocket, { WebSocketServer } from 'ws';
 import { CallerIdentity } from '../auth/caller-identity';
-import { MethodDescriptor, ServiceDescriptor } from '../descriptor';
+import { DescriptorRegistry, MethodDescriptor, ServiceDescriptor } from '../descriptor';
 import { watchToken } from '../auth/caller-authenticator';
 import { httpErrorBody, toToolkitError, ToolkitError } from '../errors';
 import type { WebSocketMetrics } from '../metrics';
@@ -90,6 +90,8 @@ export class ProxySockets {
   constructor(
     private readonly descriptor: ServiceDescriptor,
     private readonly pool: BackendPool,
+    /** The gateway's message and enum types. */
+    private readonly types: DescriptorRegistry,
     guard: RouteMiddlewaresGuard,
     private readonly options: ProxySocketOptions,
     /** The app's logger. */
@@ -264,6 +266,7 @@ export class ProxySockets {
       request: socketRequest,
       identity,
       methods: frameMethods,
+      types: this.types,
       subjectField: this.options.subjectField,
       requestTimeoutMs: this.options.requestTimeoutMs,
       bound: this.options,

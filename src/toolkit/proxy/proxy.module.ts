@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { CallerTokens } from '../auth/caller-tokens';
-import { ProxyTarget, ServiceDescriptor } from '../descriptor';
+import { DescriptorRegistry, ProxyTarget, ServiceDescriptor } from '../descriptor';
 import { BackendCallMetrics, WebSocketMetrics } from '../metrics';
 import { RouteMiddlewaresGuard } from '../middlewares/route-middlewares.guard';
 import type { ToolkitMetrics } from '../runtime/toolkit-metrics';
@@ -116,6 +116,7 @@ export class ProxyModule {
           provide: ProxySockets,
           useFactory: (
             pool: BackendPool,
+            types: DescriptorRegistry,
             guard: RouteMiddlewaresGuard,
             proxy: ProxyOptions,
             logger: ToolkitLogger,
@@ -124,6 +125,7 @@ export class ProxyModule {
             new ProxySockets(
               options.descriptor,
               pool,
+              types,
               guard,
               proxy.sockets,
               logger,
@@ -131,6 +133,7 @@ export class ProxyModule {
             ),
           inject: [
             BackendPool,
+            DescriptorRegistry,
             RouteMiddlewaresGuard,
             PROXY_OPTIONS,
             ToolkitLogger,

@@ -4,11 +4,20 @@ import { ServiceDescriptor } from '../descriptor';
 import '../middlewares';
 import { describeServices, renderHelpMarkdown, renderHelpText } from './config-help';
 import { defineService } from './define-service';
+import { defineDescriptorSet } from '../descriptor';
+/** The specs' services transcode nothing. */
+const NO_TYPES = defineDescriptorSet({
+  file: 'pkg/svc.proto',
+  messages: [],
+  enums: [],
+  dependencies: [],
+});
 
 @Module({})
 class EmptyModule {}
 
 const descriptor: ServiceDescriptor = {
+  types: NO_TYPES,
   name: 'Svc',
   package: 'pkg',
   fullName: 'pkg.Svc',

@@ -3,6 +3,14 @@ import { MethodDescriptor, ServiceDescriptor } from '../descriptor';
 import { UnknownMiddlewareError } from '../middlewares';
 import { defineService } from './define-service';
 import { loadServiceConfig } from './service-config';
+import { defineDescriptorSet } from '../descriptor';
+/** The specs' services transcode nothing. */
+const NO_TYPES = defineDescriptorSet({
+  file: 'pkg/svc.proto',
+  messages: [],
+  enums: [],
+  dependencies: [],
+});
 
 @Module({})
 class EmptyModule {}
@@ -22,6 +30,7 @@ const method = (name: string, middlewares: string[]): MethodDescriptor => ({
 
 function definitionWith(globals: string[], methods: MethodDescriptor[]) {
   const descriptor: ServiceDescriptor = {
+    types: NO_TYPES,
     name: 'Svc',
     package: 'pkg',
     fullName: 'pkg.Svc',

@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
 import { CallerTokenGuard } from '../auth/caller-token.guard';
 import { CallerTokens } from '../auth/caller-tokens';
+import { DescriptorRegistry } from '../descriptor/registry';
 import { DependencyFailures } from '../errors';
 import { RouteMiddlewaresGuard, SERVICE_MIDDLEWARES } from '../middlewares';
 import { PluginStatusRegistry, ShutdownSequence } from '../plugins';
@@ -45,8 +46,8 @@ export interface ToolkitCoreOptions {
 }
 
 /**
- * Global providers of one service app: its definition, runtime config, settings (also as
- * @nestjs/config's `ConfigService`), plugin status,
+ * Global providers of one service app: its definition, descriptor registry, runtime config,
+ * settings (also as @nestjs/config's `ConfigService`), plugin status,
  * health, metrics, the middleware chains and their guards.
  * @internal
  */
@@ -71,6 +72,11 @@ export class ToolkitCoreModule {
     }
     const providers: Provider[] = [
       { provide: SERVICE_DEFINITION, useValue: definition },
+      // The app's own: its codec caches and the types it knows are nobody else's in the process.
+      {
+        provide: DescriptorRegistry,
+        useValue: new DescriptorRegistry([definition.descriptor.types]),
+      },
       { provide: RUNTIME_CONFIG, useValue: config.runtime },
       { provide: SERVICE_SETTINGS, useValue: config.settings },
       {

@@ -267,7 +267,7 @@ function transcodeUpgrade(plan: MethodPlan, request: UpgradeHttpRequest): Record
     const value = request.params[field];
     if (typeof value === 'string') pathParams[field] = value;
   }
-  return transcodeHttpRequest(plan.method, rule, pathParams, request);
+  return transcodeHttpRequest(plan.types, plan.method, rule, pathParams, request);
 }
 
 /** What a `ServedCall` reads of an upgrade request. */

@@ -1,5 +1,5 @@
 import type WebSocket from 'ws';
-import type { MethodDescriptor } from '../descriptor';
+import type { DescriptorRegistry, MethodDescriptor } from '../descriptor';
 import { ToolkitError } from '../errors';
 import { decodeJson, ProtoJsonError } from '../protojson';
 import type { ServedCall } from '../pipeline/call-context';
@@ -47,13 +47,18 @@ export async function serveStreamSocket(
       socket,
       serverStreaming: plan.method.serverStreaming,
       decode: (text) => {
-        const message = decodeFrame(plan.method, text);
+        const message = decodeFrame(plan.types, plan.method, text);
         plan.check(message, call.caller);
         return message;
       },
       encode: (message) =>
         JSON.stringify(
-          encodeHttpResponse(plan.method, plan.method.http, message as Record<string, unknown>),
+          encodeHttpResponse(
+            plan.types,
+            plan.method,
+            plan.method.http,
+            message as Record<string, unknown>,
+          ),
         ),
       handle: (requests) => invokeHandler(plan, { ...planned, readMessage: () => requests }),
       signal: call.signal,
@@ -67,7 +72,11 @@ export async function serveStreamSocket(
 }
 
 /** One text frame as a request message; INVALID_ARGUMENT when it is not protojson of it. */
-function decodeFrame(method: MethodDescriptor, text: string): Record<string, unknown> {
+function decodeFrame(
+  types: DescriptorRegistry,
+  method: MethodDescriptor,
+  text: string,
+): Record<string, unknown> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -75,7 +84,7 @@ function decodeFrame(method: MethodDescriptor, text: string): Record<string, unk
     throw ToolkitError.invalidArgument(`a request frame is not JSON (a ${method.requestType})`);
   }
   try {
-    return decodeJson(method.requestType, json);
+    return decodeJson(types, method.requestType, json);
   } catch (error) {
     if (!(error instanceof ProtoJsonError)) throw error;
     throw ToolkitError.invalidArgument(error.message, {

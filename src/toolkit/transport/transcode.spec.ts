@@ -1,5 +1,6 @@
 import { MethodDescriptor } from '../descriptor';
-import { REQUEST } from '../protojson/descriptors.mocks';
+import { CODEC_TEST_TYPES, REQUEST } from '../protojson/descriptors.mocks';
+import { DescriptorRegistry } from '../descriptor';
 import { ToolkitError } from '../errors';
 import { transcodeHttpRequest } from './transcode';
 
@@ -17,9 +18,12 @@ const method = (body: string | undefined): MethodDescriptor => ({
   excludeGlobalMiddlewares: [],
 });
 
+const types = new DescriptorRegistry([CODEC_TEST_TYPES]);
+
 describe('transcodeHttpRequest', () => {
   it('puts a named body field under that field and ignores query values for it', () => {
     const message = transcodeHttpRequest(
+      types,
       method('nested'),
       method('nested').http!,
       { user_id: 'u-1' },
@@ -37,6 +41,7 @@ describe('transcodeHttpRequest', () => {
 
   it('reads the other fields from the query when the body is absent', () => {
     const message = transcodeHttpRequest(
+      types,
       method('nested'),
       method('nested').http!,
       { user_id: 'u-1' },
@@ -50,6 +55,7 @@ describe('transcodeHttpRequest', () => {
 
   it('takes no query parameters with body "*", the path still wins', () => {
     const message = transcodeHttpRequest(
+      types,
       method('*'),
       method('*').http!,
       { user_id: 'from-path' },
@@ -63,6 +69,7 @@ describe('transcodeHttpRequest', () => {
 
   it('reads every field from path and query without a body', () => {
     const message = transcodeHttpRequest(
+      types,
       method(undefined),
       method(undefined).http!,
       { user_id: 'u-2' },
@@ -77,6 +84,7 @@ describe('transcodeHttpRequest', () => {
   it('turns a bad value into INVALID_ARGUMENT naming the field', () => {
     const act = () =>
       transcodeHttpRequest(
+        types,
         method('nested'),
         method('nested').http!,
         { user_id: 'u-1' },

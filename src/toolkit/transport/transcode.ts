@@ -1,4 +1,4 @@
-import { HttpRule, MethodDescriptor } from '../descriptor';
+import { DescriptorRegistry, HttpRule, MethodDescriptor } from '../descriptor';
 import { ToolkitError } from '../errors';
 import { applyPathAndQuery, decodeJson, encodeJson } from '../protojson';
 import { ProtoJsonError } from '../protojson/protojson-error';
@@ -44,6 +44,7 @@ export function decodePathVariables(raw: RawBindings): Record<string, string> {
  * @publicApi
  */
 export function transcodeHttpRequest(
+  types: DescriptorRegistry,
   method: MethodDescriptor,
   rule: HttpRule,
   pathParams: Readonly<Record<string, string>>,
@@ -52,8 +53,9 @@ export function transcodeHttpRequest(
   try {
     const body = request.body ?? undefined;
     const json = rule.body === '*' ? (body ?? {}) : rule.body ? bodyField(rule.body, body) : {};
-    const message = decodeJson(method.requestType, json);
+    const message = decodeJson(types, method.requestType, json);
     applyPathAndQuery(
+      types,
       method.requestType,
       message,
       pathParams,
@@ -78,11 +80,12 @@ export function transcodeHttpRequest(
  * @publicApi
  */
 export function encodeHttpResponse(
+  types: DescriptorRegistry,
   method: MethodDescriptor,
   rule: HttpRule | undefined,
   response: Record<string, unknown>,
 ): unknown {
-  const json = encodeJson(method.responseType, response) as Record<string, unknown>;
+  const json = encodeJson(types, method.responseType, response) as Record<string, unknown>;
   const field = rule?.responseBody;
   return field === undefined ? json : (json[field] ?? null);
 }

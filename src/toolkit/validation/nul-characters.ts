@@ -1,4 +1,4 @@
-import { getMessageDescriptor } from '../descriptor/registry';
+import type { DescriptorRegistry } from '../descriptor/registry';
 import { FieldDescriptor, FieldViolation, MessageDescriptor } from '../descriptor/types';
 import { fieldPath, indexPath, keyPath, violation } from './field-path';
 
@@ -14,22 +14,26 @@ const NUL_DESCRIPTION = 'value must not contain a NUL character';
  * never meaningful text and PostgreSQL rejects it in `text` columns.
  * @publicApi
  */
-export function nulViolations(messageType: string, message: unknown): FieldViolation[] {
+export function nulViolations(
+  types: DescriptorRegistry,
+  messageType: string,
+  message: unknown,
+): FieldViolation[] {
   const found: FieldViolation[] = [];
-  walkMessage(descriptorOf(messageType), message, '', found);
+  walkMessage(types, descriptorOf(types, messageType), message, '', found);
   return found;
 }
 
-function descriptorOf(messageType: string): MessageDescriptor | undefined {
-  try {
-    return getMessageDescriptor(messageType);
-  } catch {
-    // Well-known types (Struct, Any...) have no generated descriptor: walked generically.
-    return undefined;
-  }
+function descriptorOf(
+  types: DescriptorRegistry,
+  messageType: string,
+): MessageDescriptor | undefined {
+  // Well-known types (Struct, Any...) have no generated descriptor: walked generically.
+  return types.hasMessage(messageType) ? types.message(messageType) : undefined;
 }
 
 function walkMessage(
+  types: DescriptorRegistry,
   descriptor: MessageDescriptor | undefined,
   message: unknown,
   path: string,
@@ -46,28 +50,29 @@ function walkMessage(
     if (value === undefined || value === null) continue;
     const at = fieldPath(path, field.name);
     if (field.cardinality === 'repeated' && Array.isArray(value)) {
-      value.forEach((item, index) => walkValue(field, item, indexPath(at, index), found));
+      value.forEach((item, index) => walkValue(types, field, item, indexPath(at, index), found));
     } else if (field.cardinality === 'map' && typeof value === 'object') {
       for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
         const entry = keyPath(at, key);
         if (key.includes('\0'))
           found.push(violation(entry, NUL_RULE, `map key: ${NUL_DESCRIPTION}`));
-        walkValue(field, item, entry, found);
+        walkValue(types, field, item, entry, found);
       }
     } else {
-      walkValue(field, value, at, found);
+      walkValue(types, field, value, at, found);
     }
   }
 }
 
 function walkValue(
+  types: DescriptorRegistry,
   field: FieldDescriptor,
   value: unknown,
   path: string,
   found: FieldViolation[],
 ): void {
   if (field.type.kind === 'message') {
-    walkMessage(descriptorOf(field.type.messageType), value, path, found);
+    walkMessage(types, descriptorOf(types, field.type.messageType), value, path, found);
   } else if (typeof value === 'string' && value.includes('\0')) {
     found.push(violation(path, NUL_RULE, NUL_DESCRIPTION));
   }

@@ -40,6 +40,15 @@ export interface JoinRequest {
   room: string;
 }
 
+/**
+ * Holds a message of the imported file that has rules: its validator is reached through that
+ * file's descriptor set.
+ */
+export interface RulesHolder {
+  strings: Strings | undefined;
+  many: Strings[];
+}
+
 export const EVERYTHING_PACKAGE_NAME = "everything";
 
 function createBaseGetRequest(): GetRequest {
@@ -187,6 +196,63 @@ export const JoinRequest: MessageFns<JoinRequest> = {
             }
 
             message.room = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+};
+
+function createBaseRulesHolder(): RulesHolder {
+  return { strings: undefined, many: [] };
+}
+
+export const RulesHolder: MessageFns<RulesHolder> = {
+  encode(message: RulesHolder, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.strings !== undefined) {
+      Strings.encode(message.strings, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.many) {
+      Strings.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RulesHolder {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRulesHolder();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.strings = Strings.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.many.push(Strings.decode(reader, reader.uint32()));
             continue;
           }
         }

@@ -5,7 +5,7 @@ import { runtimeModules } from './emit/runtime-modules';
 import { renderToolkitFile } from './emit/toolkit-file';
 import { buildOpenApiDocument, openApiFileName, servesHttp } from './openapi/openapi-document';
 import { buildServiceModel, checkFilePlugins } from './service/service-model';
-import { ValidatorIndex } from './validation/validator-index';
+import { allMessages, ValidatorIndex } from './validation/validator-index';
 
 interface ToolkitPluginOptions {
   /** Path from the output root to the repository's `src` (`..` when generating into src/gen). */
@@ -29,7 +29,7 @@ function isGenerated(file: DescFile): boolean {
 }
 
 /**
- * protoc-gen-toolkit: per proto file, `<name>.toolkit.ts` (type registry entries with generated
+ * protoc-gen-toolkit: per proto file, `<name>.toolkit.ts` (its frozen descriptor set with generated
  * validators, service descriptors, decorators, plugin injectors, gRPC clients) and, for files with
  * services, `<name>.toolkit.mocks.ts` (jest doubles); per service with an HTTP server,
  * `<Service>.openapi.json` (its OpenAPI 3.1 document, which the runtime serves).
@@ -42,11 +42,14 @@ export const protocGenToolkit = createEcmaScriptPlugin({
     const runtime = runtimeModules(schema.options.srcRoot);
     const index = new ValidatorIndex(schema.allFiles);
     const generated = new Set(schema.files.filter(isGenerated));
+    const generatedNames = new Set([...generated].map((file) => file.name));
     for (const file of generated) {
       checkFilePlugins(file);
       const services = file.services.map(buildServiceModel);
+      // By name: a dependency may be a different object than the same file among schema.files.
       const dependencies = file.dependencies.filter(
-        (dependency) => generated.has(dependency) && dependency.messages.length > 0,
+        (dependency) =>
+          generatedNames.has(dependency.name) && allMessages(dependency.messages).length > 0,
       );
       schema
         .generateFile(`${file.name}.toolkit.ts`)

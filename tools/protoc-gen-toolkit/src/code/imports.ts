@@ -5,7 +5,6 @@ interface ModuleImports {
   defaultName?: string;
   values: Set<string>;
   types: Set<string>;
-  sideEffect: boolean;
 }
 
 /** Collects the imports of one generated file and renders them in a stable order. */
@@ -32,11 +31,6 @@ export class ImportCollector {
     return name;
   }
 
-  /** Imports a module for its side effects (type registration). */
-  sideEffect(modulePath: string): void {
-    this.module(modulePath).sideEffect = true;
-  }
-
   render(): string[] {
     const lines: string[] = [];
     const specifiers = [...this.modules.keys()].map((key) => [key, this.specifier(key)] as const);
@@ -49,8 +43,6 @@ export class ImportCollector {
       if (entry.values.size > 0)
         lines.push(`import { ${[...entry.values].sort().join(', ')} } from '${specifier}';`);
       if (types.length > 0) lines.push(`import type { ${types.join(', ')} } from '${specifier}';`);
-      if (entry.sideEffect && !entry.defaultName && entry.values.size === 0 && types.length === 0)
-        lines.push(`import '${specifier}';`);
     }
     return lines;
   }
@@ -58,7 +50,7 @@ export class ImportCollector {
   private module(modulePath: string): ModuleImports {
     let entry = this.modules.get(modulePath);
     if (!entry) {
-      entry = { values: new Set(), types: new Set(), sideEffect: false };
+      entry = { values: new Set(), types: new Set() };
       this.modules.set(modulePath, entry);
     }
     return entry;

@@ -26,6 +26,14 @@ export function tsProtoModule(file: DescFile): string {
 }
 
 /** Output-root-relative module path of our toolkit file for `file`. */
+/**
+ * Name of the frozen descriptor set a file's toolkit module exports: `UserServiceTypes` for
+ * `userservice/user-service.proto`.
+ */
+export function descriptorSetName(file: DescFile): string {
+  return `${pascalCase(file.name.slice(file.name.lastIndexOf('/') + 1))}Types`;
+}
+
 export function toolkitModule(file: DescFile): string {
   return `/${file.name}.toolkit`;
 }

@@ -2,7 +2,13 @@ import type { DescFile } from '@bufbuild/protobuf';
 import { CodeWriter } from '../code/code-writer';
 import { ImportCollector } from '../code/imports';
 import { Code, Literal, quote, renderLiteral } from '../code/literal';
-import { pascalCase, toolkitModule, tsProtoModule, tsProtoName } from '../code/names';
+import {
+  descriptorSetName,
+  pascalCase,
+  toolkitModule,
+  tsProtoModule,
+  tsProtoName,
+} from '../code/names';
 import { PLUGIN_KINDS } from '../service/plugin-kinds';
 import { openApiFileName, servesHttp } from '../openapi/openapi-document';
 import { HttpRuleModel, MethodModel, ServiceModel } from '../service/service-model';
@@ -23,7 +29,10 @@ export function hasGrpcServer(service: ServiceModel): boolean {
   return service.servers.includes('GRPC');
 }
 
-/** Renders `<name>.toolkit.ts`: type registration with validators, then one section per service. */
+/**
+ * Renders `<name>.toolkit.ts`: the file's frozen descriptor set with its validators (no side
+ * effect at import), then one section per service.
+ */
 export function renderToolkitFile(
   file: DescFile,
   services: readonly ServiceModel[],
@@ -40,15 +49,26 @@ export function renderToolkitFile(
     emitMessageValidator(validators, ctx, index, message);
     validators.line();
   }
-  for (const dependency of dependencies) imports.sideEffect(toolkitModule(dependency));
-
   const body = new CodeWriter();
-  const registerTypes = imports.value(runtime.descriptor, 'registerTypes');
-  const messageLiterals = messages.map((message) =>
-    messageDescriptorLiteral(message, index.has(message) ? validatorName(message) : undefined),
+  const descriptorSet = imports.type(runtime.descriptor, 'DescriptorSet');
+  const defineDescriptorSet = imports.value(runtime.descriptor, 'defineDescriptorSet');
+  const setLiteral: Literal = {
+    file: file.proto.name,
+    messages: messages.map((message) =>
+      messageDescriptorLiteral(message, index.has(message) ? validatorName(message) : undefined),
+    ),
+    enums: allEnums(file.enums, file.messages).map(enumDescriptorLiteral),
+    dependencies: dependencies.map(
+      (dependency) =>
+        new Code(imports.value(toolkitModule(dependency), descriptorSetName(dependency))),
+    ),
+  };
+  body.line(
+    `/** The message and enum types of ${file.proto.name}, with the sets of the files it imports. */`,
   );
-  const enumLiterals = allEnums(file.enums, file.messages).map(enumDescriptorLiteral);
-  body.line(`${registerTypes}(${renderLiteral(messageLiterals)}, ${renderLiteral(enumLiterals)});`);
+  body.line(
+    `export const ${descriptorSetName(file)}: ${descriptorSet} = ${defineDescriptorSet}(${renderLiteral(setLiteral)});`,
+  );
   for (const service of services) {
     body.line();
     emitService(body, imports, file, service, runtime);
@@ -71,6 +91,7 @@ function serviceDescriptorLiteral(
   openApi: string | undefined,
 ): Literal {
   return {
+    types: new Code(descriptorSetName(file)),
     name: service.name,
     package: service.package,
     fullName: service.fullName,

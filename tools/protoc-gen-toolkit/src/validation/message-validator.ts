@@ -3,7 +3,7 @@ import type { DescField, DescMessage } from '@bufbuild/protobuf';
 import { FieldRulesSchema } from '../../gen/validate/validate_pb';
 import { CodeWriter } from '../code/code-writer';
 import { quote } from '../code/literal';
-import { tsProtoName } from '../code/names';
+import { descriptorSetName, toolkitModule, tsProtoName } from '../code/names';
 import { GeneratorError } from '../generator-error';
 import { EmitContext } from './emit-context';
 import { fieldRuleSets, FieldRuleSets, isOneofRequired, splitFieldRules } from './field-rules';
@@ -165,10 +165,18 @@ function emitMessageValue(
   });
 }
 
-/** Calls a nested message's validator: directly in the same file, through the registry otherwise. */
+/**
+ * Calls a nested message's validator: directly in the same file, otherwise through the imported
+ * descriptor set of its file, looked up once at module load.
+ */
 function nestedCall(ctx: EmitContext, nested: DescMessage, value: string, path: string): string {
   if (nested.file === ctx.file) return `${validatorName(nested)}(${value}, ${path})`;
-  return `(${ctx.descriptor('getMessageDescriptor')}(${quote(nested.typeName)}).validate?.(${value}, ${path}) ?? [])`;
+  const set = ctx.imports.value(toolkitModule(nested.file), descriptorSetName(nested.file));
+  const validator = ctx.sharedConstant(
+    `${validatorName(nested)}_of_${set}`,
+    `${ctx.descriptor('validatorOf')}(${set}, ${quote(nested.typeName)})`,
+  );
+  return `${validator}(${value}, ${path})`;
 }
 
 /** The FieldRules nested under `items` / `keys` / `values`. */
