@@ -85,15 +85,7 @@ function serveHttp(
         accept: request.headers.accept,
         reply,
         messages: response as AsyncIterable<unknown>,
-        encode: (message) =>
-          JSON.stringify(
-            encodeHttpResponse(
-              plan.types,
-              plan.method,
-              match.binding.rule,
-              message as Record<string, unknown>,
-            ),
-          ),
+        encode: plan.streamText(match.binding.rule),
         signal: call.signal,
         normalize: (error) => filter.normalize(error, call.log),
       }).then((outcome) => {

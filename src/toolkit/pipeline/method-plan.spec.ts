@@ -66,6 +66,7 @@ function plan(guards: CanActivate[], callerToken: MethodPlan['callerToken'] = ()
       if ((message as { bad?: boolean }).bad) throw ToolkitError.invalidArgument('bad message');
     },
     invoke: (inputs) => instance.get(...(build(inputs) as [unknown, unknown, unknown])),
+    streamText: () => (message) => JSON.stringify(message),
   };
   return { plan: result, instance };
 }

@@ -1,6 +1,11 @@
 import type { CanActivate, Type } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import type { DescriptorRegistry, MethodDescriptor, ServiceDescriptor } from '../descriptor';
+import type {
+  DescriptorRegistry,
+  HttpRule,
+  MethodDescriptor,
+  ServiceDescriptor,
+} from '../descriptor';
 import type { HttpBinding } from '../transport/http-router';
 import { ServedCall } from './call-context';
 import { runGuardChain } from './guard-chain';
@@ -31,6 +36,12 @@ export interface MethodPlan {
   /** The method's middleware guards, in chain order. */
   readonly guards: readonly CanActivate[];
   readonly check: MessageCheck;
+  /**
+   * The JSON text of one message of a server stream written under `rule` (an SSE event, an
+   * NDJSON line, a WebSocket frame): a deeply frozen message fanned out to many subscribers is
+   * encoded once per rule.
+   */
+  readonly streamText: (rule: HttpRule | undefined) => (message: unknown) => string;
   /** Calls the controller method with the arguments its parameters declare. */
   readonly invoke: (inputs: HandlerInputs) => unknown;
 }

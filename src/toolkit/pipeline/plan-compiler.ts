@@ -11,6 +11,7 @@ import type { RouteMetadata } from '../transport/route-metadata';
 import { compileArguments } from './handler-arguments';
 import { compileMessageCheck } from './message-checks';
 import { MethodPlan } from './method-plan';
+import { compileStreamText } from './stream-text';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -94,6 +95,7 @@ export class PlanCompiler {
       callerToken: (carrier) => callerTokens.check(carrier),
       guards,
       check: compileMessageCheck(this.types, route.method),
+      streamText: compileStreamText(this.types, route.method),
       invoke: (inputs) => handler.apply(instance, build(inputs)),
     };
   }

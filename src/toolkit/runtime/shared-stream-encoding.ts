@@ -22,14 +22,25 @@ export function withSharedStreamEncoding(definition: ServiceDefinition): Service
 }
 
 function encodeOnce(method: MethodDefinition<unknown, unknown>): (value: unknown) => Buffer {
-  const { responseSerialize } = method;
-  const encoded = new WeakMap<object, Buffer>();
+  return encodeFrozenOnce(method.responseSerialize);
+}
+
+/**
+ * `encode`, remembering the result for each deeply frozen object it is given (weakly: for as long
+ * as the object lives), so that a message fanned out to many streams is encoded once. Anything
+ * that can still change is encoded on every call.
+ * @internal
+ */
+export function encodeFrozenOnce<Encoded>(
+  encode: (value: unknown) => Encoded,
+): (value: unknown) => Encoded {
+  const encoded = new WeakMap<object, Encoded>();
   return (value) => {
-    if (typeof value !== 'object' || value === null) return responseSerialize(value);
+    if (typeof value !== 'object' || value === null) return encode(value);
     const known = encoded.get(value);
     if (known !== undefined) return known;
-    const bytes = responseSerialize(value);
-    if (isDeeplyFrozen(value)) encoded.set(value, bytes);
-    return bytes;
+    const result = encode(value);
+    if (isDeeplyFrozen(value)) encoded.set(value, result);
+    return result;
   };
 }

@@ -6,7 +6,6 @@ import type { ServedCall } from '../pipeline/call-context';
 import type { OpenStreams } from '../pipeline/open-streams';
 import { invokeHandler, MethodPlan, PlanCall } from '../pipeline/method-plan';
 import { serveWebSocketStream, WebSocketStreamOutcome } from '../streaming';
-import { encodeHttpResponse } from '../transport/transcode';
 
 /** What one admitted client- or bidi-streaming upgrade needs once its socket is open. @internal */
 export interface StreamSocketCall {
@@ -51,15 +50,7 @@ export async function serveStreamSocket(
         plan.check(message, call.caller);
         return message;
       },
-      encode: (message) =>
-        JSON.stringify(
-          encodeHttpResponse(
-            plan.types,
-            plan.method,
-            plan.method.http,
-            message as Record<string, unknown>,
-          ),
-        ),
+      encode: plan.streamText(plan.method.http),
       handle: (requests) => invokeHandler(plan, { ...planned, readMessage: () => requests }),
       signal: call.signal,
       normalize: (error) => stream.normalize(error, call),
