@@ -343,6 +343,24 @@ async function main(): Promise<void> {
       hotIds = (await seedUsers(namespace, SETTINGS.seedUsers)).slice(0, SETTINGS.hotUsers);
     }
     const projectHttpUrl = `http://127.0.0.1:${ports.userHttp}`;
+    // The same user-service with its access log (LOG_LEVEL=warn) and metrics off, beside the bare
+    // baselines: it tells the toolkit's own cost apart from what one log line and one metric
+    // observation per request cost.
+    const quietPorts: Ports = { userHttp: await freePort(), userGrpc: await freePort() };
+    let quietUserService: ServerProcess | undefined;
+    if (userService && wants('get', 'grpc')) {
+      quietUserService = await start(
+        'quiet project user-service (access log + metrics off)',
+        MAIN,
+        {
+          ...userServiceEnv(namespace, quietPorts),
+          USER_SERVICE_LOG_LEVEL: 'warn',
+          USER_SERVICE_ENABLE_METRICS: 'false',
+        },
+        { httpUrl: `http://127.0.0.1:${quietPorts.userHttp}/_healthz/readiness` },
+      );
+    }
+    const quietHttpUrl = `http://127.0.0.1:${quietPorts.userHttp}`;
     const httpGet = (
       variant: string,
       label: string,
@@ -425,6 +443,16 @@ async function main(): Promise<void> {
             fastifyBare.server,
             fastifyBare.url,
           ),
+          ...(quietUserService
+            ? [
+                httpGet(
+                  BASELINE.projectQuiet,
+                  'project, access log + metrics off',
+                  quietUserService,
+                  quietHttpUrl,
+                ),
+              ]
+            : []),
         ],
       });
     }
@@ -471,6 +499,16 @@ async function main(): Promise<void> {
         baselines: [
           await grpcContender(BASELINE.grpcObserved, 'plain grpc-js (logs + metrics)', 'on'),
           await grpcContender(BASELINE.grpcBare, 'plain grpc-js (bare)', 'off'),
+          ...(quietUserService
+            ? [
+                grpcGet(
+                  BASELINE.projectQuiet,
+                  'project, access log + metrics off',
+                  quietUserService,
+                  quietPorts.userGrpc,
+                ),
+              ]
+            : []),
         ],
       });
     }
@@ -840,6 +878,7 @@ async function streamScenarios(
 }
 
 function observabilityGoal(facts: ProcessFacts[], metricsOn: boolean): GoalCheck {
+  // The quiet project process (access log + metrics off) is a baseline, named apart.
   const project = facts.filter((fact) => fact.name.startsWith('project'));
   return {
     goal: 'project measured with its middlewares on: access log at info and metrics counting',

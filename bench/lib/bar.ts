@@ -30,6 +30,8 @@ export const BASELINE = {
   fastifyBare: 'fastify-bare',
   grpcObserved: 'grpc-js-observed',
   grpcBare: 'grpc-js-bare',
+  /** The project itself with its access log and metrics off: what the toolkit costs without them. */
+  projectQuiet: 'project-quiet',
   gatewayObserved: 'gateway-checks-observed',
   gatewayBare: 'gateway-bare',
   streamObserved: 'grpc-js-stream-observed',
