@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -154,6 +154,53 @@ function chatServiceEnv(
     CHAT_SERVICE_CACHE_KEY_PREFIX: `${namespace.redisPrefix}chat:`,
     CHAT_SERVICE_REALTIME_HOST: '127.0.0.1',
     CHAT_SERVICE_REALTIME_CHANNEL_PREFIX: `${namespace.redisPrefix}chat-realtime:`,
+  };
+}
+
+/**
+ * The project api-gateway forwarding to user-service's gRPC port; the other backends point at a
+ * closed port (`nowhere`), and the rate limit is high enough never to refuse the load.
+ */
+function projectGatewayEnv(
+  namespace: { redisPrefix: string },
+  userGrpcPort: number,
+  gatewayPort: number,
+  nowhere: number,
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    SERVICES: 'api-gateway',
+    API_GATEWAY_SERVER_HOST: '127.0.0.1',
+    API_GATEWAY_SERVER_PORT: String(gatewayPort),
+    API_GATEWAY_LOG_LEVEL: 'info',
+    API_GATEWAY_ENABLE_METRICS: 'true',
+    API_GATEWAY_INTERNAL_AUTH_SECRET: INTERNAL_SECRET,
+    API_GATEWAY_RESOLVER_ENDPOINTS: `user-service=127.0.0.1:${userGrpcPort},notification-service=127.0.0.1:${nowhere},chat-service=127.0.0.1:${nowhere}`,
+    API_GATEWAY_RESOLVER_HTTP_ENDPOINTS: `chat-service=127.0.0.1:${nowhere}`,
+    API_GATEWAY_CACHE_HOST: '127.0.0.1',
+    API_GATEWAY_CACHE_KEY_PREFIX: `${namespace.redisPrefix}project-gateway:`,
+    API_GATEWAY_AUTH_JWT_SECRET: JWT_SECRET,
+    API_GATEWAY_RATE_LIMIT_REQUESTS: '1000000000',
+    API_GATEWAY_RATE_LIMIT_WINDOW: '1m',
+  };
+}
+
+/**
+ * The variables of the plain gateway baseline beyond the common ones: `checks` on = the same
+ * rate-limit script and deny-list read as the project, with logs and metrics; off = bare.
+ */
+function baselineGatewayEnv(
+  namespace: { redisPrefix: string },
+  userGrpcPort: number,
+  checks: 'on' | 'off',
+): NodeJS.ProcessEnv {
+  return {
+    BENCH_REDIS_PREFIX: `${namespace.redisPrefix}baseline-gateway:`,
+    BENCH_JWT_SECRET: JWT_SECRET,
+    BENCH_BACKEND_TARGET: `127.0.0.1:${userGrpcPort}`,
+    BENCH_GATEWAY_CHECKS: checks,
+    BENCH_OBSERVABILITY: checks,
   };
 }
 
@@ -565,32 +612,11 @@ async function main(): Promise<void> {
         const projectGateway = await start(
           'project api-gateway',
           MAIN,
-          {
-            ...process.env,
-            NODE_ENV: 'production',
-            SERVICES: 'api-gateway',
-            API_GATEWAY_SERVER_HOST: '127.0.0.1',
-            API_GATEWAY_SERVER_PORT: String(gatewayPort),
-            API_GATEWAY_LOG_LEVEL: 'info',
-            API_GATEWAY_ENABLE_METRICS: 'true',
-            API_GATEWAY_INTERNAL_AUTH_SECRET: INTERNAL_SECRET,
-            API_GATEWAY_RESOLVER_ENDPOINTS: `user-service=127.0.0.1:${ports.userGrpc},notification-service=127.0.0.1:${nowhere},chat-service=127.0.0.1:${nowhere}`,
-            API_GATEWAY_RESOLVER_HTTP_ENDPOINTS: `chat-service=127.0.0.1:${nowhere}`,
-            API_GATEWAY_CACHE_HOST: '127.0.0.1',
-            API_GATEWAY_CACHE_KEY_PREFIX: `${namespace.redisPrefix}project-gateway:`,
-            API_GATEWAY_AUTH_JWT_SECRET: JWT_SECRET,
-            API_GATEWAY_RATE_LIMIT_REQUESTS: '1000000000',
-            API_GATEWAY_RATE_LIMIT_WINDOW: '1m',
-          },
+          projectGatewayEnv(namespace, ports.userGrpc, gatewayPort, nowhere),
           { httpUrl: `http://127.0.0.1:${gatewayPort}/_healthz/liveness` },
         );
-        const gatewayEnv = (checks: 'on' | 'off'): NodeJS.ProcessEnv => ({
-          BENCH_REDIS_PREFIX: `${namespace.redisPrefix}baseline-gateway:`,
-          BENCH_JWT_SECRET: JWT_SECRET,
-          BENCH_BACKEND_TARGET: `127.0.0.1:${ports.userGrpc}`,
-          BENCH_GATEWAY_CHECKS: checks,
-          BENCH_OBSERVABILITY: checks,
-        });
+        const gatewayEnv = (checks: 'on' | 'off'): NodeJS.ProcessEnv =>
+          baselineGatewayEnv(namespace, ports.userGrpc, checks);
         const checked = await startHttpBaseline(
           'baseline gateway (rate limit + deny-list, logs + metrics)',
           'gateway-server.js',
@@ -956,12 +982,125 @@ async function profile(): Promise<void> {
       for (const problem of await dropNamespace(namespace)) log(problem);
     }
   }
+  const extraSections: string[] = [];
+  if (SETTINGS.scenarios.includes('gateway'))
+    extraSections.push(await profileGateway(profileDirectory, logDirectory));
   if (SETTINGS.scenarios.includes('stream-push'))
     await profileStreamPush(profileDirectory, logDirectory);
   rmSync(logDirectory, { recursive: true, force: true });
-  const summary = summarizeProfiles(profileDirectory, BUILD_ROOT);
+  const summary = [summarizeProfiles(profileDirectory, BUILD_ROOT), ...extraSections].join('\n\n');
   writeFileSync(join(RESULTS, 'profile-summary.md'), `${summary}\n`);
   process.stdout.write(`${summary}\n`);
+}
+
+/** The gateway load of `--profile`: one bearer token, random hot users, 10 connections. */
+const GATEWAY_PROFILE_CONNECTIONS = 10;
+
+/**
+ * The project api-gateway (`gateway-project`) and both plain gateways (`gateway-baseline-checked`
+ * with the rate limit and deny-list, `gateway-baseline-bare` without), each fed the `gateway` load
+ * for BENCH_PROFILE_DURATION s in turn under --cpu-prof, all forwarding to one user-service
+ * (not profiled). Then each gateway once more, fresh and without the profiler, preloaded with
+ * `lib/async-counter` for a short run: promises, ticks and timers created per request.
+ */
+async function profileGateway(profileDirectory: string, logDirectory: string): Promise<string> {
+  const namespace = await createNamespace();
+  const servers: ServerProcess[] = [];
+  const asyncCounts: string[] = [];
+  try {
+    const ports: Ports = { userHttp: await freePort(), userGrpc: await freePort() };
+    servers.push(
+      await startServer({
+        name: 'user-service-gateway-profile',
+        script: MAIN,
+        env: userServiceEnv(namespace, ports),
+        readiness: { httpUrl: `http://127.0.0.1:${ports.userHttp}/_healthz/readiness` },
+        logDirectory,
+      }),
+    );
+    const ids = (await seedUsers(namespace, SETTINGS.seedUsers)).slice(0, SETTINGS.hotUsers);
+    const headers = { authorization: `Bearer ${await signToken()}` };
+    const nowhere = await freePort();
+    const contenders: {
+      phase: string;
+      script: string;
+      env: (port: number) => NodeJS.ProcessEnv;
+    }[] = [
+      {
+        phase: 'gateway-project',
+        script: MAIN,
+        env: (port) => projectGatewayEnv(namespace, ports.userGrpc, port, nowhere),
+      },
+      ...(['checked', 'bare'] as const).map((variant) => ({
+        phase: `gateway-baseline-${variant}`,
+        script: join(BASELINES, 'gateway-server.js'),
+        env: (port: number): NodeJS.ProcessEnv => ({
+          ...process.env,
+          NODE_ENV: 'production',
+          BENCH_PORT: String(port),
+          ...baselineGatewayEnv(namespace, ports.userGrpc, variant === 'checked' ? 'on' : 'off'),
+        }),
+      })),
+    ];
+    const counter = join(__dirname, 'lib', 'async-counter.js');
+    for (const counting of [false, true]) {
+      for (const contender of contenders) {
+        const port = await freePort();
+        const countFile = join(logDirectory, `${contender.phase}.async-count.json`);
+        const server = await startServer({
+          name: `${contender.phase}${counting ? '-counted' : ''}`,
+          script: contender.script,
+          env: counting
+            ? { ...contender.env(port), BENCH_ASYNC_COUNT_FILE: countFile }
+            : contender.env(port),
+          nodeArgs: counting
+            ? ['--require', counter]
+            : cpuProfArgs(join(profileDirectory, contender.phase)),
+          readiness: {
+            httpUrl: `http://127.0.0.1:${port}/${contender.script === MAIN ? '_healthz/liveness' : '_healthz/readiness'}`,
+          },
+          logDirectory,
+        });
+        servers.push(server);
+        const { result } = await runLoad({
+          kind: 'http-get',
+          baseUrl: `http://127.0.0.1:${port}`,
+          pathPrefix: '/api/v1/users/',
+          ids,
+          headers,
+          connections: GATEWAY_PROFILE_CONNECTIONS,
+          durationSeconds: counting ? 3 : SETTINGS.profileSeconds,
+          warmupSeconds: counting ? 1 : 2,
+        });
+        log(
+          `${counting ? 'counted' : 'profiled'} ${contender.phase}: ${result.rps.toFixed(0)} rps, p99 ${result.p99.toFixed(2)} ms, errors ${result.errors}`,
+        );
+        await stopServer(server, 30_000);
+        if (counting) asyncCounts.push(asyncCountLine(contender.phase, countFile));
+      }
+    }
+  } finally {
+    for (const running of servers) await stopServer(running);
+    for (const problem of await dropNamespace(namespace)) log(problem);
+  }
+  return [
+    '### Async resources per request: gateways (async_hooks init, unprofiled run)',
+    '',
+    '| gateway | requests | promises | ticks | timers | all async resources |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...asyncCounts,
+  ].join('\n');
+}
+
+/** One table row of what `lib/async-counter` wrote for a gateway: async resources per request. */
+function asyncCountLine(phase: string, file: string): string {
+  const { requests, byType } = JSON.parse(readFileSync(file, 'utf8')) as {
+    requests: number;
+    byType: Record<string, number>;
+  };
+  const per = (count: number) => (requests > 0 ? (count / requests).toFixed(1) : '–');
+  const all = Object.values(byType).reduce((sum, count) => sum + count, 0);
+  return `| ${phase} | ${requests} | ${per(byType.PROMISE ?? 0)} | ${per(byType.TickObject ?? 0)} | ${per(byType.Timeout ?? 0)} | ${per(all)} |`;
 }
 
 /**

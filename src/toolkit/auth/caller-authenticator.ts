@@ -7,12 +7,24 @@ import { InvalidTokenError } from './invalid-token.error';
 import { JwtVerifier } from './jwt-verifier';
 import { TokenRevocationService } from './token-revocation.service';
 
+/**
+ * What a call's token proved: the caller when already known in this turn (its token was verified
+ * before), the refusal when known at once (no token, not a bearer token), else the pending
+ * signature check, which rejects with `InvalidTokenError`.
+ */
+type Verified = CallerIdentity | InvalidTokenError | Promise<CallerIdentity>;
+
 /** One call's token checks: the signature and claims, then the deny-list. */
 interface Verification {
   /** Signature and claims verified (what `rate_limit` keys its budget by). */
-  verified: Promise<CallerIdentity>;
-  /** Also not revoked: what every authenticated route requires. */
+  verified: Verified;
+  /**
+   * Also not revoked: what every authenticated route requires. Rejects with the 401
+   * `ToolkitError` the guards answer (or the deny-list's UNAVAILABLE).
+   */
   admitted: Promise<CallerIdentity>;
+  /** `admitted` as a guard verdict, made the first time a guard asks and shared by the others. */
+  verdict?: Promise<boolean>;
   revocations?: TokenRevocationService;
 }
 
@@ -22,6 +34,9 @@ interface Verification {
  */
 const verifications = new WeakMap<object, Verification>();
 
+const ignore = (): undefined => undefined;
+const allowed = (): boolean => true;
+
 /**
  * Authenticates a call from its bearer token (`Authorization` header, or `authorization` gRPC
  * metadata) once per call: `auth`, `validate_token`, `admin_only` and `rate_limit` all ask, in
@@ -29,7 +44,9 @@ const verifications = new WeakMap<object, Verification>();
  *
  * The deny-list read is issued as soon as the signature is verified, in the same event-loop turn
  * in which `rate_limit` sends its counter script, so ioredis' auto-pipelining writes both in one
- * round trip: one Redis read per request, whichever guards ask.
+ * round trip: one Redis read per request, whichever guards ask. A token seen before is not
+ * awaited at all (its verification is remembered), so both commands leave in the turn the
+ * request's guards start in, and the guards chain on the Redis replies alone.
  * @publicApi
  */
 export class CallerAuthenticator {
@@ -43,13 +60,19 @@ export class CallerAuthenticator {
    * The verified caller, also attached for `getCallerIdentity`. Throws a 401 UNAUTHENTICATED
    * `ToolkitError` carrying the RFC 6750 `WWW-Authenticate` challenge.
    */
-  async authenticate(context: ExecutionContext): Promise<CallerIdentity> {
-    try {
-      return await this.verification(context).admitted;
-    } catch (error) {
-      if (error instanceof InvalidTokenError) throw unauthenticated(error);
-      throw error;
-    }
+  authenticate(context: ExecutionContext): Promise<CallerIdentity> {
+    return this.verification(context).admitted;
+  }
+
+  /**
+   * `authenticate` as a guard's verdict: true once the caller is admitted, the same refusal
+   * otherwise; every guard of the call gets the same promise.
+   * @internal
+   */
+  admission(context: ExecutionContext): Promise<boolean> {
+    const verification = this.verification(context);
+    verification.verdict ??= verification.admitted.then(allowed);
+    return verification.verdict;
   }
 
   /**
@@ -57,22 +80,30 @@ export class CallerAuthenticator {
    * (never throws for that). Revocation is not awaited here: `rate_limit` only needs whom to count.
    */
   async identify(context: ExecutionContext): Promise<CallerIdentity | undefined> {
-    try {
-      return await this.verification(context).verified;
-    } catch (error) {
+    return this.identifyNow(context);
+  }
+
+  /**
+   * `identify`, answered synchronously when the token was verified before (or is refused at
+   * once), else the promise of it.
+   * @internal
+   */
+  identifyNow(
+    context: ExecutionContext,
+  ): CallerIdentity | undefined | Promise<CallerIdentity | undefined> {
+    const { verified } = this.verification(context);
+    if (verified instanceof InvalidTokenError) return undefined;
+    if (!(verified instanceof Promise)) return verified;
+    return verified.then(undefined, (error: unknown) => {
       if (error instanceof InvalidTokenError) return undefined;
       throw error;
-    }
+    });
   }
 
   private verification(context: ExecutionContext): Verification {
     const carrier = identityCarrier(context);
     if (carrier === undefined) {
-      const refused = Promise.reject(
-        new InvalidTokenError('no bearer token on this transport', false),
-      );
-      refused.catch(() => undefined);
-      return { verified: refused, admitted: refused };
+      return this.refused(new InvalidTokenError('no bearer token on this transport', false));
     }
     let pending = verifications.get(carrier);
     if (pending === undefined) {
@@ -82,34 +113,56 @@ export class CallerAuthenticator {
     return pending;
   }
 
-  private start(carrier: object): Verification {
-    const verified = this.verify(carrier, authorizationOf(carrier));
-    const revocations = this.revocations;
-    const admitted =
-      revocations === undefined
-        ? verified
-        : verified.then(async (identity) => {
-            if (await revocations.isRevoked(identity)) {
-              throw new InvalidTokenError('token revoked');
-            }
-            return identity;
-          });
-    // Either may be left unawaited (a public route only identifies): never an unhandled rejection.
-    verified.catch(() => undefined);
-    admitted.catch(() => undefined);
-    return { verified, admitted, revocations };
+  private refused(error: InvalidTokenError): Verification {
+    const admitted = Promise.reject(unauthenticated(error));
+    admitted.catch(ignore);
+    return { verified: error, admitted };
   }
 
-  private async verify(
-    carrier: object,
-    authorization: string | undefined,
-  ): Promise<CallerIdentity> {
+  private start(carrier: object): Verification {
+    const verified = this.verify(carrier, authorizationOf(carrier));
+    if (verified instanceof InvalidTokenError) return this.refused(verified);
+    const admitted =
+      verified instanceof Promise
+        ? verified.then(
+            (identity) => this.notRevoked(identity),
+            (error: unknown) => {
+              throw error instanceof InvalidTokenError ? unauthenticated(error) : error;
+            },
+          )
+        : this.notRevoked(verified);
+    // Either may be left unawaited (a public route only identifies): never an unhandled rejection.
+    if (verified instanceof Promise) verified.catch(ignore);
+    admitted.catch(ignore);
+    return { verified, admitted, revocations: this.revocations };
+  }
+
+  /**
+   * The identity once the deny-list says its token is not revoked; a revoked one is refused with
+   * the 401, a deny-list that cannot be read with its UNAVAILABLE.
+   */
+  private notRevoked(identity: CallerIdentity): Promise<CallerIdentity> {
+    const revocations = this.revocations;
+    if (revocations === undefined) return Promise.resolve(identity);
+    return revocations.isRevoked(identity).then((revoked) => {
+      if (revoked) throw unauthenticated(new InvalidTokenError('token revoked'));
+      return identity;
+    });
+  }
+
+  private verify(carrier: object, authorization: string | undefined): Verified {
     const token = extractBearerToken(authorization);
-    if (token === undefined) throw new InvalidTokenError('missing bearer token', false);
-    if (token === null) throw new InvalidTokenError('authorization is not a bearer token');
-    const identity = await this.verifier.verify(token);
-    attachCallerIdentity(carrier, identity);
-    return identity;
+    if (token === undefined) return new InvalidTokenError('missing bearer token', false);
+    if (token === null) return new InvalidTokenError('authorization is not a bearer token');
+    const known = this.verifier.remembered(token);
+    if (known !== undefined) {
+      attachCallerIdentity(carrier, known);
+      return known;
+    }
+    return this.verifier.verify(token).then((identity) => {
+      attachCallerIdentity(carrier, identity);
+      return identity;
+    });
   }
 }
 

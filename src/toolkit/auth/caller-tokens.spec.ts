@@ -39,6 +39,16 @@ describe('CallerTokens', () => {
     expect(await gateway.sign({ subject: 'u-1', roles: ['user'] }, 'chat-service')).not.toBe(token);
   });
 
+  it('offers a fresh token for reuse only to the same caller and audience', async () => {
+    const signer = new CallerTokens(SECRET, 'api-gateway');
+    const caller = { subject: 'u-9', roles: ['user'] };
+    expect(signer.reusable(caller, 'chat-service')).toBeUndefined();
+    const token = await signer.sign(caller, 'chat-service');
+    expect(signer.reusable(caller, 'chat-service')).toBe(token);
+    expect(signer.reusable(caller, 'user-service')).toBeUndefined();
+    expect(signer.reusable({ subject: 'u-9', roles: [] }, 'chat-service')).toBeUndefined();
+  });
+
   it('refuses another audience, another key and a lifetime over 60 s', async () => {
     const token = await gateway.sign({ subject: 'u-1', roles: [] }, 'user-service');
     await expect(chat.verify(token)).rejects.toThrow('caller token aud claim not accepted');

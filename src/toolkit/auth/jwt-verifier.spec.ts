@@ -360,3 +360,14 @@ describe('JwtVerifier remembering verified tokens', () => {
     expect(await rejection(remembering.verify(tampered))).toBe('token signature invalid');
   });
 });
+
+describe('JwtVerifier.remembered', () => {
+  it('answers a token verified before without a promise, never an unknown or tampered one', async () => {
+    const remembering = verifier({ GW_AUTH_JWT_SECRET: SECRET });
+    const token = await hs256();
+    expect(remembering.remembered(token)).toBeUndefined();
+    await remembering.verify(token);
+    expect(remembering.remembered(token)).toMatchObject({ subject: 'user-1', tokenId: 'token-1' });
+    expect(remembering.remembered(`${token.slice(0, -2)}AA`)).toBeUndefined();
+  });
+});

@@ -5,6 +5,9 @@ import { AuthGuard } from './auth.guard';
 import { CallerAuthenticator } from './caller-authenticator';
 import { getCallerIdentity, getRequestIdentity } from './caller-identity';
 import { JwtVerifier } from './jwt-verifier';
+import { TokenRevocationService } from './token-revocation.service';
+import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
+import { RateLimiter } from '../rate-limit/rate-limiter';
 import {
   GUARD_TEST_SECRET,
   httpGuardContext,
@@ -131,5 +134,105 @@ describe('AdminOnlyGuard', () => {
     expect((await refusal(guard.canActivate(httpGuardContext()))).code).toBe(
       GrpcStatus.UNAUTHENTICATED,
     );
+  });
+});
+
+describe('token guards and rate_limit on one call', () => {
+  /**
+   * A store that records what it is asked; once `hold()` is called, its replies wait until
+   * `release()`, so a test sees which commands were issued before any of them answered.
+   */
+  function heldStore(revoked: boolean) {
+    const asked: string[] = [];
+    let held: Promise<void> | undefined;
+    let release = (): void => undefined;
+    const hold = () => {
+      asked.length = 0;
+      held = new Promise<void>((resolve) => (release = resolve));
+    };
+    const reply = <T>(value: T): Promise<T> => (held ?? Promise.resolve()).then(() => value);
+    const store = {
+      get: (key: string) => {
+        asked.push(`GET ${key}`);
+        return reply(revoked && held !== undefined ? '1' : null);
+      },
+      set: () => Promise.resolve(),
+      hitWindow: (key: string) => {
+        asked.push(`HIT ${key}`);
+        return reply({ count: 1, ttlMs: 60_000 });
+      },
+    };
+    return { store, asked, hold, release: () => release() };
+  }
+
+  /** A verifier with a fixed key, which remembers the tokens it verified. */
+  const fixedKeyVerifier = () =>
+    new JwtVerifier({
+      key: () => GUARD_TEST_SECRET,
+      keyIsFixed: true,
+      algorithms: ['HS256'],
+      clockToleranceSeconds: 0,
+      rolesClaim: 'roles',
+    });
+
+  async function guardsOf(revoked: boolean) {
+    const held = heldStore(revoked);
+    const authenticator = new CallerAuthenticator(
+      fixedKeyVerifier(),
+      new TokenRevocationService(held.store, 0),
+    );
+    const rateLimit = new RateLimitGuard(
+      new RateLimiter(held.store, { enabled: true, limit: 10, windowMs: 60_000 }),
+      authenticator,
+      { log: () => undefined, warn: () => undefined },
+    );
+    const token = `Bearer ${await signTestToken({ sub: 'user-1', jti: 'jti-1' })}`;
+    // The client's earlier request: its token is verified (and remembered) then.
+    await new AuthGuard(authenticator).canActivate(httpGuardContext(token));
+    held.hold();
+    return { ...held, authenticator, rateLimit, token };
+  }
+
+  it('sends the deny-list read and the rate-limit count in the same turn for a known token', async () => {
+    const { asked, release, authenticator, rateLimit, token } = await guardsOf(false);
+    const context = httpGuardContext(token);
+    (context.switchToHttp().getResponse() as { headers: unknown }).headers = () => undefined;
+    const counted = rateLimit.canActivate(context);
+    const admitted = new AuthGuard(authenticator).canActivate(context);
+    // Nothing awaited yet: both commands were issued synchronously, so they share one write.
+    expect(asked).toEqual(['GET auth:revoked:jti-1', 'HIT rate-limit:sub:user-1']);
+    release();
+    await expect(counted).resolves.toBe(true);
+    await expect(admitted).resolves.toBe(true);
+  });
+
+  it('still refuses a revoked token, after counting it against the budget', async () => {
+    const { asked, release, authenticator, rateLimit, token } = await guardsOf(true);
+    const context = httpGuardContext(token);
+    (context.switchToHttp().getResponse() as { headers: unknown }).headers = () => undefined;
+    const counted = rateLimit.canActivate(context);
+    const admitted = new AuthGuard(authenticator).canActivate(context);
+    release();
+    await expect(counted).resolves.toBe(true);
+    const error = await refusal(admitted);
+    expect(error.code).toBe(GrpcStatus.UNAUTHENTICATED);
+    expect(error.message).toBe('token revoked');
+    expect(asked).toContain('HIT rate-limit:sub:user-1');
+  });
+
+  it('answers 503 when the deny-list cannot be read', async () => {
+    const authenticator = new CallerAuthenticator(
+      fixedKeyVerifier(),
+      new TokenRevocationService(
+        {
+          get: () => Promise.reject(new Error('connection refused')),
+          set: () => Promise.resolve(),
+        },
+        0,
+      ),
+    );
+    const token = `Bearer ${await signTestToken({ sub: 'user-1' })}`;
+    const error = await refusal(new AuthGuard(authenticator).canActivate(httpGuardContext(token)));
+    expect(error.code).toBe(GrpcStatus.UNAVAILABLE);
   });
 });

@@ -46,7 +46,8 @@ export function createProxyController(descriptor: ServiceDescriptor): Type<unkno
             signal: call.signal,
           });
         }
-      : async function (this: ProxyController, message: unknown, call: CallContext) {
+      : // Not async: the pool's promise is the handler's answer, without wrapping it once more.
+        function (this: ProxyController, message: unknown, call: CallContext) {
           return this.pool.call(target, message, metadataOf(call), call);
         };
     Object.defineProperty(ProxyController.prototype, method.localName, {

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, LoggerService, Optional } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CallerAuthenticator } from '../auth/caller-authenticator';
+import type { CallerIdentity } from '../auth/caller-identity';
 import { ToolkitError } from '../errors/toolkit-error';
 import { RateLimitDecision, RateLimiter } from './rate-limiter';
 
@@ -27,13 +28,43 @@ export class RateLimitGuard implements CanActivate {
     private readonly logger: Pick<LoggerService, 'log' | 'warn'>,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): Promise<boolean> {
     const type = context.getType<string>();
-    if ((type !== 'http' && type !== 'rpc') || !this.limiter.options.enabled) return true;
-    const decision = await this.consume(await this.callerKey(context));
-    if (decision === undefined) return true;
+    if ((type !== 'http' && type !== 'rpc') || !this.limiter.options.enabled) {
+      return Promise.resolve(true);
+    }
+    // A caller already verified this turn is counted at once, so the counter script leaves in the
+    // same write as the deny-list read; one reaction on the store's reply, no await per step.
+    const identity = this.authenticator?.identifyNow(context);
+    return identity instanceof Promise
+      ? identity.then((known) => this.limit(context, known))
+      : this.limit(context, identity);
+  }
+
+  /** Counts the call against its caller's budget (verified subject, else client address). */
+  private limit(context: ExecutionContext, identity: CallerIdentity | undefined): Promise<boolean> {
+    // A token subject is only trusted once verified, so a forged `sub` cannot buy a fresh budget.
+    const callerKey =
+      identity !== undefined ? `sub:${identity.subject}` : `ip:${clientAddress(context)}`;
+    let counted: Promise<RateLimitDecision>;
+    try {
+      counted = this.limiter.consume(callerKey);
+    } catch (error) {
+      counted = Promise.reject(error as Error);
+    }
+    return counted.then(
+      (decision) => this.decide(context, decision),
+      (error: unknown) => this.letThrough(error),
+    );
+  }
+
+  private decide(context: ExecutionContext, decision: RateLimitDecision): boolean {
+    if (this.degraded) this.logger.log('rate limiting restored: Redis answers again');
+    this.degraded = false;
     const headers = rateLimitHeaders(decision);
-    if (type === 'http') context.switchToHttp().getResponse<FastifyReply>().headers(headers);
+    if (context.getType() === 'http') {
+      context.switchToHttp().getResponse<FastifyReply>().headers(headers);
+    }
     if (!decision.allowed) {
       throw ToolkitError.resourceExhausted('rate limit exceeded', {
         headers: { ...headers, 'Retry-After': String(decision.resetSeconds) },
@@ -42,29 +73,16 @@ export class RateLimitGuard implements CanActivate {
     return true;
   }
 
-  /** A token subject is only trusted once verified, so a forged `sub` cannot buy a fresh budget. */
-  private async callerKey(context: ExecutionContext): Promise<string> {
-    const identity = await this.authenticator?.identify(context);
-    if (identity !== undefined) return `sub:${identity.subject}`;
-    return `ip:${clientAddress(context)}`;
-  }
-
-  private async consume(callerKey: string): Promise<RateLimitDecision | undefined> {
-    try {
-      const decision = await this.limiter.consume(callerKey);
-      if (this.degraded) this.logger.log('rate limiting restored: Redis answers again');
-      this.degraded = false;
-      return decision;
-    } catch (error) {
-      if (!this.degraded) {
-        const reason = error instanceof Error ? error.message : String(error);
-        this.logger.warn(
-          `rate limiting suspended (requests let through): Redis unavailable: ${reason}`,
-        );
-      }
-      this.degraded = true;
-      return undefined;
+  /** Redis did not answer: the call goes through, and the outage is logged once. */
+  private letThrough(error: unknown): boolean {
+    if (!this.degraded) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.logger.warn(
+        `rate limiting suspended (requests let through): Redis unavailable: ${reason}`,
+      );
     }
+    this.degraded = true;
+    return true;
   }
 }
 

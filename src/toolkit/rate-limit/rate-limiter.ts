@@ -32,16 +32,16 @@ export class RateLimiter {
   ) {}
 
   /** Counts one request for `callerKey`; rejects when the store does not answer. */
-  async consume(callerKey: string): Promise<RateLimitDecision> {
-    const { count, ttlMs } = await this.store.hitWindow(
-      KEY_PREFIX + callerKey,
-      this.options.windowMs,
-    );
-    return {
-      allowed: count <= this.options.limit,
-      limit: this.options.limit,
-      remaining: Math.max(0, this.options.limit - count),
-      resetSeconds: Math.max(1, Math.ceil(ttlMs / 1000)),
-    };
+  consume(callerKey: string): Promise<RateLimitDecision> {
+    // Sent in the caller's turn (no await before it), so it can share a write with the other
+    // commands of that turn.
+    return this.store
+      .hitWindow(KEY_PREFIX + callerKey, this.options.windowMs)
+      .then(({ count, ttlMs }) => ({
+        allowed: count <= this.options.limit,
+        limit: this.options.limit,
+        remaining: Math.max(0, this.options.limit - count),
+        resetSeconds: Math.max(1, Math.ceil(ttlMs / 1000)),
+      }));
   }
 }
