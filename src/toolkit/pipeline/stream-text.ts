@@ -1,6 +1,6 @@
 import type { HttpRule, MethodDescriptor } from '../descriptor';
 import type { DescriptorRegistry } from '../descriptor/registry';
-import { encodeFrozenOnce } from '../runtime/shared-stream-encoding';
+import { encodeFrozenOnce } from '../runtime/frozen-values';
 import { encodeHttpResponse } from '../transport/transcode';
 
 /**

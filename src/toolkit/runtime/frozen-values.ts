@@ -2,7 +2,7 @@
  * Freezes `value` and every object and array reachable from it, then returns it: a value handed
  * to many readers at once (one parsed fan-out frame, one decoded message written to every
  * subscriber's stream) cannot then be changed by one of them under the others' feet, and the gRPC
- * server may encode it once for all of them (`isDeeplyFrozen`). Byte arrays are left as they
+ * server may encode it once for all of them (`encodeFrozenOnce`). Byte arrays are left as they
  * are (typed arrays with elements cannot be frozen), so a value holding one never counts as
  * deeply frozen.
  * @publicApi
@@ -26,4 +26,24 @@ export function isDeeplyFrozen(value: object): boolean {
     if (typeof nested === 'object' && nested !== null && !isDeeplyFrozen(nested)) return false;
   }
   return true;
+}
+
+/**
+ * `encode`, remembering the result for each deeply frozen object it is given (weakly: for as long
+ * as the object lives), so that a message fanned out to many streams is encoded once. Anything
+ * that can still change is encoded on every call.
+ * @internal
+ */
+export function encodeFrozenOnce<Encoded>(
+  encode: (value: unknown) => Encoded,
+): (value: unknown) => Encoded {
+  const encoded = new WeakMap<object, Encoded>();
+  return (value) => {
+    if (typeof value !== 'object' || value === null) return encode(value);
+    const known = encoded.get(value);
+    if (known !== undefined) return known;
+    const result = encode(value);
+    if (isDeeplyFrozen(value)) encoded.set(value, result);
+    return result;
+  };
 }

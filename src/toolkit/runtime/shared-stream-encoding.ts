@@ -1,5 +1,5 @@
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
-import { isDeeplyFrozen } from './frozen-values';
+import { encodeFrozenOnce } from './frozen-values';
 
 /**
  * A server stream often writes one message object to many calls (a fan-out: every subscriber of
@@ -15,32 +15,8 @@ export function withSharedStreamEncoding(definition: ServiceDefinition): Service
   const shared: Record<string, MethodDefinition<unknown, unknown>> = {};
   for (const [name, method] of Object.entries(definition)) {
     shared[name] = method.responseStream
-      ? { ...method, responseSerialize: encodeOnce(method) }
+      ? { ...method, responseSerialize: encodeFrozenOnce(method.responseSerialize) }
       : method;
   }
   return shared as ServiceDefinition;
-}
-
-function encodeOnce(method: MethodDefinition<unknown, unknown>): (value: unknown) => Buffer {
-  return encodeFrozenOnce(method.responseSerialize);
-}
-
-/**
- * `encode`, remembering the result for each deeply frozen object it is given (weakly: for as long
- * as the object lives), so that a message fanned out to many streams is encoded once. Anything
- * that can still change is encoded on every call.
- * @internal
- */
-export function encodeFrozenOnce<Encoded>(
-  encode: (value: unknown) => Encoded,
-): (value: unknown) => Encoded {
-  const encoded = new WeakMap<object, Encoded>();
-  return (value) => {
-    if (typeof value !== 'object' || value === null) return encode(value);
-    const known = encoded.get(value);
-    if (known !== undefined) return known;
-    const result = encode(value);
-    if (isDeeplyFrozen(value)) encoded.set(value, result);
-    return result;
-  };
 }
