@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import type { Counter, Registry } from 'prom-client';
 import { registeredCounter } from '../../toolkit/metrics';
 
@@ -5,13 +6,20 @@ import { registeredCounter } from '../../toolkit/metrics';
 export type DeadLetterReason = 'invalid_json' | 'unprocessable' | 'retries_exhausted';
 
 /**
- * The warning for an event that reached no queue. Pub/sub semantics: the exchange keeps nothing
- * for a subscriber that has not bound its queue yet (a consumer deployed after its publisher,
- * or still connecting), so the loss is made loud instead of silent.
+ * Reports an event that reached no queue: one warning and one count. Pub/sub semantics: the
+ * exchange keeps nothing for a subscriber that has not bound its queue yet (a consumer deployed
+ * after its publisher, or still connecting), so the loss is made loud instead of silent. The same
+ * report for RabbitMQ (`broker`: its exchange) and the embedded broker.
  * @internal
  */
-export function unroutableWarning(routingKey: string, messageId: string, broker: string): string {
-  return `event ${routingKey} (message ${messageId}) reached no queue: none is bound to it on ${broker}, so it was dropped; start its subscribers before its publishers`;
+export function reportUnroutable(
+  report: { logger: LoggerService; metrics?: QueueEventMetrics },
+  event: { routingKey: string; messageId: string; broker: string },
+): void {
+  report.logger.warn(
+    `event ${event.routingKey} (message ${event.messageId}) reached no queue: none is bound to it on ${event.broker}, so it was dropped; start its subscribers before its publishers`,
+  );
+  report.metrics?.unroutable(event.routingKey);
 }
 
 /**

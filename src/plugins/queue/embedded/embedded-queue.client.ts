@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LoggerService } from '@nestjs/common';
-import { QueueEventMetrics, unroutableWarning } from '../queue.metrics';
+import { QueueEventMetrics, reportUnroutable } from '../queue.metrics';
 import { QueueHandler, QueuePlugin, QueuePublishOptions } from '../queue.types';
 import { RetryPolicy, subscriptionQueues } from '../retry-policy';
 import { EmbeddedBroker, EmbeddedMessage, EmbeddedSubscription } from './embedded-broker';
@@ -34,8 +34,10 @@ export class EmbeddedQueueClient implements QueuePlugin {
       retries: 0,
     });
     if (routed === 0) {
-      this.logger.warn(unroutableWarning(event, messageId, 'the embedded broker'));
-      this.metrics?.unroutable(event);
+      reportUnroutable(
+        { logger: this.logger, metrics: this.metrics },
+        { routingKey: event, messageId, broker: 'the embedded broker' },
+      );
     }
   }
 

@@ -4,7 +4,7 @@ import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import { ConfirmChannel, Message } from 'amqplib';
 import { QueueHandler, QueuePlugin, QueuePublishOptions } from '../queue.types';
 import { BrokerUnavailableError } from '../queue.errors';
-import { QueueEventMetrics, unroutableWarning } from '../queue.metrics';
+import { QueueEventMetrics, reportUnroutable } from '../queue.metrics';
 import { RetryPolicy, subscriptionQueues } from '../retry-policy';
 import { DeliveryTarget, handleDelivery } from './delivery';
 
@@ -190,14 +190,16 @@ export class RabbitQueueClient implements QueuePlugin {
    */
   private reportReturnedEvents(): Promise<void> {
     return this.amqp.managedChannel.addSetup((channel: ConfirmChannel) => {
-      channel.on('return', (message: Message) => {
-        const routingKey = message.fields.routingKey;
-        const messageId = String(message.properties.messageId ?? 'without id');
-        this.logger.warn(
-          unroutableWarning(routingKey, messageId, `exchange "${this.settings.exchange}"`),
-        );
-        this.settings.metrics?.unroutable(routingKey);
-      });
+      channel.on('return', (message: Message) =>
+        reportUnroutable(
+          { logger: this.logger, metrics: this.settings.metrics },
+          {
+            routingKey: message.fields.routingKey,
+            messageId: String(message.properties.messageId ?? 'without id'),
+            broker: `exchange "${this.settings.exchange}"`,
+          },
+        ),
+      );
     });
   }
 
