@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import {
   GrpcObject,
@@ -11,7 +10,7 @@ import {
   status,
 } from '@grpc/grpc-js';
 import { loadSync, MethodDefinition, ServiceDefinition } from '@grpc/proto-loader';
-import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
+import Fastify, { FastifyReply } from 'fastify';
 import Redis from 'ioredis';
 import { jwtVerify } from 'jose';
 import { Pool } from 'pg';
@@ -20,6 +19,7 @@ import {
   createAccessLogger,
   intEnv,
   observabilityOn,
+  observeRequests,
   requiredEnv,
   rfc3339,
   stopOnSignal,
@@ -205,33 +205,7 @@ function streamMessages(call: Subscriber): void {
 }
 
 const app = Fastify({ logger: false });
-const STARTED = Symbol('started');
-type TimedRequest = FastifyRequest & { [STARTED]?: bigint; requestId?: string };
-
-app.addHook('onRequest', (request: TimedRequest, reply, done) => {
-  request[STARTED] = process.hrtime.bigint();
-  const incoming = request.headers['x-request-id'];
-  request.requestId = typeof incoming === 'string' && incoming !== '' ? incoming : randomUUID();
-  reply.header('x-request-id', request.requestId);
-  done();
-});
-if (metrics && logger) {
-  app.addHook('onResponse', (request: TimedRequest, reply, done) => {
-    const seconds = Number(process.hrtime.bigint() - (request[STARTED] ?? 0n)) / 1e9;
-    metrics.observe(request.routeOptions.url ?? 'unmatched', String(reply.statusCode), seconds);
-    logger.info(
-      {
-        request_id: request.requestId,
-        method: request.method,
-        route: request.routeOptions.url,
-        status: reply.statusCode,
-        duration_ms: Math.round(seconds * 1e6) / 1e3,
-      },
-      'request completed',
-    );
-    done();
-  });
-}
+observeRequests(app, metrics && logger && { metrics, logger });
 
 app.get('/_healthz/readiness', async () => ({ status: 'ok' }));
 

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import pino, { Logger } from 'pino';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
@@ -49,6 +51,46 @@ export class BaselineMetrics {
     this.requests.inc({ rpc, code });
     this.duration.observe({ rpc }, seconds);
   }
+}
+
+const STARTED = Symbol('started');
+
+/** A Fastify baseline's request, with what `observeRequests` attaches to it. */
+export type TimedRequest = FastifyRequest & { [STARTED]?: bigint; requestId?: string };
+
+/**
+ * The request plumbing every Fastify baseline has, as the project's `request_id` and `logging`
+ * middlewares do: the request id (the client's `x-request-id`, else a new UUID) echoed on every
+ * answer, and with `observed` one metrics observation and one access-log line per response.
+ */
+export function observeRequests(
+  app: FastifyInstance,
+  observed?: { metrics: BaselineMetrics; logger: Logger },
+): void {
+  app.addHook('onRequest', (request: TimedRequest, reply, done) => {
+    request[STARTED] = process.hrtime.bigint();
+    const incoming = request.headers['x-request-id'];
+    request.requestId = typeof incoming === 'string' && incoming !== '' ? incoming : randomUUID();
+    reply.header('x-request-id', request.requestId);
+    done();
+  });
+  if (!observed) return;
+  const { metrics, logger } = observed;
+  app.addHook('onResponse', (request: TimedRequest, reply, done) => {
+    const seconds = Number(process.hrtime.bigint() - (request[STARTED] ?? 0n)) / 1e9;
+    metrics.observe(request.routeOptions.url ?? 'unmatched', String(reply.statusCode), seconds);
+    logger.info(
+      {
+        request_id: request.requestId,
+        method: request.method,
+        route: request.routeOptions.url,
+        status: reply.statusCode,
+        duration_ms: Math.round(seconds * 1e6) / 1e3,
+      },
+      'request completed',
+    );
+    done();
+  });
 }
 
 /** A users row as pg returns it. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { credentials, Metadata, ServiceError, status } from '@grpc/grpc-js';
-import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
+import Fastify, { FastifyReply } from 'fastify';
 import Redis from 'ioredis';
 import { jwtVerify } from 'jose';
 import {
@@ -8,9 +8,11 @@ import {
   createAccessLogger,
   intEnv,
   observabilityOn,
+  observeRequests,
   requiredEnv,
   rfc3339,
   stopOnSignal,
+  TimedRequest,
   UserMessage,
   UUID_PATTERN,
 } from './common';
@@ -76,36 +78,16 @@ function callGetUser(userId: string, requestId: string): Promise<{ user: UserMes
 }
 
 const app = Fastify({ logger: false });
-const STARTED = Symbol('started');
-type TimedRequest = FastifyRequest & { [STARTED]?: bigint; requestId?: string };
 
-app.addHook('onRequest', (request: TimedRequest, reply, done) => {
-  request[STARTED] = process.hrtime.bigint();
-  const incoming = request.headers['x-request-id'];
-  request.requestId = typeof incoming === 'string' && incoming !== '' ? incoming : randomUUID();
-  reply.header('x-request-id', request.requestId);
-  done();
-});
-
-if (observabilityOn()) {
-  const logger = createAccessLogger('baseline-gateway');
-  const metrics = new BaselineMetrics('baseline-gateway');
-  app.addHook('onResponse', (request: TimedRequest, reply, done) => {
-    const seconds = Number(process.hrtime.bigint() - (request[STARTED] ?? 0n)) / 1e9;
-    metrics.observe(request.routeOptions.url ?? 'unmatched', String(reply.statusCode), seconds);
-    logger.info(
-      {
-        request_id: request.requestId,
-        method: request.method,
-        route: request.routeOptions.url,
-        status: reply.statusCode,
-        duration_ms: Math.round(seconds * 1e6) / 1e3,
-      },
-      'request completed',
-    );
-    done();
-  });
-}
+observeRequests(
+  app,
+  observabilityOn()
+    ? {
+        metrics: new BaselineMetrics('baseline-gateway'),
+        logger: createAccessLogger('baseline-gateway'),
+      }
+    : undefined,
+);
 
 app.get('/_healthz/readiness', async () => ({ status: 'ok' }));
 

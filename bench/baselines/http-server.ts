@@ -7,6 +7,7 @@ import {
   createAccessLogger,
   intEnv,
   observabilityOn,
+  observeRequests,
   stopOnSignal,
   UserRow,
   UUID_PATTERN,
@@ -62,35 +63,10 @@ async function createUser(name: string, email: string): Promise<CachedUser | und
 }
 
 const app = Fastify({ logger: false });
-const STARTED = Symbol('started');
-type TimedRequest = FastifyRequest & { [STARTED]?: bigint; requestId?: string };
-
-app.addHook('onRequest', (request: TimedRequest, reply, done) => {
-  request[STARTED] = process.hrtime.bigint();
-  const incoming = request.headers['x-request-id'];
-  request.requestId = typeof incoming === 'string' && incoming !== '' ? incoming : randomUUID();
-  reply.header('x-request-id', request.requestId);
-  done();
-});
 
 const metrics = observabilityOn() ? new BaselineMetrics('baseline-http') : undefined;
+observeRequests(app, metrics && { metrics, logger: createAccessLogger('baseline-http') });
 if (metrics) {
-  const logger = createAccessLogger('baseline-http');
-  app.addHook('onResponse', (request: TimedRequest, reply, done) => {
-    const seconds = Number(process.hrtime.bigint() - (request[STARTED] ?? 0n)) / 1e9;
-    metrics.observe(request.routeOptions.url ?? 'unmatched', String(reply.statusCode), seconds);
-    logger.info(
-      {
-        request_id: request.requestId,
-        method: request.method,
-        route: request.routeOptions.url,
-        status: reply.statusCode,
-        duration_ms: Math.round(seconds * 1e6) / 1e3,
-      },
-      'request completed',
-    );
-    done();
-  });
   app.get('/metrics', async (_request, reply) => {
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
