@@ -3,7 +3,7 @@ import { LoggerService } from '@nestjs/common';
 import { ConfirmChannel, ConsumeMessage, MessagePropertyHeaders, Options } from 'amqplib';
 import { DEATH_REASON_HEADER, DEATH_VERDICT_HEADER, RETRY_COUNT_HEADER } from '../queue.constants';
 import { isUnprocessable } from '../queue.errors';
-import type { QueueEventMetrics } from '../queue.metrics';
+import type { DeadLetterReason, QueueEventMetrics } from '../queue.metrics';
 import { QueueHandler } from '../queue.types';
 import { RetryPolicy, SubscriptionQueues, retryDelay } from '../retry-policy';
 import { publishConfirmed } from './confirm-publish';
@@ -41,16 +41,10 @@ export async function handleDelivery(
     target.logger.error(
       `${target.queues.main}: message ${messageId} is not valid JSON, dead-lettered`,
     );
-    await settle(
-      channel,
-      message,
-      () =>
-        republish(channel, message, target.queues.dlq, {
-          [DEATH_REASON_HEADER]: 'invalid JSON',
-          [DEATH_VERDICT_HEADER]: 'unprocessable',
-        }),
-      () => target.metrics?.deadLettered(target.event, 'invalid_json'),
-    );
+    await deadLetter(channel, message, target, 'invalid_json', {
+      [DEATH_REASON_HEADER]: 'invalid JSON',
+      [DEATH_VERDICT_HEADER]: 'unprocessable',
+    });
     return;
   }
   try {
@@ -69,17 +63,11 @@ export async function handleDelivery(
       target.logger.warn(
         `${target.queues.main}: message ${messageId} cannot be handled: ${reason}; dead-lettered without retries`,
       );
-      await settle(
-        channel,
-        message,
-        () =>
-          republish(channel, message, target.queues.dlq, {
-            [RETRY_COUNT_HEADER]: retries,
-            [DEATH_REASON_HEADER]: reason.slice(0, 500),
-            [DEATH_VERDICT_HEADER]: 'unprocessable',
-          }),
-        () => target.metrics?.deadLettered(target.event, 'unprocessable'),
-      );
+      await deadLetter(channel, message, target, 'unprocessable', {
+        [RETRY_COUNT_HEADER]: retries,
+        [DEATH_REASON_HEADER]: reason.slice(0, 500),
+        [DEATH_VERDICT_HEADER]: 'unprocessable',
+      });
       return;
     }
     if (retries < target.retry.maxRetries) {
@@ -104,19 +92,29 @@ export async function handleDelivery(
       target.logger.error(
         `${target.queues.main}: message ${messageId} failed after ${retries + 1} attempts: ${reason}; dead-lettered`,
       );
-      await settle(
-        channel,
-        message,
-        () =>
-          republish(channel, message, target.queues.dlq, {
-            [RETRY_COUNT_HEADER]: retries,
-            [DEATH_REASON_HEADER]: reason.slice(0, 500),
-            [DEATH_VERDICT_HEADER]: 'retries-exhausted',
-          }),
-        () => target.metrics?.deadLettered(target.event, 'retries_exhausted'),
-      );
+      await deadLetter(channel, message, target, 'retries_exhausted', {
+        [RETRY_COUNT_HEADER]: retries,
+        [DEATH_REASON_HEADER]: reason.slice(0, 500),
+        [DEATH_VERDICT_HEADER]: 'retries-exhausted',
+      });
     }
   }
+}
+
+/** Moves the message to its DLQ with `headers` (acked once confirmed) and counts it under `reason`. */
+function deadLetter(
+  channel: ConfirmChannel,
+  message: ConsumeMessage,
+  target: DeliveryTarget,
+  reason: DeadLetterReason,
+  headers: MessagePropertyHeaders,
+): Promise<void> {
+  return settle(
+    channel,
+    message,
+    () => republish(channel, message, target.queues.dlq, headers),
+    () => target.metrics?.deadLettered(target.event, reason),
+  );
 }
 
 /**
